@@ -1,0 +1,73 @@
+package dev.envelope;
+
+import dev.envelope.internal.format.DecryptingInput;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A stream of the plaintext of one message, decrypted frame by frame in memory bounded by the
+ * frame length. Returned by {@link Envelope#decryptingStream}, which has already read the header
+ * and verified it.
+ *
+ * <h2>Security guarantees</h2>
+ *
+ * <ul>
+ *   <li>Each frame's plaintext is released only after its tag verifies.
+ *   <li>The last frame is released only once the stream has been read to its end with no bytes
+ *       trailing and, for signing suites, after the signature verifies.
+ *   <li>A truncated, reordered or over-long message makes {@code read} throw; it never ends as a
+ *       short read.
+ * </ul>
+ *
+ * What is released before the end is authenticated under the data key but, for signing suites,
+ * not yet signed: treat it as provisional until {@code read} returns -1, and discard it if any read
+ * throws. Failures are thrown as unchecked {@link EnvelopeException}s; I/O errors of the source
+ * as {@link java.io.UncheckedIOException}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class DecryptingStream extends InputStream {
+  private final DecryptingInput input;
+  private final EncryptionContext context;
+  private final AlgorithmSuite suite;
+
+  DecryptingStream(DecryptingInput input, EncryptionContext context, AlgorithmSuite suite) {
+    this.input = input;
+    this.context = context;
+    this.suite = suite;
+  }
+
+  /** The authenticated encryption context (the header tag has verified). */
+  public EncryptionContext encryptionContext() {
+    return context;
+  }
+
+  public AlgorithmSuite algorithmSuite() {
+    return suite;
+  }
+
+  /** Whether the message has been read to its verified end. */
+  public boolean isComplete() {
+    return input.isComplete();
+  }
+
+  @Override
+  public int read() throws IOException {
+    return input.read();
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    return input.read(b, off, len);
+  }
+
+  @Override
+  public int available() {
+    return input.available();
+  }
+
+  @Override
+  public void close() throws IOException {
+    input.close();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.envelope.internal.crypto;
+
+import java.lang.reflect.Method;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.util.Locale;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+
+/**
+ * Where every JCA primitive comes from. One place decides the provider: the Amazon Corretto
+ * Crypto Provider (native AWS-LC) when it is on the class path and healthy, the JDK otherwise.
+ *
+ * <p>The system property {@value #PROVIDER_PROPERTY} overrides the choice: {@code jdk} never uses
+ * ACCP, {@code accp} requires it (and fails at first use if it is missing), {@code auto} is the
+ * default.
+ *
+ * <p>Cipher and MAC instances are expensive to look up and cheap to re-initialize, so each thread
+ * keeps its own (never shared between threads; re-initialized with a fresh key and IV per use).
+ */
+public final class Jca {
+  public static final String PROVIDER_PROPERTY = "dev.envelope.crypto.provider";
+  private static final String ACCP_CLASS =
+      "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
+
+  private static final Provider PROVIDER = chooseProvider();
+
+  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> cipher("AES/GCM/NoPadding"));
+  private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> mac("HmacSHA256"));
+  private static final ThreadLocal<Mac> HMAC_SHA384 = ThreadLocal.withInitial(() -> mac("HmacSHA384"));
+  private static final ThreadLocal<Mac> HMAC_SHA512 = ThreadLocal.withInitial(() -> mac("HmacSHA512"));
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Jca::newSecureRandom);
+
+  private Jca() {}
+
+  /** The preferred provider, or {@code null} when the JDK's default providers are used. */
+  public static Provider provider() {
+    return PROVIDER;
+  }
+
+  /** A short name of the crypto in use, for diagnostics: {@code ACCP 2.5.0} or {@code JDK}. */
+  public static String describe() {
+    return PROVIDER == null ? "JDK " + Runtime.version() : PROVIDER.getName() + " " + PROVIDER.getVersionStr();
+  }
+
+  /** This thread's AES-GCM cipher. Initialize it before every use. */
+  public static Cipher aesGcm() {
+    return GCM.get();
+  }
+
+  /** This thread's HMAC for {@code algorithm} (HmacSHA256, HmacSHA384 or HmacSHA512). */
+  public static Mac hmac(String algorithm) {
+    switch (algorithm) {
+      case "HmacSHA256":
+        return HMAC_SHA256.get();
+      case "HmacSHA384":
+        return HMAC_SHA384.get();
+      case "HmacSHA512":
+        return HMAC_SHA512.get();
+      default:
+        throw new IllegalArgumentException("unsupported HMAC " + algorithm);
+    }
+  }
+
+  /** This thread's CSPRNG. */
+  public static SecureRandom random() {
+    return RANDOM.get();
+  }
+
+  /** A new cipher instance from the preferred provider. */
+  public static Cipher cipher(String transformation) {
+    try {
+      if (PROVIDER != null) {
+        try {
+          return Cipher.getInstance(transformation, PROVIDER);
+        } catch (GeneralSecurityException fallThrough) {
+          // The preferred provider lacks this transformation; the JDK has it.
+        }
+      }
+      return Cipher.getInstance(transformation);
+    } catch (GeneralSecurityException e) {
+      throw new CryptoBugException("the JDK lacks " + transformation, e);
+    }
+  }
+
+  public static Mac mac(String algorithm) {
+    try {
+      return PROVIDER != null ? Mac.getInstance(algorithm, PROVIDER) : Mac.getInstance(algorithm);
+    } catch (NoSuchAlgorithmException e) {
+      throw new CryptoBugException("the JDK lacks " + algorithm, e);
+    }
+  }
+
+  public static Signature signature(String algorithm) {
+    try {
+      return PROVIDER != null ? Signature.getInstance(algorithm, PROVIDER) : Signature.getInstance(algorithm);
+    } catch (NoSuchAlgorithmException e) {
+      throw new CryptoBugException("the JDK lacks " + algorithm, e);
+    }
+  }
+
+  public static KeyPairGenerator ecKeyPairGenerator() {
+    try {
+      return PROVIDER != null
+          ? KeyPairGenerator.getInstance("EC", PROVIDER)
+          : KeyPairGenerator.getInstance("EC");
+    } catch (NoSuchAlgorithmException e) {
+      throw new CryptoBugException("the JDK lacks EC key generation", e);
+    }
+  }
+
+  private static SecureRandom newSecureRandom() {
+    if (PROVIDER != null) {
+      try {
+        return SecureRandom.getInstance("DEFAULT", PROVIDER);
+      } catch (NoSuchAlgorithmException fallThrough) {
+        // Use the JDK's.
+      }
+    }
+    return new SecureRandom();
+  }
+
+  private static Provider chooseProvider() {
+    String choice = System.getProperty(PROVIDER_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    switch (choice) {
+      case "jdk":
+        return null;
+      case "accp":
+        Provider required = loadAccp();
+        if (required == null) {
+          throw new IllegalStateException(
+              PROVIDER_PROPERTY + "=accp, but the Amazon Corretto Crypto Provider is not on the"
+                  + " class path or failed to load its native library");
+        }
+        return required;
+      case "auto":
+        return loadAccp();
+      default:
+        throw new IllegalStateException(
+            PROVIDER_PROPERTY + " must be auto, jdk or accp, not '" + choice + "'");
+    }
+  }
+
+  private static Provider loadAccp() {
+    try {
+      Class<?> type = Class.forName(ACCP_CLASS, true, Jca.class.getClassLoader());
+      Provider accp = (Provider) type.getField("INSTANCE").get(null);
+      Method loadingError = type.getMethod("getLoadingError");
+      return loadingError.invoke(accp) == null ? accp : null;
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException absent) {
+      return null;
+    }
+  }
+}

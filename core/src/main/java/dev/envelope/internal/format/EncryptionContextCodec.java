@@ -1,0 +1,117 @@
+package dev.envelope.internal.format;
+
+import dev.envelope.EncryptionContext;
+import dev.envelope.MalformedMessageException;
+
+/**
+ * The one serialization of an encryption context (spec: data-format/message-header.md, AAD;
+ * structures.md, encryption context). Used in the header, the header-auth AAD suffix, raw AES key
+ * wrapping and cache identifiers.
+ *
+ * <pre>
+ * empty context:      (zero bytes)
+ * otherwise:          u16 count, then count × (u16 keyLen, key UTF-8, u16 valueLen, value UTF-8)
+ *                     sorted by the unsigned bytes of the keys
+ * </pre>
+ *
+ * <p>The decoder is strict: no duplicate keys, no empty keys or values, valid UTF-8, every byte
+ * accounted for. It accepts the legacy empty form {@code 00 00} (a zero pair count) written by some
+ * old encoders; writers never produce it.
+ */
+public final class EncryptionContextCodec {
+  /** The largest serialization the header's u16 length field can describe. */
+  public static final int MAX_SERIALIZED_LENGTH = 0xFFFF;
+
+  private EncryptionContextCodec() {}
+
+  /** Serializes sorted UTF-8 pairs. */
+  public static byte[] serialize(byte[][] keys, byte[][] values) {
+    if (keys.length == 0) {
+      return new byte[0];
+    }
+    long length = 2;
+    for (int i = 0; i < keys.length; i++) {
+      length += 4L + keys[i].length + values[i].length;
+    }
+    if (keys.length > 0xFFFF || length > MAX_SERIALIZED_LENGTH) {
+      throw new IllegalArgumentException(
+          "the encryption context serializes to " + length + " bytes in " + keys.length
+              + " pairs; the message format allows at most " + MAX_SERIALIZED_LENGTH + " bytes");
+    }
+    byte[] out = new byte[(int) length];
+    Bytes.putU16(out, 0, keys.length);
+    int off = 2;
+    for (int i = 0; i < keys.length; i++) {
+      off = putField(out, off, keys[i], "key");
+      off = putField(out, off, values[i], "value");
+    }
+    return out;
+  }
+
+  private static int putField(byte[] out, int off, byte[] field, String what) {
+    if (field.length > 0xFFFF) {
+      throw new IllegalArgumentException("an encryption context " + what + " exceeds 65535 bytes");
+    }
+    Bytes.putU16(out, off, field.length);
+    System.arraycopy(field, 0, out, off + 2, field.length);
+    return off + 2 + field.length;
+  }
+
+  /**
+   * Parses {@code length} bytes at {@code offset}.
+   *
+   * @throws MalformedMessageException if the bytes are not a valid serialization
+   */
+  public static EncryptionContext deserialize(byte[] data, int offset, int length) {
+    if (length == 0) {
+      return EncryptionContext.empty();
+    }
+    int end = offset + length;
+    if (length < 2) {
+      throw malformed("its length is " + length + " bytes, too short for a pair count");
+    }
+    int count = Bytes.getU16(data, offset);
+    int off = offset + 2;
+    if (count == 0) {
+      if (length != 2) {
+        throw malformed("it has a pair count of zero followed by " + (length - 2) + " bytes");
+      }
+      return EncryptionContext.empty();
+    }
+    EncryptionContext.Builder builder = EncryptionContext.builder();
+    for (int i = 0; i < count; i++) {
+      String key = readString(data, off, end, "key " + (i + 1));
+      off += 2 + Bytes.getU16(data, off);
+      String value = readString(data, off, end, "value " + (i + 1));
+      off += 2 + Bytes.getU16(data, off);
+      try {
+        builder.put(key, value);
+      } catch (IllegalArgumentException e) {
+        throw malformed("pair " + (i + 1) + " is invalid (an empty key or value)");
+      }
+    }
+    if (off != end) {
+      throw malformed((end - off) + " bytes follow the last of its " + count + " pairs");
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw malformed("it holds the same key twice");
+    }
+  }
+
+  private static String readString(byte[] data, int off, int end, String what) {
+    if (end - off < 2) {
+      throw malformed("it ends inside the length of " + what);
+    }
+    int len = Bytes.getU16(data, off);
+    if (end - off - 2 < len) {
+      throw malformed("the length of " + what + " runs past its end");
+    }
+    return Utf8.decode(data, off + 2, len, "encryption context " + what);
+  }
+
+  private static MalformedMessageException malformed(String detail) {
+    return new MalformedMessageException("the encryption context in the header is malformed: " + detail);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.envelope.internal.format;
+
+import dev.envelope.MalformedMessageException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+final class Utf8 {
+  private Utf8() {}
+
+  /** Strict UTF-8 decoding: malformed input is a malformed message, never a replacement char. */
+  static String decode(byte[] bytes, String what) {
+    return decode(bytes, 0, bytes.length, what);
+  }
+
+  static String decode(byte[] bytes, int offset, int length, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, offset, length))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedMessageException(what + " is not valid UTF-8");
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.envelope.materials;
+
+import dev.envelope.AlgorithmSuite;
+import dev.envelope.CommitmentPolicy;
+import dev.envelope.ContextMismatchException;
+import dev.envelope.DataKey;
+import dev.envelope.DecryptionMaterials;
+import dev.envelope.DecryptionMaterialsRequest;
+import dev.envelope.EncryptionContext;
+import dev.envelope.EncryptionMaterials;
+import dev.envelope.EncryptionMaterialsRequest;
+import dev.envelope.Keyring;
+import dev.envelope.MalformedMessageException;
+import dev.envelope.MaterialsManager;
+import dev.envelope.internal.crypto.EcKeys;
+import dev.envelope.internal.crypto.SigningKeys;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The standard materials manager around one keyring (spec: framework/default-cmm.md).
+ *
+ * <p>Encrypt: picks the requested suite or the commitment policy's default; for signing suites
+ * creates a fresh ECDSA key pair per message and stores its public key in the context under
+ * {@code aws-crypto-public-key}; asks the keyring for the data key.
+ *
+ * <p>Decrypt: checks the suite against the commitment policy; for signing suites decodes the
+ * verification key from the stored context (and refuses a non-signing message that carries one);
+ * merges the caller's expected pairs: a pair whose key is stored must match, a pair whose key is not
+ * stored becomes required (authenticate-only) context; asks the keyring to recover the data key.
+ *
+ * <p>Thread-safe if the keyring is.
+ */
+public final class DefaultMaterialsManager implements MaterialsManager {
+  private final Keyring keyring;
+
+  public DefaultMaterialsManager(Keyring keyring) {
+    this.keyring = Objects.requireNonNull(keyring, "keyring");
+  }
+
+  public Keyring keyring() {
+    return keyring;
+  }
+
+  @Override
+  public EncryptionMaterials getEncryptionMaterials(EncryptionMaterialsRequest request) {
+    CommitmentPolicy policy = request.commitmentPolicy();
+    AlgorithmSuite suite = request.algorithmSuite().orElse(policy.defaultSuite());
+    policy.checkEncrypt(suite, "the requested suite");
+    EncryptionContext context = request.encryptionContext();
+    if (context.containsKey(EncryptionContext.PUBLIC_KEY_FIELD)) {
+      throw new IllegalArgumentException(
+          "the encryption context already has " + EncryptionContext.PUBLIC_KEY_FIELD
+              + ", which the library sets for signing suites; remove it");
+    }
+    EncryptionMaterials.Builder builder;
+    if (suite.isSigned()) {
+      KeyPair pair = SigningKeys.next(suite.signing());
+      String encoded = EcKeys.encodePublicKey((ECPublicKey) pair.getPublic(), suite.signing());
+      builder =
+          EncryptionMaterials.builder(suite, context.with(EncryptionContext.PUBLIC_KEY_FIELD, encoded))
+              .signingKey(pair.getPrivate());
+    } else {
+      builder = EncryptionMaterials.builder(suite, context);
+    }
+    EncryptionMaterials start = builder.requiredContextKeys(request.requiredContextKeys()).build();
+    EncryptionMaterials result = keyring.onEncrypt(start);
+    if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
+      result.dataKey().ifPresent(DataKey::close);
+      throw new IllegalStateException(
+          "keyring " + keyring + " returned materials without a data key or without an encrypted"
+              + " data key");
+    }
+    if (result.algorithmSuite() != suite || !result.encryptionContext().equals(start.encryptionContext())) {
+      result.dataKey().ifPresent(DataKey::close);
+      throw new IllegalStateException("keyring " + keyring + " changed the suite or the encryption context");
+    }
+    return result;
+  }
+
+  @Override
+  public DecryptionMaterials getDecryptionMaterials(DecryptionMaterialsRequest request) {
+    AlgorithmSuite suite = request.algorithmSuite();
+    request.commitmentPolicy().checkDecrypt(suite);
+    EncryptionContext stored = request.storedContext();
+    PublicKey verificationKey = null;
+    String encodedKey = stored.get(EncryptionContext.PUBLIC_KEY_FIELD).orElse(null);
+    if (suite.isSigned()) {
+      if (encodedKey == null) {
+        throw new MalformedMessageException(
+            "suite " + suite.idHex() + " signs messages, but the message has no "
+                + EncryptionContext.PUBLIC_KEY_FIELD + " in its encryption context");
+      }
+      verificationKey = EcKeys.decodePublicKey(encodedKey, suite.signing());
+    } else if (encodedKey != null) {
+      throw new MalformedMessageException(
+          "suite " + suite.idHex() + " does not sign, but the message carries a public key in its"
+              + " encryption context");
+    }
+
+    EncryptionContext.Builder full = EncryptionContext.builder().putAll(stored.asMap());
+    Set<String> required = new HashSet<>();
+    List<String> differing = new ArrayList<>();
+    request.reproducedContext().asMap().forEach((key, value) -> {
+      String storedValue = stored.asMap().get(key);
+      if (storedValue == null) {
+        full.put(key, value);
+        required.add(key);
+      } else if (!storedValue.equals(value)) {
+        differing.add(key);
+      }
+    });
+    if (!differing.isEmpty()) {
+      throw new ContextMismatchException(
+          "the message's encryption context has different values for " + differing
+              + " than expected", differing);
+    }
+    DecryptionMaterials start = DecryptionMaterials.of(suite, full.build(), required, verificationKey);
+    DecryptionMaterials result = keyring.onDecrypt(start, request.encryptedDataKeys());
+    if (!result.hasDataKey()) {
+      throw new IllegalStateException("keyring " + keyring + " returned materials without a data key");
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "DefaultMaterialsManager[" + keyring + "]";
+  }
+}

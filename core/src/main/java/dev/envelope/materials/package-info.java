@@ -1,0 +1,5 @@
+/**
+ * Materials managers: the default one around a keyring, and one that authenticates context pairs
+ * without storing them.
+ */
+package dev.envelope.materials;
