@@ -1,11 +1,6 @@
 package dev.envelope;
 
 import dev.envelope.internal.format.EncryptionContextCodec;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -282,15 +277,20 @@ public final class EncryptionContext {
       if (n == 0) {
         return EMPTY;
       }
-      Integer[] order = new Integer[n];
       byte[][] kb = new byte[n][];
       byte[][] vb = new byte[n][];
+      int[] order = new int[n];
       for (int i = 0; i < n; i++) {
-        order[i] = i;
         kb[i] = utf8(keys.get(i), "key");
         vb[i] = utf8(values.get(i), "value of key '" + keys.get(i) + "'");
+        // Insertion sort by unsigned key bytes: contexts are small, and this avoids boxing.
+        int j = i;
+        while (j > 0 && Arrays.compareUnsigned(kb[order[j - 1]], kb[i]) > 0) {
+          order[j] = order[j - 1];
+          j--;
+        }
+        order[j] = i;
       }
-      Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(kb[a], kb[b]));
       String[] k = new String[n];
       String[] v = new String[n];
       byte[][] skb = new byte[n][];
@@ -308,21 +308,18 @@ public final class EncryptionContext {
       return new EncryptionContext(k, v, skb, svb);
     }
 
+    /** UTF-8 bytes of {@code s}, refusing unpaired surrogates (which UTF-8 cannot encode). */
     private static byte[] utf8(String s, String what) {
-      CharsetEncoder encoder =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT);
-      try {
-        ByteBuffer buffer = encoder.encode(CharBuffer.wrap(s));
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-      } catch (CharacterCodingException e) {
-        throw new IllegalArgumentException(
-            "encryption context " + what + " is not well-formed Unicode (unpaired surrogate)");
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new IllegalArgumentException(
+              "encryption context " + what + " is not well-formed Unicode (unpaired surrogate)");
+        }
       }
+      return s.getBytes(StandardCharsets.UTF_8);
     }
   }
 }

@@ -48,6 +48,12 @@ public final class RawAesKeyring implements Keyring {
   private final byte[] nameUtf8;
   private final SecretKey wrappingKey;
   private final Provider provider;
+  /**
+   * One cipher per thread for this keyring alone: the wrapping key never changes, so the
+   * provider's key schedule stays cached instead of being rebuilt whenever the thread's cipher
+   * switches between this key and a message's content key.
+   */
+  private final ThreadLocal<Cipher> ciphers;
 
   private RawAesKeyring(Builder b) {
     this.namespace = b.namespace;
@@ -55,6 +61,7 @@ public final class RawAesKeyring implements Keyring {
     this.nameUtf8 = b.name.getBytes(StandardCharsets.UTF_8);
     this.wrappingKey = b.key;
     this.provider = b.provider;
+    this.ciphers = b.provider == null ? ThreadLocal.withInitial(() -> Jca.cipher("AES/GCM/NoPadding")) : null;
   }
 
   public static Builder builder() {
@@ -176,7 +183,7 @@ public final class RawAesKeyring implements Keyring {
   }
 
   private Cipher cipher() throws GeneralSecurityException {
-    return provider == null ? Jca.aesGcm() : Cipher.getInstance("AES/GCM/NoPadding", provider);
+    return provider == null ? ciphers.get() : Cipher.getInstance("AES/GCM/NoPadding", provider);
   }
 
   /** Shows the namespace and key name, never the key. */

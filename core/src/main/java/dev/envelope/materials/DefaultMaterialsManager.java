@@ -104,24 +104,24 @@ public final class DefaultMaterialsManager implements MaterialsManager {
               + " encryption context");
     }
 
-    EncryptionContext.Builder full = EncryptionContext.builder().putAll(stored.asMap());
+    EncryptionContext full = stored;
     Set<String> required = new HashSet<>();
     List<String> differing = new ArrayList<>();
-    request.reproducedContext().asMap().forEach((key, value) -> {
-      String storedValue = stored.asMap().get(key);
+    for (var pair : request.reproducedContext().asMap().entrySet()) {
+      String storedValue = stored.asMap().get(pair.getKey());
       if (storedValue == null) {
-        full.put(key, value);
-        required.add(key);
-      } else if (!storedValue.equals(value)) {
-        differing.add(key);
+        full = full.with(pair.getKey(), pair.getValue());
+        required.add(pair.getKey());
+      } else if (!storedValue.equals(pair.getValue())) {
+        differing.add(pair.getKey());
       }
-    });
+    }
     if (!differing.isEmpty()) {
       throw new ContextMismatchException(
           "the message's encryption context has different values for " + differing
               + " than expected", differing);
     }
-    DecryptionMaterials start = DecryptionMaterials.of(suite, full.build(), required, verificationKey);
+    DecryptionMaterials start = DecryptionMaterials.of(suite, full, required, verificationKey);
     DecryptionMaterials result = keyring.onDecrypt(start, request.encryptedDataKeys());
     if (!result.hasDataKey()) {
       throw new IllegalStateException("keyring " + keyring + " returned materials without a data key");

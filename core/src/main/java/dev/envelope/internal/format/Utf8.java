@@ -15,6 +15,12 @@ final class Utf8 {
   }
 
   static String decode(byte[] bytes, int offset, int length, String what) {
+    // Fast path: the JDK's decoder replaces malformed input with U+FFFD, so a result without one
+    // came from well-formed input. Only a result containing U+FFFD needs the strict decoder.
+    String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
