@@ -2,6 +2,8 @@ package dev.envelope.benchmarks;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
+import dev.envelope.cache.CachingMaterialsManager;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Envelope encrypt and decrypt of whole messages with a raw AES-256 keyring (a fresh data key
- * per message, wrapped by AES-GCM), for suites 0x0478 and 0x0578. The crypto provider is fixed per
+ * per message, wrapped by AES-GCM), for suites 0x0478 and 0x0578, and for 0x0478 through the
+ * caching materials manager. The crypto provider is fixed per
  * JVM: {@link Jdk} forces the JDK's, {@link Accp} the Amazon Corretto Crypto Provider.
  *
  * <p>Run: {@code scripts/bench EnvelopeBenchmarks} (or see benchmarks/README.md).
@@ -33,6 +36,7 @@ public abstract class EnvelopeBenchmarks {
   private byte[] plaintext;
   private Envelope envelope0478;
   private Envelope envelope0578;
+  private Envelope envelope0478Cached;
   private byte[] message0478;
   private byte[] message0578;
 
@@ -45,6 +49,15 @@ public abstract class EnvelopeBenchmarks {
             .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
             .build();
     envelope0578 = Envelope.builder().keyring(Fixtures.rawAesKeyring()).build();
+    envelope0478Cached =
+        Envelope.builder()
+            .materialsManager(
+                CachingMaterialsManager.builder()
+                    .keyring(Fixtures.rawAesKeyring())
+                    .maxAge(Duration.ofMinutes(5))
+                    .build())
+            .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
+            .build();
     message0478 = envelope0478.encrypt(plaintext, Fixtures.CONTEXT);
     message0578 = envelope0578.encrypt(plaintext, Fixtures.CONTEXT);
   }
@@ -57,6 +70,18 @@ public abstract class EnvelopeBenchmarks {
   @Benchmark
   public byte[] decrypt0478() {
     return envelope0478.decrypt(message0478, Fixtures.CONTEXT).plaintext();
+  }
+
+  /** A data key cached for 5 minutes (message limit 2^32): one keyring call per key lifetime. */
+  @Benchmark
+  public byte[] encrypt0478Cached() {
+    return envelope0478Cached.encrypt(plaintext, Fixtures.CONTEXT);
+  }
+
+  /** Repeated decryption of one message: the data key is unwrapped once, then cached. */
+  @Benchmark
+  public byte[] decrypt0478Cached() {
+    return envelope0478Cached.decrypt(message0478, Fixtures.CONTEXT).plaintext();
   }
 
   @Benchmark

@@ -98,7 +98,7 @@ public final class Report {
   }
 
   /** Measured values of one benchmark at one parameter point. */
-  record Point(double opsPerSecond, double bytesPerOp) {}
+  record Point(double opsPerSecond, double bytesPerOp, double keyringCallsPerSecond) {}
 
   static Map<String, Point> index(Collection<RunResult> results) {
     Map<String, Point> points = new LinkedHashMap<>();
@@ -109,7 +109,13 @@ public final class Report {
         key.append(' ').append(p).append('=').append(r.getParams().getParam(p));
       }
       Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-      points.put(key.toString(), new Point(r.getPrimaryResult().getScore(), alloc == null ? Double.NaN : alloc.getScore()));
+      Result<?> calls = r.getSecondaryResults().get("keyringCalls");
+      points.put(
+          key.toString(),
+          new Point(
+              r.getPrimaryResult().getScore(),
+              alloc == null ? Double.NaN : alloc.getScore(),
+              calls == null ? Double.NaN : calls.getScore()));
     }
     return points;
   }
@@ -165,8 +171,33 @@ public final class Report {
       }
       md.append('\n');
     }
+    renderCache(md, points);
     Targets.render(md, points);
     return md.toString();
+  }
+
+  static void renderCache(StringBuilder md, Map<String, Point> points) {
+    Point uncached = null;
+    Point cached = null;
+    for (Map.Entry<String, Point> e : points.entrySet()) {
+      if (e.getKey().startsWith("CacheBenchmarks.uncachedEncrypt ")) {
+        uncached = e.getValue();
+      } else if (e.getKey().startsWith("CacheBenchmarks.cachedEncrypt ")) {
+        cached = e.getValue();
+      }
+    }
+    if (uncached == null || cached == null) {
+      return;
+    }
+    md.append("## Data-key cache against a slow keyring\n\n");
+    md.append("`CacheBenchmarks`: 1 KiB messages, 0x0478, two threads, a keyring that waits 1 ms per call ")
+        .append("(a KMS round trip), cache message limit 100.\n\n");
+    md.append("| | ops/s | keyring calls per 1,000 messages |\n|---|---:|---:|\n");
+    md.append("| uncached | ").append(fmt(uncached.opsPerSecond())).append(" | ")
+        .append(fmt(1000 * uncached.keyringCallsPerSecond() / uncached.opsPerSecond())).append(" |\n");
+    md.append("| cached | ").append(fmt(cached.opsPerSecond())).append(" | ")
+        .append(fmt(1000 * cached.keyringCallsPerSecond() / cached.opsPerSecond())).append(" |\n\n");
+    md.append("Cached/uncached throughput: ").append(ratio(cached.opsPerSecond() / uncached.opsPerSecond())).append(".\n\n");
   }
 
   static Impl esdkPeer(Impl impl) {
