@@ -62,7 +62,7 @@ public final class EdkLayout {
 
   private static Parsed parse(byte[] info, byte[] ciphertext) {
     int nameLength = info.length - TRAILER;
-    if (nameLength <= 0 || nameLength > MAX_NAME || ciphertext.length <= TAG_LENGTH) {
+    if (nameLength <= 0 || nameLength > MAX_NAME || ciphertext.length < TAG_LENGTH) {
       return null;
     }
     if (info[nameLength] != 0 || info[nameLength + 1] != 0 || info[nameLength + 2] != 0 || (info[nameLength + 3] & 0xFF) != 0x80
@@ -100,7 +100,7 @@ public final class EdkLayout {
     }
     int infoLength = ((blob[1] & 0xFF) << 8) | (blob[2] & 0xFF);
     int ctLength = blob.length - 3 - infoLength;
-    if (infoLength > MAX_NAME + TRAILER || ctLength <= TAG_LENGTH || ctLength > maxPlaintext + TAG_LENGTH) {
+    if (infoLength > MAX_NAME + TRAILER || ctLength < TAG_LENGTH || ctLength > maxPlaintext + TAG_LENGTH) {
       throw new MalformedMessageException("not a key store ciphertext: bad lengths");
     }
     byte[] info = new byte[infoLength];
