@@ -12,7 +12,4 @@ module dev.envelope.local {
   exports dev.envelope.local;
   // dev.envelope.local.pkcs11 and dev.envelope.local.kms are added by their owners.
   // dev.envelope.local.internal (and subpackages) is never exported.
-
-  // Gson reads and writes the store's metadata records by reflection.
-  opens dev.envelope.local.internal to com.google.gson;
 }

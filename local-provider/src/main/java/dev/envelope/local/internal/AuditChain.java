@@ -99,7 +99,9 @@ public final class AuditChain implements AuditListener, AutoCloseable {
 
   private FileChannel channel() throws IOException {
     synchronized (channelGuard) {
-      if (channel == null) {
+      // FileChannel is interruptible: a thread interrupted mid-write closes it for everyone, so
+      // reopen a closed channel instead of failing every later append.
+      if (channel == null || !channel.isOpen()) {
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       }
       return channel;
