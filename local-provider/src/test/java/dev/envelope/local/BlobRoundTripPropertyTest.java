@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.envelope.EncryptionContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -36,15 +33,7 @@ class BlobRoundTripPropertyTest {
   @AfterContainer
   static void closePropertyStore() throws IOException {
     propertyStore.close();
-    try (Stream<Path> files = Files.walk(propertyDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
+    Fixtures.deleteRecursively(propertyDir);
   }
 
   @Property(tries = 200)

@@ -18,6 +18,15 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** Deletes a directory tree (for jqwik containers, which have no {@code @TempDir}). */
+  static void deleteRecursively(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   static KekSource kek() {
     return KekSource.passphrase(PASSPHRASE.toCharArray(), PassphraseKdfParameters.insecureForTests());
   }

@@ -27,6 +27,7 @@ public final class EdkLayout {
   private EdkLayout() {}
 
   /** Provider info for {@code keyName} and {@code iv}. */
+  // spec: framework/raw-aes-keyring.md#onencrypt (provider info = key name ‖ tag bits ‖ IV length ‖ IV)
   public static byte[] providerInfo(String keyName, byte[] iv) {
     byte[] name = keyName.getBytes(StandardCharsets.UTF_8);
     byte[] info = new byte[name.length + TRAILER];
@@ -60,6 +61,7 @@ public final class EdkLayout {
     return parse(edk.providerInfo(), edk.ciphertext());
   }
 
+  // spec: framework/raw-aes-keyring.md#ondecrypt (only EDKs whose info parses with tag 128, IV 12)
   private static Parsed parse(byte[] info, byte[] ciphertext) {
     int nameLength = info.length - TRAILER;
     if (nameLength <= 0 || nameLength > MAX_NAME || ciphertext.length < TAG_LENGTH) {

@@ -878,6 +878,7 @@ public final class StoreEngine implements AutoCloseable {
     int version = k.metadata.primaryVersion();
     byte[] sealed;
     try {
+      // spec: framework/raw-aes-keyring.md#onencrypt (AAD = serialized full encryption context)
       sealed = k.aeads.get(version).encrypt(secret, context.toCanonicalBytes());
     } catch (GeneralSecurityException e) {
       audit(op, AuditOutcome.FAILURE, keyId, version, context, k.metadata.policy(), caller, e.getClass().getSimpleName());
