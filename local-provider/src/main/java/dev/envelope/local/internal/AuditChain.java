@@ -37,6 +37,7 @@ import java.util.Map;
  * such a torn line and says so in its {@code repair} field). Lifecycle events are fsynced; key-use
  * events are handed to the OS (durable across a process crash) and fsynced on {@link #close()}.
  */
+@SuppressWarnings("try") // the lock holder is a try-with-resources guard
 public final class AuditChain implements AuditListener, AutoCloseable {
   static final String ZERO_HASH = "0".repeat(64);
   private static final int MAX_LINE = 1 << 20;

@@ -6,6 +6,7 @@ import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.subtle.AesGcmJce;
@@ -69,12 +70,12 @@ public final class Keysets {
 
   /** Serializes and encrypts {@code keyset} under {@code kek}, bound to {@code associatedData}. */
   public static byte[] seal(KeysetHandle keyset, Kek kek, byte[] associatedData) throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.asTinkAead(), associatedData);
+    return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, kek.asTinkAead(), associatedData, RegistryConfiguration.get());
   }
 
   /** The inverse of {@link #seal}; throws if the KEK or the associated data differ. */
   public static KeysetHandle open(byte[] sealed, Kek kek, byte[] associatedData) throws GeneralSecurityException {
-    return TinkProtoKeysetFormat.parseEncryptedKeyset(sealed, kek.asTinkAead(), associatedData);
+    return TinkProtoKeysetFormat.parseEncryptedKeyset(sealed, kek.asTinkAead(), associatedData, RegistryConfiguration.get());
   }
 
   /**

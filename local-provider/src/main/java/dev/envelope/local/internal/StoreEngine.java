@@ -82,6 +82,7 @@ import javax.crypto.AEADBadTagException;
  * reads through a cache that is revalidated against the file's identity (inode, mtime, size) on
  * every call, so a change made by another process is seen by the next operation.
  */
+@SuppressWarnings("try") // lock holders are try-with-resources guards, unused in the body by design
 public final class StoreEngine implements AutoCloseable {
   public static final String STORE_FILE = "store.json";
   public static final String KEYS_DIR = "keys";
