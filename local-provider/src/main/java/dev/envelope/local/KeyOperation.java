@@ -33,7 +33,12 @@ public enum KeyOperation {
    * {@linkplain KeyPolicy#defaultPolicy() default policy}: a key must be created with a policy that
    * allows it.
    */
-  EXPORT(false);
+  EXPORT(false),
+  /**
+   * Re-seal every key of the store under a new KEK ({@code LocalKeyStore.changeKek}). Audited
+   * without a key id; not subject to key policies.
+   */
+  CHANGE_KEK(false);
 
   private final boolean keyUse;
 

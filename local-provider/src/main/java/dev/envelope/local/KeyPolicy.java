@@ -44,7 +44,7 @@ import java.util.TreeSet;
 public final class KeyPolicy {
   private static final KeyPolicy DEFAULT =
       builder()
-          .allow(EnumSet.complementOf(EnumSet.of(KeyOperation.EXPORT, KeyOperation.CREATE)).toArray(new KeyOperation[0]))
+          .allow(EnumSet.complementOf(EnumSet.of(KeyOperation.EXPORT, KeyOperation.CREATE, KeyOperation.CHANGE_KEK)).toArray(new KeyOperation[0]))
           .build();
 
   private final Set<KeyOperation> allowed;

@@ -201,6 +201,20 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     return engine.exportKeyVersionInsecure(key, version, caller);
   }
 
+  /**
+   * Re-seals every key under the KEK of {@code next} (a new passphrase, token key or keyring) and
+   * closes this store: reopen it with {@code next}. Crash-safe: an interruption leaves either the
+   * old or the new store, never a mix. Every other instance or process that has the store open must
+   * reopen it afterwards (their KEK is the old one). Audited as {@link KeyOperation#CHANGE_KEK}.
+   *
+   * <p>The old key files are deleted, but their bytes may remain on the storage medium and in
+   * backups: changing the KEK does not revoke what an old, compromised KEK could already open.
+   */
+  public void changeKek(KekSource next) {
+    Objects.requireNonNull(next, "next");
+    engine.changeKek(next.spec(), caller);
+  }
+
   // ---------------------------------------------------------------------------- key use
 
   /**

@@ -66,7 +66,7 @@ import javax.crypto.AEADBadTagException;
  * <pre>
  * &lt;dir&gt;/store.json          {"format":"envelope-local-store/1","storeId":uuid,"namespace":…,"createdAt":…,
  *                           "kek":{"kind":…, parameters},"kekCheck":base64(KEK(random 32 bytes, AAD = check AAD))}
- * &lt;dir&gt;/keys/&lt;keyId&gt;.json  one file per key (layout in {@link KeyRecords}); the keyset is sealed under the
+ * &lt;dir&gt;/keys/&lt;keyId&gt;.json  one file per key (the directory is "keysDir" in store.json: keys-&lt;uuid&gt; after a KEK change) (layout in {@link KeyRecords}); the keyset is sealed under the
  *                           KEK with AAD = "envelope-local-key/1" 00 storeId 00 keyId 00 metadata-JSON
  * &lt;dir&gt;/audit.log           the hash-chained audit log ({@link AuditLog})
  * &lt;dir&gt;/.store.lock         the writers' lock file
@@ -86,6 +86,9 @@ import javax.crypto.AEADBadTagException;
 public final class StoreEngine implements AutoCloseable {
   public static final String STORE_FILE = "store.json";
   public static final String KEYS_DIR = "keys";
+  /** The keys directory is {@code keys}, or {@code keys-<uuid>} after a KEK change. */
+  private static final java.util.regex.Pattern KEYS_DIR_NAME =
+      java.util.regex.Pattern.compile("keys(-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?");
   static final String STORE_FORMAT = "envelope-local-store/1";
   static final String KEY_FORMAT = "envelope-local-key/1";
   static final int MAX_FILE_BYTES = 16 << 20;
@@ -118,9 +121,9 @@ public final class StoreEngine implements AutoCloseable {
   private final ConcurrentHashMap<String, String> aliases = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private StoreEngine(Path dir, String storeId, String namespace, Kek kek, Options o) {
+  private StoreEngine(Path dir, String keysDirName, String storeId, String namespace, Kek kek, Options o) {
     this.dir = dir;
-    this.keysDir = dir.resolve(KEYS_DIR);
+    this.keysDir = dir.resolve(keysDirName);
     this.storeId = storeId;
     this.namespace = namespace;
     this.kek = kek;
@@ -159,13 +162,14 @@ public final class StoreEngine implements AutoCloseable {
         store.addProperty("storeId", storeId);
         store.addProperty("namespace", o.namespace);
         store.addProperty("createdAt", o.clock.instant().toString());
+        store.addProperty("keysDir", KEYS_DIR);
         store.add("kek", kekRecord);
         store.addProperty(
             "kekCheck",
             Base64.getEncoder().encodeToString(kek.encrypt(check, checkAad(storeId, o.namespace))));
         AtomicFiles.write(dir.resolve(STORE_FILE), store.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.fsyncDirectory(dir.toAbsolutePath().getParent() == null ? dir : dir.toAbsolutePath().getParent());
-        return new StoreEngine(dir, storeId, o.namespace, kek, o);
+        return new StoreEngine(dir, KEYS_DIR, storeId, o.namespace, kek, o);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not create a key store in " + dir, e);
@@ -187,6 +191,7 @@ public final class StoreEngine implements AutoCloseable {
     }
     String storeId;
     String namespace;
+    String keysDirName;
     JsonObject kekRecord;
     byte[] check;
     try {
@@ -195,6 +200,10 @@ public final class StoreEngine implements AutoCloseable {
       }
       storeId = store.get("storeId").getAsString();
       namespace = store.get("namespace").getAsString();
+      keysDirName = store.has("keysDir") ? store.get("keysDir").getAsString() : KEYS_DIR;
+      if (!KEYS_DIR_NAME.matcher(keysDirName).matches()) {
+        throw new KeyStoreIntegrityException(storeFile + " names an invalid keys directory");
+      }
       kekRecord = store.getAsJsonObject("kek");
       check = Base64.getDecoder().decode(store.get("kekCheck").getAsString());
     } catch (RuntimeException e) {
@@ -220,11 +229,12 @@ public final class StoreEngine implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new KeyProviderException("the KEK failed while opening the key store in " + dir + ": " + e.getMessage(), e);
     }
-    StoreEngine engine = new StoreEngine(dir, storeId, namespace, kek, o);
+    StoreEngine engine = new StoreEngine(dir, keysDirName, storeId, namespace, kek, o);
     try (DirectoryLock.Held held = engine.lock.acquire()) {
       AtomicFiles.deleteOrphanTemps(dir);
       Files.createDirectories(engine.keysDir);
       AtomicFiles.deleteOrphanTemps(engine.keysDir);
+      engine.deleteOtherKeyDirectories();
     } catch (IOException e) {
       throw new UncheckedIOException("could not tidy the key store in " + dir, e);
     }
@@ -981,6 +991,89 @@ public final class StoreEngine implements AutoCloseable {
       throw new KeyProviderException(
           "key " + event.keyId() + " is now " + event.newState() + ", but a key state listener failed: "
               + first.getMessage(), first);
+    }
+  }
+
+  // ------------------------------------------------------------------------- KEK change
+
+  /**
+   * Re-seals every key under a new KEK. Crash-safe by directory indirection: all key files are
+   * re-sealed into a fresh {@code keys-<uuid>} directory, then {@code store.json} is replaced
+   * atomically to name the new KEK and that directory, then the old directory is deleted. A crash
+   * before the switch leaves the old store intact; after it, the new one is complete; leftovers of
+   * either are deleted on the next open. This engine is closed afterwards: reopen with the new KEK.
+   */
+  public void changeKek(KekSpec next, String caller) {
+    checkOpen();
+    try (DirectoryLock.Held held = lock.acquire()) {
+      Path storeFile = dir.resolve(STORE_FILE);
+      JsonObject store = parseObject(readBounded(storeFile), storeFile);
+      JsonObject kekRecord = new JsonObject();
+      kekRecord.addProperty("kind", next.kind());
+      Kek nextKek = next.forNewStore(kekRecord);
+      String newDirName = KEYS_DIR + "-" + UUID.randomUUID();
+      Path newDir = dir.resolve(newDirName);
+      Files.createDirectory(newDir);
+      int keys = 0;
+      for (String keyId : keyIds()) {
+        Path file = keyFile(keyId);
+        JsonObject o = parseObject(readBounded(file), file);
+        JsonElement sealed = o.get("keyset");
+        if (sealed != null && !sealed.isJsonNull()) {
+          byte[] aad = keyAad(keyId, o.get("metadata").getAsString());
+          KeysetHandle keyset;
+          try {
+            keyset = Keysets.open(Base64.getDecoder().decode(sealed.getAsString()), kek, aad);
+          } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new KeyStoreIntegrityException("key file " + file + " fails authentication; KEK change aborted", e);
+          }
+          o.addProperty("keyset", Base64.getEncoder().encodeToString(Keysets.seal(keyset, nextKek, aad)));
+        }
+        AtomicFiles.write(newDir.resolve(keyId + ".json"), o.toString().getBytes(StandardCharsets.UTF_8));
+        keys++;
+      }
+      AtomicFiles.fsyncDirectory(newDir);
+      byte[] check = new byte[32];
+      random.nextBytes(check);
+      store.add("kek", kekRecord);
+      store.addProperty("kekCheck", Base64.getEncoder().encodeToString(nextKek.encrypt(check, checkAad(storeId, namespace))));
+      store.addProperty("keysDir", newDirName);
+      AtomicFiles.write(storeFile, store.toString().getBytes(StandardCharsets.UTF_8));
+      // The switch is done: from here on the store is the new one.
+      audit(KeyOperation.CHANGE_KEK, AuditOutcome.SUCCESS, null, 0, null, null, caller,
+          "re-sealed " + keys + " key(s) under a new KEK of kind " + next.kind());
+      deleteTree(keysDir);
+      AtomicFiles.fsyncDirectory(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not change the KEK of the key store in " + dir, e);
+    } catch (GeneralSecurityException e) {
+      throw new KeyProviderException("the new KEK failed: " + e.getMessage(), e);
+    } finally {
+      close();
+    }
+  }
+
+  /** Deletes keys directories other than the current one (left by an interrupted KEK change). */
+  private void deleteOtherKeyDirectories() throws IOException {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir, KEYS_DIR + "*")) {
+      for (Path p : dirs) {
+        if (Files.isDirectory(p) && KEYS_DIR_NAME.matcher(p.getFileName().toString()).matches()
+            && !p.getFileName().equals(keysDir.getFileName())) {
+          deleteTree(p);
+        }
+      }
+    }
+    AtomicFiles.fsyncDirectory(dir);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
