@@ -1,0 +1,20 @@
+package dev.envelope.local;
+
+import dev.envelope.KeyProviderException;
+
+/**
+ * A key store file is malformed or fails authentication under the store's KEK: it was edited,
+ * truncated outside the store's atomic writes, or copied from another store. Restore it from a
+ * backup; the store never repairs key files itself.
+ */
+public class KeyStoreIntegrityException extends KeyProviderException {
+  private static final long serialVersionUID = 1L;
+
+  public KeyStoreIntegrityException(String message) {
+    super(message);
+  }
+
+  public KeyStoreIntegrityException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.envelope.local;
+
+import dev.envelope.AuthenticationFailedException;
+import dev.envelope.DataKey;
+import dev.envelope.DecryptionMaterials;
+import dev.envelope.EncryptedDataKey;
+import dev.envelope.EncryptionMaterials;
+import dev.envelope.Keyring;
+import dev.envelope.NoMatchingKeyException;
+import dev.envelope.local.internal.EdkLayout;
+import dev.envelope.local.internal.StoreEngine;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A keyring over one key of a {@link LocalKeyStore}. Encrypted data keys have exactly the layout
+ * of the AWS Encryption SDK's raw AES keyring (spec: framework/raw-aes-keyring.md):
+ *
+ * <pre>
+ * provider id    the store's key namespace
+ * provider info  UTF-8("&lt;keyId&gt;/v&lt;version&gt;") ‖ 00000080 ‖ 0000000C ‖ IV (12)
+ * ciphertext     AES-256-GCM(version key, IV, AAD = full encryption context, canonical)(data key) ‖ tag
+ * </pre>
+ *
+ * so a message stays decryptable by a raw AES keyring (ours or the ESDK's) configured with that
+ * namespace, the key name {@code <keyId>/v<version>} and the exported version bytes.
+ *
+ * <p>On encrypt: {@link KeyOperation#GENERATE} if the materials have no data key yet, else {@link
+ * KeyOperation#ENCRYPT}, under the key's primary version. On decrypt ({@link KeyOperation#DECRYPT}):
+ * tries each encrypted data key naming this key, with the version it names. Encrypted data keys of
+ * other providers or keys are not this keyring's ({@link NoMatchingKeyException}); a key that is
+ * disabled, pending destruction or destroyed, or a policy denial, fails the whole operation with
+ * {@link KeyStateException} or {@link KeyPolicyViolationException}.
+ *
+ * <p>Every use is checked against the key's state and policy and audited. Thread-safe.
+ */
+public final class LocalKeyring implements Keyring {
+  private final StoreEngine engine;
+  private final String keyId;
+  private final String caller;
+
+  LocalKeyring(StoreEngine engine, String keyId, String caller) {
+    this.engine = engine;
+    this.keyId = keyId;
+    this.caller = caller;
+  }
+
+  /** The key this keyring uses. */
+  public String keyId() {
+    return keyId;
+  }
+
+  /** The provider id of its encrypted data keys. */
+  public String keyNamespace() {
+    return engine.namespace();
+  }
+
+  @Override
+  public EncryptionMaterials onEncrypt(EncryptionMaterials materials) {
+    EncryptionMaterials result = materials;
+    DataKey generated = null;
+    KeyOperation op = KeyOperation.ENCRYPT;
+    if (!materials.hasDataKey()) {
+      generated = DataKey.generate(materials.algorithmSuite().dataKeyLength(), engine.random());
+      result = materials.withDataKey(generated);
+      op = KeyOperation.GENERATE;
+    }
+    byte[] plain = result.dataKey().orElseThrow().copyPlaintext();
+    try {
+      StoreEngine.Wrapped w = engine.wrap(keyId, op, plain, materials.encryptionContext(), caller);
+      return result.withEncryptedDataKey(EncryptedDataKey.of(engine.namespace(), w.providerInfo, w.ciphertext));
+    } catch (RuntimeException e) {
+      if (generated != null) {
+        generated.close();
+      }
+      throw e;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  @Override
+  public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> keys) {
+    if (materials.hasDataKey()) {
+      throw new IllegalStateException("the decryption materials already have a data key");
+    }
+    int expectedLength = materials.algorithmSuite().dataKeyLength() + EdkLayout.TAG_LENGTH;
+    NoMatchingKeyException failures = null;
+    int candidates = 0;
+    for (EncryptedDataKey edk : keys) {
+      EdkLayout.Parsed p = EdkLayout.parse(edk, engine.namespace());
+      if (p == null || !p.keyId.equals(keyId) || p.ciphertext.length != expectedLength) {
+        continue;
+      }
+      candidates++;
+      byte[] plain = null;
+      try {
+        plain = engine.unwrap(keyId, p.version, p.iv, p.ciphertext, materials.encryptionContext(), KeyOperation.DECRYPT, caller);
+        return materials.withDataKey(DataKey.copyOf(plain));
+      } catch (AuthenticationFailedException | KeyNotFoundException e) {
+        if (failures == null) {
+          failures = new NoMatchingKeyException("local key " + keyId + " could not decrypt any of its encrypted data keys");
+        }
+        failures.addSuppressed(e);
+      } finally {
+        if (plain != null) {
+          Arrays.fill(plain, (byte) 0);
+        }
+      }
+    }
+    if (candidates == 0) {
+      throw new NoMatchingKeyException(
+          "no encrypted data key is for local key " + engine.namespace() + "/" + keyId + "; the message's keys are from "
+              + providers(keys));
+    }
+    throw failures;
+  }
+
+  private static String providers(List<EncryptedDataKey> keys) {
+    Set<String> ids = new LinkedHashSet<>();
+    keys.forEach(k -> ids.add(k.providerId()));
+    return ids.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "LocalKeyring['" + engine.namespace() + "'/" + keyId + "]";
+  }
+}

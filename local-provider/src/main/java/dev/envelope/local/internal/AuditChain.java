@@ -1,0 +1,331 @@
+package dev.envelope.local.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonWriter;
+import dev.envelope.KeyProviderException;
+import dev.envelope.local.AuditEvent;
+import dev.envelope.local.AuditListener;
+import dev.envelope.local.AuditLog;
+import dev.envelope.local.AuditVerification;
+import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The hash-chained JSON-lines audit log (format in {@link AuditLog}): the writer, which is an
+ * {@link AuditListener}, and the verifier.
+ *
+ * <p>Appends are serialized between threads and processes by a lock file next to the log; each
+ * record is written with one positional write at the end of the file as it is while the lock is
+ * held, so a killed process never leaves half a record (a power loss can: the next append drops
+ * such a torn line and says so in its {@code repair} field). Lifecycle events are fsynced; key-use
+ * events are handed to the OS (durable across a process crash) and fsynced on {@link #close()}.
+ */
+@SuppressWarnings("try") // the lock holder is a try-with-resources guard
+public final class AuditChain implements AuditListener, AutoCloseable {
+  static final String ZERO_HASH = "0".repeat(64);
+  private static final int MAX_LINE = 1 << 20;
+
+  private final Path file;
+  private final DirectoryLock lock;
+  private final Object channelGuard = new Object();
+  private FileChannel channel; // guarded by lock
+  private Tail cached; // guarded by lock
+
+  /** Where the chain ends: the file size, the last seq and the hash of the last line. */
+  private static final class Tail {
+    final long end;
+    final long seq;
+    final String hash;
+
+    Tail(long end, long seq, String hash) {
+      this.end = end;
+      this.seq = seq;
+      this.hash = hash;
+    }
+  }
+
+  public AuditChain(Path file) {
+    this.file = file;
+    this.lock = new DirectoryLock(file.resolveSibling("." + file.getFileName() + ".lock"));
+  }
+
+  @Override
+  public void onAuditEvent(AuditEvent event) {
+    try (DirectoryLock.Held held = lock.acquire()) {
+      FileChannel ch = channel();
+      long size = ch.size();
+      String repair = null;
+      Tail tail = cached;
+      if (tail == null || tail.end != size) {
+        long[] dropped = new long[1];
+        tail = readTail(ch, size, dropped);
+        if (dropped[0] > 0) {
+          repair = "dropped an incomplete last line of " + dropped[0] + " bytes (torn write)";
+          size = tail.end;
+        }
+      }
+      long seq = tail.seq + 1;
+      byte[] line = format(event, seq, tail.hash, repair).getBytes(StandardCharsets.UTF_8);
+      ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+      long pos = size;
+      while (buf.hasRemaining()) {
+        pos += ch.write(buf, pos);
+      }
+      if (!event.operation().isKeyUse()) {
+        ch.force(false);
+      }
+      cached = new Tail(pos, seq, sha256Hex(line, 0, line.length));
+    } catch (IOException e) {
+      cached = null;
+      throw new KeyProviderException("could not append to the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private FileChannel channel() throws IOException {
+    synchronized (channelGuard) {
+      // FileChannel is interruptible: a thread interrupted mid-write closes it for everyone, so
+      // reopen a closed channel instead of failing every later append.
+      if (channel == null || !channel.isOpen()) {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
+      return channel;
+    }
+  }
+
+  /** Finds the last complete line; truncates a torn one (reporting its length in dropped[0]). */
+  private Tail readTail(FileChannel ch, long size, long[] dropped) throws IOException {
+    if (size == 0) {
+      return new Tail(0, 0, ZERO_HASH);
+    }
+    long lastNewline = findNewlineBefore(ch, size);
+    if (lastNewline != size - 1) {
+      long keep = lastNewline + 1;
+      dropped[0] = size - keep;
+      ch.truncate(keep);
+      ch.force(false);
+      size = keep;
+      if (size == 0) {
+        return new Tail(0, 0, ZERO_HASH);
+      }
+    }
+    long start = findNewlineBefore(ch, size - 1) + 1;
+    int length = (int) Math.min(MAX_LINE, size - 1 - start);
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, start + buf.position()) < 0) {
+        break;
+      }
+    }
+    byte[] line = buf.array();
+    long seq;
+    try {
+      seq = JsonParser.parseString(new String(line, StandardCharsets.UTF_8)).getAsJsonObject().get("seq").getAsLong();
+    } catch (RuntimeException e) {
+      throw new IOException("its last line is not an audit record; run AuditLog.verify on it and move it aside", e);
+    }
+    return new Tail(size, seq, sha256Hex(line, 0, line.length));
+  }
+
+  /** The offset of the last '\n' strictly before {@code end}, or -1. */
+  private static long findNewlineBefore(FileChannel ch, long end) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(8192);
+    long pos = end;
+    while (pos > 0) {
+      int n = (int) Math.min(buf.capacity(), pos);
+      buf.clear().limit(n);
+      long from = pos - n;
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, from + buf.position()) < 0) {
+          throw new IOException("the audit log shrank while being read");
+        }
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        if (buf.get(i) == '\n') {
+          return from + i;
+        }
+      }
+      pos = from;
+    }
+    return -1;
+  }
+
+  static String format(AuditEvent e, long seq, String prev, String repair) {
+    StringWriter out = new StringWriter(256);
+    try (JsonWriter w = new JsonWriter(out)) {
+      w.setHtmlSafe(false);
+      w.beginObject();
+      w.name("seq").value(seq);
+      w.name("prev").value(prev);
+      w.name("time").value(e.time().toString());
+      w.name("operation").value(e.operation().name());
+      w.name("outcome").value(e.outcome().name());
+      if (e.keyId().isPresent()) {
+        w.name("keyId").value(e.keyId().get());
+      }
+      if (e.keyVersion().isPresent()) {
+        w.name("keyVersion").value(e.keyVersion().getAsInt());
+      }
+      w.name("caller").value(e.caller());
+      w.name("contextKeys").beginArray();
+      for (String k : e.contextKeys()) {
+        w.value(k);
+      }
+      w.endArray();
+      w.name("context").beginObject();
+      for (Map.Entry<String, String> p : e.loggedContext().entrySet()) {
+        w.name(p.getKey()).value(p.getValue());
+      }
+      w.endObject();
+      w.name("detail").value(e.detail());
+      if (repair != null) {
+        w.name("repair").value(repair);
+      }
+      w.endObject();
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    synchronized (channelGuard) {
+      if (channel != null) {
+        try {
+          channel.force(false);
+          channel.close();
+        } catch (IOException ignored) {
+          // Best effort: every record was already handed to the OS.
+        }
+        channel = null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- verify
+
+  /** See {@link AuditLog#verify(Path, AuditVerification)}; {@code anchor} may be null. */
+  public static AuditVerification verify(Path file, AuditVerification anchor) {
+    long line = 0;
+    String prevHash = ZERO_HASH;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      ByteArrayOutputStream current = new ByteArrayOutputStream(512);
+      boolean tooLong = false;
+      int b;
+      while (true) {
+        b = in.read();
+        if (b == -1) {
+          if (current.size() > 0 || tooLong) {
+            return AuditVerification.broken(line, line + 1,
+                "line " + (line + 1) + " is incomplete (no final newline): a torn write or a truncated file", prevHash);
+          }
+          break;
+        }
+        if (b != '\n') {
+          if (current.size() < MAX_LINE) {
+            current.write(b);
+          } else {
+            tooLong = true;
+          }
+          continue;
+        }
+        line++;
+        if (tooLong) {
+          return AuditVerification.broken(line - 1, line, "line " + line + " is longer than " + MAX_LINE + " bytes", prevHash);
+        }
+        byte[] bytes = current.toByteArray();
+        current.reset();
+        Problem problem = checkRecord(bytes, line, prevHash);
+        if (problem != null) {
+          return AuditVerification.broken(problem.line - 1, problem.line, problem.text, prevHash);
+        }
+        prevHash = sha256Hex(bytes, 0, bytes.length);
+        if (anchor != null && line == anchor.records() && !prevHash.equals(anchor.lastHash())) {
+          return AuditVerification.broken(line - 1, line,
+              "line " + line + " differs from the anchored record " + anchor.records()
+                  + " (the log was rewritten from there on)", prevHash);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      line = 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the audit log " + file, e);
+    }
+    if (anchor != null && line < anchor.records()) {
+      return AuditVerification.broken(line, line + 1,
+          "the log has " + line + " records but the anchor saw " + anchor.records()
+              + ": records were removed from the end", prevHash);
+    }
+    return AuditVerification.intact(line, prevHash);
+  }
+
+  /** Where the chain breaks and why. */
+  private static final class Problem {
+    final long line;
+    final String text;
+
+    Problem(long line, String text) {
+      this.line = line;
+      this.text = text;
+    }
+  }
+
+  /** Null if line {@code n} is a good successor of a line hashing to {@code prevHash}. */
+  private static Problem checkRecord(byte[] bytes, long n, String prevHash) {
+    JsonObject o;
+    long seq;
+    String prev;
+    try {
+      JsonElement e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+      o = e.getAsJsonObject();
+      seq = o.get("seq").getAsLong();
+      prev = o.get("prev").getAsString();
+    } catch (RuntimeException e) {
+      return new Problem(n, "line " + n + " is not a well-formed audit record (it was edited or is not from this log)");
+    }
+    if (seq > n) {
+      long missing = seq - n;
+      return new Problem(n, "line " + n + " has sequence number " + seq + ": " + missing + " record(s) before it were deleted");
+    }
+    if (seq < n) {
+      return new Problem(n, "line " + n + " has sequence number " + seq + " where " + n
+          + " was expected: records were reordered, duplicated or edited");
+    }
+    if (!MessageDigest.isEqual(prev.getBytes(StandardCharsets.US_ASCII), prevHash.getBytes(StandardCharsets.US_ASCII))) {
+      if (n == 1) {
+        return new Problem(1, "line 1 does not start the chain (its prev hash is not zero): the log's first"
+            + " records were removed or it was edited");
+      }
+      return new Problem(n - 1, "line " + (n - 1) + " was modified: its hash does not match the prev hash"
+          + " recorded in line " + n);
+    }
+    return null;
+  }
+
+  static String sha256Hex(byte[] b, int off, int len) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(b, off, len);
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+}

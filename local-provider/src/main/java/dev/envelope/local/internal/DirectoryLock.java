@@ -1,0 +1,102 @@
+package dev.envelope.local.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A mutual-exclusion lock that works between threads of this JVM and between processes: a
+ * {@link ReentrantLock} per lock file (shared by every store instance of this JVM that uses the
+ * same file) guards an exclusive {@link FileLock} on the file.
+ *
+ * <p>The JVM lock is needed because file locks belong to the whole process: a second lock attempt
+ * from another thread would throw {@code OverlappingFileLockException}, and closing any channel on
+ * the file would release the lock. Holding the JVM lock first makes both impossible.
+ *
+ * <p>Reentrant: a thread holding the lock may take it again; only the outermost release drops the
+ * file lock.
+ */
+public final class DirectoryLock {
+  private static final ConcurrentHashMap<Path, Shared> SHARED = new ConcurrentHashMap<>();
+
+  /** The state every instance for one lock file shares. */
+  private static final class Shared {
+    final ReentrantLock jvmLock = new ReentrantLock();
+    FileChannel channel; // guarded by jvmLock
+    FileLock fileLock; // guarded by jvmLock
+  }
+
+  private final Path lockFile;
+  private final Shared shared;
+  private final ReentrantLock jvmLock;
+
+  public DirectoryLock(Path lockFile) {
+    this.lockFile = lockFile.toAbsolutePath().normalize();
+    this.shared = SHARED.computeIfAbsent(this.lockFile, p -> new Shared());
+    this.jvmLock = shared.jvmLock;
+  }
+
+  /** Whether the current thread holds this lock. */
+  public boolean isHeldByCurrentThread() {
+    return jvmLock.isHeldByCurrentThread();
+  }
+
+  /** A held lock; closing it releases. */
+  public interface Held extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Blocks until this thread holds the lock in this JVM and across processes. */
+  public Held acquire() {
+    jvmLock.lock();
+    if (jvmLock.getHoldCount() == 1) {
+      try {
+        shared.channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        shared.fileLock = shared.channel.lock();
+      } catch (IOException e) {
+        closeChannel();
+        jvmLock.unlock();
+        throw new UncheckedIOException("could not lock " + lockFile, e);
+      }
+    }
+    return this::release;
+  }
+
+  private void release() {
+    if (jvmLock.getHoldCount() == 1) {
+      try {
+        if (shared.fileLock != null) {
+          shared.fileLock.release();
+        }
+      } catch (IOException ignored) {
+        // Closing the channel below releases it as well.
+      } finally {
+        shared.fileLock = null;
+        closeChannel();
+      }
+    }
+    jvmLock.unlock();
+  }
+
+  private void closeChannel() {
+    if (shared.channel != null) {
+      try {
+        shared.channel.close();
+      } catch (IOException ignored) {
+        // Nothing was written through this channel.
+      }
+      shared.channel = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DirectoryLock[" + lockFile + "]";
+  }
+}

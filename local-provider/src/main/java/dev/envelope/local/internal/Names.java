@@ -1,0 +1,64 @@
+package dev.envelope.local.internal;
+
+import java.util.regex.Pattern;
+
+/** Alias, key id and key name syntax of the local key store. */
+public final class Names {
+  private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9/_\\-.:]{1,256}");
+  private static final Pattern KEY_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private Names() {}
+
+  /** @throws IllegalArgumentException naming the rule the alias breaks */
+  public static void checkAlias(String alias) {
+    if (!ALIAS.matcher(alias).matches()) {
+      throw new IllegalArgumentException(
+          "alias '" + alias + "' is not valid: use 1 to 256 characters from A-Z a-z 0-9 / _ - . :");
+    }
+    if (isKeyId(alias)) {
+      throw new IllegalArgumentException("alias '" + alias + "' looks like a key id; choose a name");
+    }
+  }
+
+  /** Whether {@code s} has the shape of a key id (a lower-case UUID). */
+  public static boolean isKeyId(String s) {
+    return KEY_ID.matcher(s).matches();
+  }
+
+  /**
+   * Splits a key name {@code <keyId>/v<version>}.
+   *
+   * @return {@code null} if {@code keyName} does not have that shape
+   */
+  public static ParsedKeyName parseKeyName(String keyName) {
+    int slash = keyName.lastIndexOf("/v");
+    if (slash <= 0 || slash + 2 >= keyName.length() || keyName.length() - slash - 2 > 9) {
+      return null;
+    }
+    String id = keyName.substring(0, slash);
+    if (!isKeyId(id)) {
+      return null;
+    }
+    int version = 0;
+    for (int i = slash + 2; i < keyName.length(); i++) {
+      char c = keyName.charAt(i);
+      if (c < '0' || c > '9' || (i == slash + 2 && c == '0')) {
+        return null;
+      }
+      version = version * 10 + (c - '0');
+    }
+    return new ParsedKeyName(id, version);
+  }
+
+  /** A key id and version parsed from a key name. */
+  public static final class ParsedKeyName {
+    public final String keyId;
+    public final int version;
+
+    ParsedKeyName(String keyId, int version) {
+      this.keyId = keyId;
+      this.version = version;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Envelope local provider: keys that need no cloud. The local key store (the embedded default),
+ * with key lifecycle, key policy, audit and incident-response hooks; the PKCS#11 keyring; and a
+ * KMS-compatible endpoint over the key store. Depends only on core's exported API.
+ */
+module dev.envelope.local {
+  requires transitive dev.envelope.core;
+  requires com.google.crypto.tink;
+  requires com.google.gson;
+  requires org.bouncycastle.provider;
+
+  exports dev.envelope.local;
+  // dev.envelope.local.pkcs11 and dev.envelope.local.kms are added by their owners.
+  // dev.envelope.local.internal (and subpackages) is never exported.
+}

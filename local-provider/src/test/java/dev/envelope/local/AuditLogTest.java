@@ -1,0 +1,264 @@
+package dev.envelope.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.envelope.EncryptionContext;
+import dev.envelope.Envelope;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+  @TempDir Path dir;
+
+  private final MutableClock clock = new MutableClock();
+
+  /** A store with a few lifecycle changes and key uses; returns the log. */
+  private Path populatedLog(List<AuditEvent> events) {
+    KeyPolicy policy = KeyPolicy.defaultPolicy().toBuilder().loggableContextKeys("region").build();
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).callerLabel("svc").auditListener(events::add).create()) {
+      store.createKey(CreateKeyRequest.builder().alias("k").policy(policy).build());
+      Envelope envelope = Fixtures.envelope(store.keyring("k"));
+      EncryptionContext ctx = EncryptionContext.of("tenant", "acme-secret", "region", "eu");
+      byte[] message = envelope.encrypt(new byte[] {1}, ctx);
+      clock.advance(Duration.ofMinutes(1));
+      envelope.decrypt(message, ctx);
+      store.rotateKey("k");
+      store.disableKey("k");
+      store.enableKey("k");
+      return store.auditLogFile();
+    }
+  }
+
+  @Test
+  void verify_untouchedLog_isIntact() {
+    List<AuditEvent> events = new ArrayList<>();
+    Path log = populatedLog(events);
+
+    AuditVerification v = AuditLog.verify(log);
+
+    assertTrue(v.isValid(), v.toString());
+    assertEquals(6, v.records());
+    assertEquals(6, events.size());
+    assertTrue(v.firstBadLine().isEmpty());
+  }
+
+  @Test
+  void events_carryOperationOutcomeKeyVersionCallerAndContextKeys() {
+    List<AuditEvent> events = new ArrayList<>();
+    populatedLog(events);
+
+    AuditEvent generate = events.get(1);
+    assertEquals(KeyOperation.GENERATE, generate.operation());
+    assertEquals(AuditOutcome.SUCCESS, generate.outcome());
+    assertEquals(1, generate.keyVersion().getAsInt());
+    assertEquals("svc", generate.caller());
+    // The full materials context: the signing suite adds its public key field.
+    assertEquals(List.of(EncryptionContext.PUBLIC_KEY_FIELD, "region", "tenant"), generate.contextKeys());
+    assertEquals(java.util.Map.of("region", "eu"), generate.loggedContext());
+    assertEquals(KeyOperation.DECRYPT, events.get(2).operation());
+    assertEquals(clock.instant(), events.get(2).time());
+    assertEquals(KeyOperation.ROTATE, events.get(3).operation());
+    assertEquals(2, events.get(3).keyVersion().getAsInt());
+  }
+
+  @Test
+  void log_neverHoldsNonLoggableContextValues() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    String text = Files.readString(log);
+    assertFalse(text.contains("acme-secret"), "a non-loggable context value reached the audit log");
+    assertTrue(text.contains("\"region\":\"eu\""));
+    assertTrue(text.contains("\"tenant\""), "context keys are logged");
+  }
+
+  @Test
+  void verify_oneByteEdit_reportsTheEditedLine() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    byte[] bytes = Files.readAllBytes(log);
+    int line3 = startOfLine(bytes, 3);
+    int at = indexOf(bytes, "\"caller\":\"svc\"", line3) + 11; // the 's' of svc on line 3
+    bytes[at] = 'S';
+    Files.write(log, bytes);
+
+    AuditVerification v = AuditLog.verify(log);
+
+    assertFalse(v.isValid());
+    assertEquals(3, v.firstBadLine().getAsLong(), v.problem());
+    assertTrue(v.problem().contains("line 3 was modified"), v.problem());
+  }
+
+  @Test
+  void verify_editBreakingJson_reportsThatLine() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    byte[] bytes = Files.readAllBytes(log);
+    bytes[startOfLine(bytes, 2)] = 'X'; // the '{' of line 2
+    Files.write(log, bytes);
+
+    AuditVerification v = AuditLog.verify(log);
+
+    assertEquals(2, v.firstBadLine().getAsLong(), v.problem());
+  }
+
+  @Test
+  void verify_deletedLine_reportsWhereRecordsAreMissing() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.remove(3); // line 4
+
+    Files.write(log, lines);
+    AuditVerification v = AuditLog.verify(log);
+
+    assertFalse(v.isValid());
+    assertEquals(4, v.firstBadLine().getAsLong(), v.problem());
+    assertTrue(v.problem().contains("1 record(s) before it were deleted"), v.problem());
+    assertEquals(3, v.records());
+  }
+
+  @Test
+  void verify_deletedFirstLine_isDetected() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.remove(0);
+    Files.write(log, lines);
+
+    AuditVerification v = AuditLog.verify(log);
+
+    assertEquals(1, v.firstBadLine().getAsLong(), v.problem());
+  }
+
+  @Test
+  void verify_swappedLines_isDetected() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    String two = lines.get(1);
+    lines.set(1, lines.get(2));
+    lines.set(2, two);
+    Files.write(log, lines);
+
+    assertEquals(2, AuditLog.verify(log).firstBadLine().getAsLong());
+  }
+
+  @Test
+  void verify_truncatedTail_detectedOnlyAgainstAnAnchor() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification anchor = AuditLog.verify(log);
+    List<String> lines = new ArrayList<>(Files.readAllLines(log));
+    lines.remove(lines.size() - 1);
+    Files.write(log, lines);
+
+    assertTrue(AuditLog.verify(log).isValid(), "a hash chain alone cannot see a removed tail");
+    AuditVerification v = AuditLog.verify(log, anchor);
+    assertFalse(v.isValid());
+    assertTrue(v.problem().contains("removed from the end"), v.problem());
+  }
+
+  @Test
+  void verify_lastLineEdited_detectedAgainstAnAnchor() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification anchor = AuditLog.verify(log);
+    byte[] bytes = Files.readAllBytes(log);
+    int at = indexOf(bytes, "\"caller\":\"svc\"", startOfLine(bytes, 6)) + 11;
+    bytes[at] = 'S';
+    Files.write(log, bytes);
+
+    AuditVerification v = AuditLog.verify(log, anchor);
+
+    assertEquals(6, v.firstBadLine().getAsLong(), v.problem());
+  }
+
+  @Test
+  void verify_anchorStillValid_afterMoreRecords() {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification anchor = AuditLog.verify(log);
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).open()) {
+      store.rotateKey("k");
+    }
+    AuditVerification v = AuditLog.verify(log, anchor);
+    assertTrue(v.isValid(), v.toString());
+    assertEquals(7, v.records());
+  }
+
+  @Test
+  void append_afterTornLastLine_dropsItAndSaysSo() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    Files.write(log, "{\"seq\":7,\"prev\":\"ab".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    AuditVerification torn = AuditLog.verify(log);
+    assertEquals(7, torn.firstBadLine().getAsLong(), torn.problem());
+    assertTrue(torn.problem().contains("incomplete"), torn.problem());
+
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).open()) {
+      store.rotateKey("k");
+    }
+
+    AuditVerification v = AuditLog.verify(log);
+    assertTrue(v.isValid(), v.toString());
+    assertEquals(7, v.records());
+    List<String> lines = Files.readAllLines(log);
+    assertTrue(lines.get(6).contains("\"repair\":\"dropped an incomplete last line of 19 bytes"), lines.get(6));
+  }
+
+  @Test
+  void verify_missingFile_isAnEmptyIntactLog() {
+    AuditVerification v = AuditLog.verify(dir.resolve("none.log"));
+    assertTrue(v.isValid());
+    assertEquals(0, v.records());
+  }
+
+  @Test
+  void auditLogDisabled_writesNoFileButListenersStillHearEvents() {
+    List<AuditEvent> events = new ArrayList<>();
+    try (LocalKeyStore store = Fixtures.store(dir).auditLog(false).auditListener(events::add).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      assertFalse(Files.exists(store.auditLogFile()));
+    }
+    assertEquals(1, events.size());
+  }
+
+  @Test
+  void failingAuditListener_failsTheOperation() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      store.addAuditListener(e -> {
+        throw new IllegalStateException("audit sink down");
+      });
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> store.encrypt("k", new byte[1], EncryptionContext.empty()));
+      assertEquals("audit sink down", e.getMessage());
+    }
+  }
+
+  private static int startOfLine(byte[] b, int line) {
+    int seen = 1;
+    for (int i = 0; i < b.length; i++) {
+      if (seen == line) {
+        return i;
+      }
+      if (b[i] == '\n') {
+        seen++;
+      }
+    }
+    throw new AssertionError("no line " + line);
+  }
+
+  private static int indexOf(byte[] b, String s, int from) {
+    byte[] n = s.getBytes(StandardCharsets.UTF_8);
+    outer:
+    for (int i = from; i + n.length <= b.length; i++) {
+      for (int j = 0; j < n.length; j++) {
+        if (b[i + j] != n[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError(s + " not found");
+  }
+}

@@ -1,0 +1,131 @@
+package dev.envelope.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.envelope.EncryptedDataKey;
+import dev.envelope.EncryptionContext;
+import dev.envelope.Envelope;
+import dev.envelope.KeyProviderException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The incident-response hook: state changes reach listeners with enough to find affected EDKs. */
+class KeyStateListenerTest {
+  @TempDir Path dir;
+
+  private final MutableClock clock = new MutableClock();
+  private final List<KeyStateEvent> events = new CopyOnWriteArrayList<>();
+
+  @Test
+  void disable_notifiesWithKeyVersionsAndEdkPrefix() {
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).keyStateListener(events::add).callerLabel("oncall").create()) {
+      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("k"));
+      byte[] v1 = Fixtures.envelope(store.keyring("k")).encrypt(new byte[1], EncryptionContext.empty());
+      store.rotateKey("k");
+      byte[] v2 = Fixtures.envelope(store.keyring("k")).encrypt(new byte[1], EncryptionContext.empty());
+
+      store.disableKey("k");
+
+      assertEquals(1, events.size());
+      KeyStateEvent e = events.get(0);
+      assertEquals(key.keyId(), e.keyId());
+      assertEquals("k", e.alias().orElseThrow());
+      assertEquals(KeyState.ENABLED, e.previousState());
+      assertEquals(KeyState.DISABLED, e.newState());
+      assertTrue(e.revokesUse());
+      assertEquals(List.of(1, 2), e.versions());
+      assertEquals(store.keyNamespace(), e.keyNamespace());
+      assertEquals(key.keyId() + "/v", e.keyNamePrefix());
+      assertEquals(List.of(key.keyId() + "/v1", key.keyId() + "/v2"), e.keyNames());
+      assertEquals("oncall", e.caller());
+      assertEquals(clock.instant(), e.time());
+      for (byte[] message : List.of(v1, v2)) {
+        EncryptedDataKey edk = Envelope.inspectUnauthenticated(message).encryptedDataKeys().get(0);
+        assertTrue(e.matches(edk));
+      }
+    }
+  }
+
+  @Test
+  void matches_edkOfAnotherKey_isFalse() {
+    try (LocalKeyStore store = Fixtures.store(dir).keyStateListener(events::add).create()) {
+      store.createKey(CreateKeyRequest.withAlias("a"));
+      store.createKey(CreateKeyRequest.withAlias("b"));
+      byte[] other = Fixtures.envelope(store.keyring("b")).encrypt(new byte[1], EncryptionContext.empty());
+
+      store.disableKey("a");
+
+      assertFalse(events.get(0).matches(Envelope.inspectUnauthenticated(other).encryptedDataKeys().get(0)));
+      assertFalse(events.get(0).matches(EncryptedDataKey.of("elsewhere", new byte[60], new byte[48])));
+    }
+  }
+
+  @Test
+  void scheduleCancelEnableDestroy_eachNotifies() {
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).keyStateListener(events::add).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      store.scheduleDestruction("k", Duration.ofDays(1));
+      store.cancelDestruction("k");
+      store.enableKey("k");
+      store.scheduleDestruction("k", Duration.ofDays(1));
+      clock.advance(Duration.ofDays(1));
+      store.destroyKey("k");
+
+      assertEquals(
+          List.of(KeyState.PENDING_DESTRUCTION, KeyState.DISABLED, KeyState.ENABLED, KeyState.PENDING_DESTRUCTION, KeyState.DESTROYED),
+          events.stream().map(KeyStateEvent::newState).collect(java.util.stream.Collectors.toList()));
+      assertFalse(events.get(2).revokesUse());
+    }
+  }
+
+  @Test
+  void idempotentDisable_doesNotNotifyTwice() {
+    try (LocalKeyStore store = Fixtures.store(dir).keyStateListener(events::add).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      store.disableKey("k");
+      store.disableKey("k");
+      assertEquals(1, events.size());
+    }
+  }
+
+  @Test
+  void failingListener_othersStillNotifiedAndChangeKept() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      store.addKeyStateListener(e -> {
+        throw new IllegalStateException("cache unreachable");
+      });
+      store.addKeyStateListener(events::add);
+
+      KeyProviderException e = assertThrows(KeyProviderException.class, () -> store.disableKey("k"));
+
+      assertTrue(e.getMessage().contains("DISABLED") && e.getMessage().contains("cache unreachable"), e.getMessage());
+      assertEquals(1, events.size());
+      assertEquals(KeyState.DISABLED, store.describeKey("k").state());
+    }
+  }
+
+  @Test
+  void changeByAnotherStoreInstance_isReportedOnNextUse() {
+    try (LocalKeyStore watcher = Fixtures.store(dir).keyStateListener(events::add).create()) {
+      watcher.createKey(CreateKeyRequest.withAlias("k"));
+      byte[] blob = watcher.encrypt("k", new byte[1], EncryptionContext.empty());
+      try (LocalKeyStore admin = Fixtures.store(dir).open()) {
+        admin.disableKey("k");
+      }
+      assertTrue(events.isEmpty());
+
+      assertThrows(KeyDisabledException.class, () -> watcher.decrypt(blob, EncryptionContext.empty()));
+
+      assertEquals(1, events.size());
+      assertEquals(KeyState.DISABLED, events.get(0).newState());
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.envelope.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.envelope.AuthenticationFailedException;
+import dev.envelope.ContextMismatchException;
+import dev.envelope.Decrypted;
+import dev.envelope.EncryptedDataKey;
+import dev.envelope.EncryptionContext;
+import dev.envelope.Envelope;
+import dev.envelope.MalformedMessageException;
+import dev.envelope.NoMatchingKeyException;
+import dev.envelope.keyring.MultiKeyring;
+import dev.envelope.keyring.RawAesKeyring;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKeyStoreRoundTripTest {
+  @TempDir Path dir;
+
+  private static final EncryptionContext CONTEXT = EncryptionContext.of("tenant", "acme", "purpose", "test");
+
+  @Test
+  void keyring_encryptThenDecrypt_returnsPlaintextAndContext() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("orders"));
+      Envelope envelope = Fixtures.envelope(store.keyring("orders"));
+      byte[] plaintext = "attack at dawn".getBytes(StandardCharsets.UTF_8);
+
+      byte[] message = envelope.encrypt(plaintext, CONTEXT);
+      Decrypted d = envelope.decrypt(message, CONTEXT);
+
+      assertArrayEquals(plaintext, d.plaintext());
+      assertEquals("acme", d.encryptionContext().get("tenant").orElseThrow());
+    }
+  }
+
+  @Test
+  void keyring_encryptedDataKey_hasRawAesLayoutNamingKeyAndVersion() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("orders"));
+      byte[] message = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+
+      EncryptedDataKey edk = Envelope.inspectUnauthenticated(message).encryptedDataKeys().get(0);
+
+      assertEquals(LocalKeyStore.DEFAULT_NAMESPACE, edk.providerId());
+      byte[] name = (key.keyId() + "/v1").getBytes(StandardCharsets.UTF_8);
+      byte[] info = edk.providerInfo();
+      assertEquals(name.length + 20, info.length);
+      assertTrue(edk.providerInfoStartsWith(name));
+      assertArrayEquals(new byte[] {0, 0, 0, (byte) 0x80, 0, 0, 0, 12},
+          java.util.Arrays.copyOfRange(info, name.length, name.length + 8));
+      assertEquals(32 + 16, edk.ciphertextLength());
+    }
+  }
+
+  @Test
+  void keyring_reopenedStore_decryptsEarlierMessage() {
+    byte[] message;
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("orders"));
+      message = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[] {1, 2, 3}, CONTEXT);
+    }
+    try (LocalKeyStore store = Fixtures.store(dir).open()) {
+      assertArrayEquals(new byte[] {1, 2, 3}, Fixtures.envelope(store.keyring("orders")).decrypt(message, CONTEXT).plaintext());
+    }
+  }
+
+  @Test
+  void keyring_messageOfAnotherKey_failsWithNoMatchingKey() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("a"));
+      store.createKey(CreateKeyRequest.withAlias("b"));
+      byte[] message = Fixtures.envelope(store.keyring("a")).encrypt(new byte[1], CONTEXT);
+
+      assertThrows(NoMatchingKeyException.class, () -> Fixtures.envelope(store.keyring("b")).decrypt(message, CONTEXT));
+    }
+  }
+
+  @Test
+  void keyring_inMultiKeyringWithRawAes_eachDecryptsAlone() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("a"));
+      RawAesKeyring raw = RawAesKeyring.builder().keyNamespace("other").keyName("k").wrappingKey(new byte[32]).build();
+      Envelope both = Fixtures.envelope(MultiKeyring.builder().generator(store.keyring("a")).child(raw).build());
+      byte[] message = both.encrypt(new byte[] {9}, CONTEXT);
+
+      assertArrayEquals(new byte[] {9}, Fixtures.envelope(raw).decrypt(message, CONTEXT).plaintext());
+      assertArrayEquals(new byte[] {9}, Fixtures.envelope(store.keyring("a")).decrypt(message, CONTEXT).plaintext());
+    }
+  }
+
+  @Test
+  void keyring_unknownKey_failsWithKeyNotFound() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      KeyNotFoundException e = assertThrows(KeyNotFoundException.class, () -> store.keyring("nope"));
+      assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void blob_encryptThenDecrypt_returnsPlaintextKeyAndVersion() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("blobs"));
+      byte[] blob = store.encrypt("blobs", "secret".getBytes(StandardCharsets.UTF_8), CONTEXT);
+
+      try (DecryptResult r = store.decrypt(blob, CONTEXT)) {
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), r.plaintext());
+        assertEquals(key.keyId(), r.keyId());
+        assertEquals(1, r.keyVersion());
+      }
+    }
+  }
+
+  @Test
+  void blob_wrongContext_failsAuthentication() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("blobs"));
+      byte[] blob = store.encrypt("blobs", new byte[] {1}, CONTEXT);
+
+      assertThrows(AuthenticationFailedException.class, () -> store.decrypt(blob, EncryptionContext.of("tenant", "evil")));
+    }
+  }
+
+  @Test
+  void blob_flippedByte_failsAuthenticationOrMalformed() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("blobs"));
+      byte[] blob = store.encrypt("blobs", new byte[] {1, 2, 3}, CONTEXT);
+      for (int i = 0; i < blob.length; i++) {
+        byte[] bad = blob.clone();
+        bad[i] ^= 0x01;
+        RuntimeException e = assertThrows(RuntimeException.class, () -> store.decrypt(bad, CONTEXT));
+        assertTrue(e instanceof AuthenticationFailedException || e instanceof MalformedMessageException
+            || e instanceof KeyNotFoundException, "byte " + i + ": " + e);
+      }
+    }
+  }
+
+  @Test
+  void blob_tooLarge_isRejected() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("blobs"));
+      assertThrows(IllegalArgumentException.class,
+          () -> store.encrypt("blobs", new byte[LocalKeyStore.MAX_PLAINTEXT + 1], CONTEXT));
+    }
+  }
+
+  @Test
+  void generateDataKey_ciphertextDecryptsToSamePlaintext() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("dk"));
+      try (GeneratedDataKey g = store.generateDataKey("dk", 32, CONTEXT);
+          DecryptResult r = store.decrypt(g.ciphertext(), CONTEXT)) {
+        assertEquals(32, g.plaintext().length());
+        assertArrayEquals(g.plaintext().copyPlaintext(), r.plaintext());
+      }
+    }
+  }
+
+  @Test
+  void reEncrypt_toAnotherKey_decryptsUnderDestinationOnly() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      KeyMetadata a = store.createKey(CreateKeyRequest.withAlias("a"));
+      KeyMetadata b = store.createKey(CreateKeyRequest.withAlias("b"));
+      byte[] blob = store.encrypt("a", new byte[] {7, 7}, CONTEXT);
+      EncryptionContext dest = EncryptionContext.of("tenant", "other");
+
+      byte[] moved = store.reEncrypt(blob, CONTEXT, "b", dest);
+
+      try (DecryptResult r = store.decrypt(moved, dest)) {
+        assertEquals(b.keyId(), r.keyId());
+        assertArrayEquals(new byte[] {7, 7}, r.plaintext());
+      }
+      assertThrows(AuthenticationFailedException.class, () -> store.decrypt(moved, CONTEXT));
+      assertEquals(a.keyId(), store.decrypt(blob, CONTEXT).keyId());
+    }
+  }
+
+  @Test
+  void decrypt_requiredContextNotGiven_failsWithContextMismatch() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      store.createKey(CreateKeyRequest.withAlias("a"));
+      Envelope envelope = Fixtures.envelope(store.keyring("a"));
+      byte[] message = envelope.encrypt(new byte[1], CONTEXT);
+
+      assertThrows(ContextMismatchException.class,
+          () -> envelope.decrypt(message, EncryptionContext.of("tenant", "someone-else")));
+    }
+  }
+}
