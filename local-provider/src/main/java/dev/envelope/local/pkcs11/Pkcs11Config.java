@@ -80,7 +80,7 @@ public final class Pkcs11Config {
 
   /** How the token is selected, for messages: {@code token 'x'} or {@code slot list index n}. */
   String tokenDescription() {
-    return tokenLabel != null ? "token '" + tokenLabel + "'" : "the token at slot list index " + slotListIndex;
+    return tokenLabel != null ? "token '" + tokenLabel + "'" : "token at slot list index " + slotListIndex;
   }
 
   /** Shows the library and the token selection; never the PIN. */

@@ -124,8 +124,10 @@ public final class Pkcs11Token {
       slotEntry = "slot = " + matches.get(0).slotId();
       description = "token '" + label + "'";
     } else {
-      slotEntry = "slotListIndex = " + config.slotListIndex().getAsInt();
+      int index = config.slotListIndex().getAsInt();
+      slotEntry = "slotListIndex = " + index;
       description = config.tokenDescription();
+      checkSlotHasToken(library, index, description);
     }
 
     Provider provider = configure(config, slotEntry, description);
@@ -133,6 +135,33 @@ public final class Pkcs11Token {
     Pkcs11Token token = new Pkcs11Token(config, provider, description);
     token.keyStore(); // fails now, with a clear error, if the token's keys cannot be listed
     return token;
+  }
+
+  /**
+   * Fails with {@code TOKEN_NOT_FOUND} when the slot at {@code index} exists but holds no
+   * initialized token (SunPKCS11 would only say CKR_TOKEN_NOT_RECOGNIZED). Best effort: if the
+   * labels cannot be read, SunPKCS11 reports what it finds.
+   */
+  private static void checkSlotHasToken(Path library, int index, String description) {
+    List<TokenDirectory.Slot> slots;
+    try {
+      slots = TokenDirectory.slots(library);
+    } catch (Pkcs11Exception e) {
+      if (e.reason() == Reason.LIBRARY_NOT_FOUND) {
+        throw e;
+      }
+      return;
+    }
+    if (index >= slots.size()) {
+      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+          "no " + description + " in PKCS#11 library " + library + ": it has " + slots.size() + " slots; " + present(slots));
+    }
+    TokenDirectory.Slot slot = slots.get(index);
+    if (!slot.initialized()) {
+      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+          "no initialized " + description + " in PKCS#11 library " + library + " ("
+              + (slot.tokenPresent() ? "the slot holds an uninitialized token" : "the slot is empty") + "); " + present(slots));
+    }
   }
 
   private static Provider configure(Pkcs11Config config, String slotEntry, String description) {
@@ -471,17 +500,28 @@ public final class Pkcs11Token {
   private String kind(KeyStore keyStore, String label, Key key) {
     try {
       if (key instanceof SecretKey) {
-        return "a " + key.getAlgorithm() + " secret key";
+        return article(key.getAlgorithm()) + " secret key";
       }
       if (key instanceof PrivateKey) {
         return keyStore.getCertificate(label) == null
-            ? "a " + key.getAlgorithm() + " private key without certificate"
-            : "a " + key.getAlgorithm() + " key pair";
+            ? article(key.getAlgorithm()) + " private key without certificate"
+            : article(key.getAlgorithm()) + " key pair";
       }
-      return key == null ? "a certificate" : "a " + key.getAlgorithm() + " key";
+      return key == null ? "a certificate" : article(key.getAlgorithm()) + " key";
     } catch (GeneralSecurityException e) {
       return "a key of unknown type";
     }
+  }
+
+  /** "an AES", "an RSA", "a Generic Secret", "a DSA": by how the algorithm name is spoken. */
+  private static String article(String algorithm) {
+    if (algorithm.isEmpty()) {
+      return "a key of unnamed algorithm";
+    }
+    char first = Character.toUpperCase(algorithm.charAt(0));
+    boolean acronym = algorithm.equals(algorithm.toUpperCase(java.util.Locale.ROOT));
+    boolean an = "AEIOU".indexOf(first) >= 0 || (acronym && "FHLMNRSX".indexOf(first) >= 0);
+    return (an ? "an " : "a ") + algorithm;
   }
 
   private static List<String> aliases(KeyStore keyStore) {

@@ -121,13 +121,23 @@ final class TokenDirectory {
     return new String(padded, 0, end, StandardCharsets.UTF_8);
   }
 
+  /** JNA's load errors go on for many lines (the whole class path): keep the first. */
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int end = message.indexOf('\n');
+    String line = (end < 0 ? message : message.substring(0, end)).strip();
+    return line.endsWith(":") ? line.substring(0, line.length() - 1) : line;
+  }
+
   private static Pointer functionList(Path library) {
     NativeLibrary lib;
     try {
       lib = NativeLibrary.getInstance(library.toString());
     } catch (UnsatisfiedLinkError e) {
       throw new Pkcs11Exception(Pkcs11Exception.Reason.LIBRARY_NOT_FOUND,
-          "cannot load the PKCS#11 library " + library + " (" + e.getMessage()
+          "cannot load the PKCS#11 library " + library + " (" + firstLine(e.getMessage())
               + "); check that it is a PKCS#11 module built for this platform", e);
     }
     Function getFunctionList;
