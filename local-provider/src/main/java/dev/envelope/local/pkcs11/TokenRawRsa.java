@@ -1,6 +1,5 @@
 package dev.envelope.local.pkcs11;
 
-import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -71,8 +70,6 @@ final class TokenRawRsa implements AsymmetricBlockCipher {
       throw new InvalidCipherTextException("the token rejected the RSA ciphertext");
     } catch (NoSuchAlgorithmException | NoSuchPaddingException | InvalidKeyException e) {
       throw new ProviderException("the token cannot do raw RSA (CKM_RSA_X_509) with this key", e);
-    } catch (GeneralSecurityException e) {
-      throw new ProviderException("raw RSA in the token failed", e);
     }
     if (result.length == modulusBytes && result[0] == 0) {
       byte[] withoutLeadingZero = Arrays.copyOfRange(result, 1, modulusBytes);

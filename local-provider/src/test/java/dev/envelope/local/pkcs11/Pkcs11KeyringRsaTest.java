@@ -216,6 +216,21 @@ class Pkcs11KeyringRsaTest {
     assertTrue(e.getMessage().contains("someone-else"), e.getMessage());
   }
 
+  @ParameterizedTest
+  @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA256_MGF1"})
+  void decrypt_afterTheKeyPairIsDestroyed_failsWithTokenFailure(RsaPadding padding) {
+    String label = "destroyed-rsa-" + padding.cliName();
+    tokens.main().createRsaKeyPair(label, 2048);
+    Envelope envelope = envelope(keyring(label, padding));
+    byte[] message = envelope.encrypt(new byte[10], CONTEXT);
+
+    tokens.main().destroyKey(label);
+
+    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> envelope.decrypt(message, CONTEXT));
+    assertEquals(Reason.TOKEN_FAILURE, e.reason());
+    assertTrue(e.getMessage().contains(label), e.getMessage());
+  }
+
   @Test
   void build_aesLabel_failsWithWrongKeyType() {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> keyring(AES_KEY, RsaPadding.OAEP_SHA256_MGF1));
