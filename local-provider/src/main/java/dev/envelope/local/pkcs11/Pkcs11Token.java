@@ -47,7 +47,8 @@ import javax.security.auth.login.LoginException;
  * CKA_LABEL}; an RSA key pair's private key {@code CKA_ID} and the label of the self-signed
  * certificate that carries its public key. Keys this class creates are generated inside the token
  * and are persistent, private (visible only after login), sensitive and non-extractable; AES keys
- * may only encrypt and decrypt (no wrap, unwrap, sign or derive).
+ * may only encrypt and decrypt (no wrap, unwrap, sign or derive), RSA private keys only decrypt
+ * and sign (no unwrap).
  *
  * <p>Open one {@code Pkcs11Token} per token and share it: it is thread-safe (SunPKCS11 pools the
  * token's sessions; admin calls are serialized), and it stays logged in for the life of the
@@ -187,8 +188,9 @@ public final class Pkcs11Token {
   }
 
   /**
-   * The SunPKCS11 configuration. Templates make every key generated or imported through this
-   * provider sensitive and non-extractable; generated AES keys get only encrypt and decrypt.
+   * The SunPKCS11 configuration. Templates make every secret and private key generated or imported
+   * through this provider sensitive and non-extractable; generated AES keys may only encrypt and
+   * decrypt, generated RSA private keys only decrypt and sign (the certificate).
    */
   static String providerConfig(Pkcs11Config config, String slotEntry) {
     StringBuilder sb = new StringBuilder("--");
@@ -202,8 +204,10 @@ public final class Pkcs11Token {
         .append("}\n");
     sb.append("attributes(import, CKO_SECRET_KEY, *) = {\n")
         .append("  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n");
-    sb.append("attributes(generate, CKO_PRIVATE_KEY, CKK_RSA) = {\n")
+    sb.append("attributes(import, CKO_PRIVATE_KEY, *) = {\n")
         .append("  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n");
+    sb.append("attributes(generate, CKO_PRIVATE_KEY, CKK_RSA) = {\n")
+        .append("  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n  CKA_UNWRAP = false\n}\n");
     if (!config.disabledMechanisms().isEmpty()) {
       sb.append("disabledMechanisms = {\n");
       config.disabledMechanisms().stream().sorted().forEach(m -> sb.append("  ").append(m).append('\n'));
