@@ -8,8 +8,11 @@ module dev.envelope.local {
   requires com.google.crypto.tink;
   requires com.google.gson;
   requires org.bouncycastle.provider;
+  requires com.sun.jna;
+  requires jdk.crypto.cryptoki;
 
   exports dev.envelope.local;
-  // dev.envelope.local.pkcs11 and dev.envelope.local.kms are added by their owners.
+  exports dev.envelope.local.pkcs11;
+  // dev.envelope.local.kms is added by its owner.
   // dev.envelope.local.internal (and subpackages) is never exported.
 }
