@@ -172,6 +172,7 @@ public final class Report {
       md.append('\n');
     }
     renderCache(md, points);
+    renderKeySources(md, points);
     Targets.render(md, points);
     return md.toString();
   }
@@ -198,6 +199,35 @@ public final class Report {
     md.append("| cached | ").append(fmt(cached.opsPerSecond())).append(" | ")
         .append(fmt(1000 * cached.keyringCallsPerSecond() / cached.opsPerSecond())).append(" |\n\n");
     md.append("Cached/uncached throughput: ").append(ratio(cached.opsPerSecond() / uncached.opsPerSecond())).append(".\n\n");
+  }
+
+  static void renderKeySources(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (String source : new String[] {"raw-aes", "key-store", "softhsm"}) {
+      Point wrap = null;
+      Point unwrap = null;
+      for (Map.Entry<String, Point> e : points.entrySet()) {
+        if (e.getKey().contains(" source=" + source)) {
+          if (e.getKey().startsWith("KeySourceBenchmarks.wrap ")) {
+            wrap = e.getValue();
+          } else if (e.getKey().startsWith("KeySourceBenchmarks.unwrap ")) {
+            unwrap = e.getValue();
+          }
+        }
+      }
+      if (wrap != null && unwrap != null) {
+        rows.append("| ").append(source).append(" | ").append(fmt(wrap.opsPerSecond())).append(" | ")
+            .append(fmt(unwrap.opsPerSecond())).append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## Wrapping a data key through each local key source\n\n");
+    md.append("`KeySourceBenchmarks`: one 32-byte data key generated and wrapped, or unwrapped, at the keyring ")
+        .append("level. key-store = the local key store's keyring (lookup, policy and audit on every use); ")
+        .append("softhsm = the PKCS#11 keyring, AES-GCM inside a SoftHSM2 token.\n\n");
+    md.append("| source | wrap ops/s | unwrap ops/s |\n|---|---:|---:|\n").append(rows).append('\n');
   }
 
   static Impl esdkPeer(Impl impl) {

@@ -37,7 +37,7 @@ class BenchmarksSmokeTest {
     for (String expected :
         new String[] {
           "EnvelopeBenchmarks.Jdk", "EnvelopeBenchmarks.Accp", "EsdkBenchmarks", "RawAesGcmBenchmarks",
-          "TinkBenchmarks", "FrameSizeBenchmarks.Serial", "FrameSizeBenchmarks.Parallel", "CacheBenchmarks"
+          "TinkBenchmarks", "FrameSizeBenchmarks.Serial", "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks"
         }) {
       assertTrue(classes.contains(expected), "no result from " + expected + " (ran: " + classes + ")");
     }
