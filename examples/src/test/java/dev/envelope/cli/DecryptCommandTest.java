@@ -6,6 +6,7 @@ import static dev.envelope.cli.Cli.assertSuccess;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.EncryptionContext;
@@ -333,6 +334,19 @@ class DecryptCommandTest {
       assertSuccess(Cli.run(decryptAes()));
       assertArrayEquals(content, Files.readAllBytes(out), suite::idHex);
     }
+  }
+
+  @Test
+  void decrypt_nonFramedMessage_restoresThePlaintext() throws IOException {
+    RawAesKeyring keyring = RawAesKeyring.builder().keyNamespace("ns").keyName("name")
+        .wrappingKey(Files.readAllBytes(key)).build();
+    Files.write(message, Envelope.builder().keyring(keyring).framed(false).build()
+        .encrypt(content, EncryptionContext.of("tenant", "acme")));
+
+    Cli.Result inspected = Cli.run("inspect", "--in", message.toString());
+    assertTrue(inspected.stdoutText().contains("\"contentType\": \"non-framed\""), inspected.stdoutText());
+    assertSuccess(Cli.run(decryptAes("--context", "tenant=acme")));
+    assertArrayEquals(content, Files.readAllBytes(out));
   }
 
   @Test
