@@ -12,13 +12,17 @@ import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
 import dev.envelope.UnauthenticatedHeader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -401,10 +405,23 @@ class EncryptCommandTest {
   }
 
   @Test
-  void encrypt_outputIsDevNull_writesThroughWithoutReplacingIt() {
-    message = Path.of("/dev/null");
+  void encrypt_outputIsAPipe_writesIntoItWithoutReplacingIt() throws Exception {
+    Path fifo = dir.resolve("pipe");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readAllBytes(fifo);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    message = fifo;
     assertSuccess(Cli.run(encryptAes()));
-    assertTrue(!Files.isRegularFile(Path.of("/dev/null")), "/dev/null must stay a device");
+
+    byte[] written = reader.get(1, TimeUnit.MINUTES);
+    assertTrue(Files.readAttributes(fifo, BasicFileAttributes.class).isOther(), "the pipe must stay a pipe");
+    message = Files.write(dir.resolve("from-pipe.env"), written);
+    assertArrayEquals(content, decryptAes());
   }
 
   @Test
