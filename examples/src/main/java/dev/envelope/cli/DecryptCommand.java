@@ -1,0 +1,88 @@
+package dev.envelope.cli;
+
+import dev.envelope.CommitmentPolicy;
+import dev.envelope.DecryptingStream;
+import dev.envelope.EncryptionContext;
+import dev.envelope.Envelope;
+import dev.envelope.Keyring;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code envelope decrypt}: verifies and decrypts one message, streamed. */
+@Command(
+    name = "decrypt",
+    sortOptions = false,
+    header = "Verify and decrypt a message into a file (or stdout).",
+    mixinStandardHelpOptions = true,
+    versionProvider = EnvelopeCli.Version.class,
+    customSynopsis = {"envelope decrypt --in PATH --out PATH [--context KEY=VALUE]... KEYRING"},
+    description = {
+        "Verifies and decrypts an AWS Encryption SDK message (any of the 11 suites) with KEYRING and"
+            + " writes the plaintext to --out. Streams in constant memory.",
+        "",
+        "--out is written to a temporary file and renamed only once every frame, the key commitment"
+            + " and the signature have verified, so a failed decrypt leaves no file at --out."
+            + " With --out - frames are written as they verify; discard them unless the exit status is 0.",
+        ""
+    })
+final class DecryptCommand implements Callable<Integer> {
+  private final Io io;
+
+  @Option(names = "--in", required = true, paramLabel = "PATH", order = 1,
+      description = "The message to decrypt; - for stdin.")
+  String in;
+
+  @Option(names = "--out", required = true, paramLabel = "PATH", order = 2,
+      description = "Where to write the plaintext; - for stdout.")
+  String out;
+
+  @Option(names = "--context", paramLabel = "KEY=VALUE", order = 3,
+      description = "The encryption context you expect, split at the first '='; repeat for more."
+          + " A pair whose key is stored in the message must match it exactly; a pair whose key is"
+          + " not stored is required (authenticate-only) context: it fails an ordinary message and"
+          + " completes a message written with required-context keys. Without --context any stored"
+          + " context is accepted.")
+  List<String> context;
+
+  @Mixin
+  KeyringOptions keyring;
+
+  @Mixin
+  QuietOption quiet;
+
+  DecryptCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    EncryptionContext expected = ContextArguments.parse(context, false);
+    Keyring unwrapping = keyring.keyring(Purpose.DECRYPT);
+    // Read every suite, old non-committing ones included (the ESDK's migration policy).
+    Envelope envelope = Envelope.builder()
+        .keyring(unwrapping)
+        .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+        .build();
+    try (Source source = Source.open(in, io.stdin());
+        Sink sink = Sink.open(out, io.stdout());
+        Progress progress = Progress.of(io, quiet.quiet, "decrypting", source.size())) {
+      DecryptingStream plaintext;
+      try {
+        plaintext = envelope.decryptingStream(progress.counting(source.stream()), expected);
+      } catch (UncheckedIOException e) {
+        throw Failures.readingInput(source.description(), e);
+      }
+      Transfer.copy(plaintext, source.description(), sink.stream(), sink.description());
+      if (!plaintext.isComplete()) {
+        throw new CliFailure(ExitCode.INTERNAL,
+            "the message stream ended before its verified end; nothing was kept; please report it");
+      }
+      sink.commit();
+    }
+    return ExitCode.OK.code();
+  }
+}
