@@ -223,8 +223,9 @@ public final class KmsService {
   }
 
   private JsonObject describeKey(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), true);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Set<String> tokens = grantTokens(r);
+    Key k = resolve(c, keyId, true);
     authorize(c, k, "kms:DescribeKey", null, tokens, null);
     JsonObject out = new JsonObject();
     out.add("KeyMetadata", metadata(k));
@@ -258,8 +259,9 @@ public final class KmsService {
   }
 
   private JsonObject updateKeyDescription(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     String description = r.requiredString("Description", 0, MAX_DESCRIPTION);
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:UpdateKeyDescription", null, Set.of(), null);
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
@@ -280,8 +282,9 @@ public final class KmsService {
   }
 
   private JsonObject scheduleKeyDeletion(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Integer days = r.integer("PendingWindowInDays", 7, 30);
+    Key k = resolve(c, keyId, false);
     int window = days == null ? 30 : days;
     authorize(c, k, "kms:ScheduleKeyDeletion", null, Set.of(), null);
     if (k.state() == KeyState.PENDING_DELETION) {
@@ -314,8 +317,9 @@ public final class KmsService {
   }
 
   private JsonObject keyRotation(Caller c, Json r, boolean enable) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Integer period = enable ? r.integer("RotationPeriodInDays", 90, 2560) : null;
+    Key k = resolve(c, keyId, false);
     authorize(c, k, enable ? "kms:EnableKeyRotation" : "kms:DisableKeyRotation", null, Set.of(),
         null);
     requireUsableForManagement(k);
@@ -365,7 +369,7 @@ public final class KmsService {
   }
 
   private JsonObject replicateKey(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     String replicaRegion = r.requiredString("ReplicaRegion", 1, 32);
     String policy = r.optionalString("Policy", 1, KeyPolicy.MAX_CHARS);
     String description = r.optionalString("Description", 0, MAX_DESCRIPTION);
@@ -375,6 +379,7 @@ public final class KmsService {
       throw KmsException.constraint(replicaRegion, "replicaRegion",
           "Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$");
     }
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:ReplicateKey", null, Set.of(), null);
     if (!k.record().multiRegion()) {
       throw KmsException.unsupported(k.arn() + " is not a multi-Region key.");
@@ -434,8 +439,9 @@ public final class KmsService {
   // ---------------------------------------------------------------- policies
 
   private JsonObject getKeyPolicy(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     policyName(r);
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:GetKeyPolicy", null, Set.of(), null);
     JsonObject out = new JsonObject();
     out.addProperty("Policy", k.backend().policy());
@@ -444,10 +450,11 @@ public final class KmsService {
   }
 
   private JsonObject putKeyPolicy(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     policyName(r);
     String policy = r.requiredString("Policy", 1, KeyPolicy.MAX_CHARS);
     boolean bypass = r.bool("BypassPolicyLockoutSafetyCheck");
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:PutKeyPolicy", null, Set.of(), null);
     KeyPolicy parsed = parsePolicy(policy);
     if (!bypass) {
@@ -490,7 +497,8 @@ public final class KmsService {
 
   private JsonObject createAlias(Caller c, Json r) {
     String alias = aliasName(r);
-    Key k = resolve(c, r.requiredString("TargetKeyId", 1, MAX_KEY_ID), false);
+    String targetKeyId = r.requiredString("TargetKeyId", 1, MAX_KEY_ID);
+    Key k = resolve(c, targetKeyId, false);
     authorize(c, k, "kms:CreateAlias", null, Set.of(), null);
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
@@ -508,7 +516,8 @@ public final class KmsService {
 
   private JsonObject updateAlias(Caller c, Json r) {
     String alias = aliasName(r);
-    Key target = resolve(c, r.requiredString("TargetKeyId", 1, MAX_KEY_ID), false);
+    String targetKeyId = r.requiredString("TargetKeyId", 1, MAX_KEY_ID);
+    Key target = resolve(c, targetKeyId, false);
     AliasRecord existing = existingAlias(c, alias);
     Key current = keyInRegion(existing.targetKeyId(), c.region())
         .orElseThrow(() -> KmsException.notFound(aliasNotFound(c, alias)));
@@ -597,7 +606,7 @@ public final class KmsService {
   // ---------------------------------------------------------------- cryptographic operations
 
   private JsonObject generateDataKey(Caller c, Json r, boolean withPlaintext) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), true);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Map<String, String> context = r.stringMap("EncryptionContext");
     Integer numberOfBytes = r.integer("NumberOfBytes", 1, 1024);
     String keySpec = r.enumValue("KeySpec", List.of("AES_256", "AES_128"));
@@ -611,6 +620,7 @@ public final class KmsService {
       throw KmsException.validation("Please specify either number of bytes or key spec.");
     }
     int length = numberOfBytes != null ? numberOfBytes : keySpec.equals("AES_256") ? 32 : 16;
+    Key k = resolve(c, keyId, true);
     String action =
         withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
     authorize(c, k, action, context, tokens, null);
@@ -635,13 +645,14 @@ public final class KmsService {
   }
 
   private JsonObject encrypt(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), true);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     byte[] plaintext = r.requiredBlob("Plaintext", 1, MAX_PLAINTEXT);
     try {
       Map<String, String> context = r.stringMap("EncryptionContext");
       Set<String> tokens = grantTokens(r);
       String algorithm = encryptionAlgorithm(r, "EncryptionAlgorithm");
       boolean dryRun = r.bool("DryRun");
+      Key k = resolve(c, keyId, true);
       authorize(c, k, "kms:Encrypt", context, tokens, algorithm);
       requireUsable(k);
       requireSymmetric(algorithm);
@@ -810,7 +821,7 @@ public final class KmsService {
   // ---------------------------------------------------------------- grants
 
   private JsonObject createGrant(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     String grantee = r.requiredString("GranteePrincipal", 1, 256);
     String retiring = r.optionalString("RetiringPrincipal", 1, 256);
     List<String> operations = r.stringList("Operations", 100);
@@ -861,6 +872,7 @@ public final class KmsService {
                 + " DescribeKey or RetireGrant.");
       }
     }
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:CreateGrant", null, tokens, null, operations);
     if (k.state() == KeyState.DISABLED) {
       throw KmsException.disabled(k.arn());
@@ -935,11 +947,12 @@ public final class KmsService {
   }
 
   private JsonObject listGrants(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     int limit = Math.min(limit(r, 1000, 50), 100);
     String after = marker(r);
     String grantId = r.optionalString("GrantId", 1, 128);
     String grantee = r.optionalString("GranteePrincipal", 1, 256);
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:ListGrants", null, Set.of(), null);
     JsonArray grants = new JsonArray();
     boolean skipping = after != null;
@@ -1033,9 +1046,10 @@ public final class KmsService {
   }
 
   private JsonObject revokeGrant(Caller c, Json r) {
-    Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
+    String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     String grantId = r.requiredString("GrantId", 1, 128);
     boolean dryRun = r.bool("DryRun");
+    Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:RevokeGrant", null, Set.of(), null);
     GrantRecord g = grantOfKey(c, k, grantId);
     dryRun(dryRun);
