@@ -33,33 +33,48 @@ class KmsEsdkTest {
   static final KmsCredentials BOB = KmsCredentials.random("user/bob");
 
   @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension(b -> b
-      .regions("us-east-1", "us-west-2").credentials(ROOT, ALICE, BOB)
-      .grantPropagationDelay(java.time.Duration.ofHours(1)));
+  static final LocalKmsExtension KMS =
+      new LocalKmsExtension(
+          b ->
+              b.regions("us-east-1", "us-west-2")
+                  .credentials(ROOT, ALICE, BOB)
+                  .grantPropagationDelay(java.time.Duration.ofHours(1)));
 
-  private static final MaterialProviders MPL = MaterialProviders.builder()
-      .MaterialProvidersConfig(MaterialProvidersConfig.builder().build()).build();
+  private static final MaterialProviders MPL =
+      MaterialProviders.builder()
+          .MaterialProvidersConfig(MaterialProvidersConfig.builder().build())
+          .build();
   private static final byte[] PLAINTEXT =
       "the quick brown fox, through a local KMS".getBytes(StandardCharsets.UTF_8);
   private static final Map<String, String> CONTEXT = Map.of("purpose", "esdk-interop");
 
   private static IKeyring kmsKeyring(KmsClient client, String keyArn, List<String> grantTokens) {
-    return MPL.CreateAwsKmsKeyring(CreateAwsKmsKeyringInput.builder()
-        .kmsKeyId(keyArn).kmsClient(client).grantTokens(grantTokens).build());
+    return MPL.CreateAwsKmsKeyring(
+        CreateAwsKmsKeyringInput.builder()
+            .kmsKeyId(keyArn)
+            .kmsClient(client)
+            .grantTokens(grantTokens)
+            .build());
   }
 
   @ParameterizedTest
-  @EnumSource(value = CryptoAlgorithm.class, names = {
-      "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384",
-      "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
-      "ALG_AES_128_GCM_IV12_TAG16_HKDF_SHA256"})
+  @EnumSource(
+      value = CryptoAlgorithm.class,
+      names = {
+        "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384",
+        "ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY",
+        "ALG_AES_128_GCM_IV12_TAG16_HKDF_SHA256"
+      })
   void mplKmsKeyring_encryptThenDecrypt_roundTrips(CryptoAlgorithm suite, LocalKms kms) {
     String keyArn = kms.createKey();
-    AwsCrypto crypto = AwsCrypto.builder().withEncryptionAlgorithm(suite)
-        .withCommitmentPolicy(suite.isCommitting()
-            ? CommitmentPolicy.RequireEncryptRequireDecrypt
-            : CommitmentPolicy.ForbidEncryptAllowDecrypt)
-        .build();
+    AwsCrypto crypto =
+        AwsCrypto.builder()
+            .withEncryptionAlgorithm(suite)
+            .withCommitmentPolicy(
+                suite.isCommitting()
+                    ? CommitmentPolicy.RequireEncryptRequireDecrypt
+                    : CommitmentPolicy.ForbidEncryptAllowDecrypt)
+            .build();
     IKeyring keyring = kmsKeyring(kms.client(), keyArn, List.of());
     byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
     assertEquals(1, kms.server().callCount(KmsOperation.GENERATE_DATA_KEY));
@@ -72,10 +87,11 @@ class KmsEsdkTest {
   @Test
   void legacyKmsMasterKeyProvider_withClientSupplier_roundTrips(LocalKms kms) {
     String keyArn = kms.createKey();
-    KmsMasterKeyProvider provider = KmsMasterKeyProvider.builder()
-        .customRegionalClientSupplier(region -> kms.client(region.id()))
-        .defaultRegion(Region.US_EAST_1)
-        .buildStrict(keyArn);
+    KmsMasterKeyProvider provider =
+        KmsMasterKeyProvider.builder()
+            .customRegionalClientSupplier(region -> kms.client(region.id()))
+            .defaultRegion(Region.US_EAST_1)
+            .buildStrict(keyArn);
     AwsCrypto crypto = AwsCrypto.standard();
     byte[] message = crypto.encryptData(provider, PLAINTEXT, CONTEXT).getResult();
     var decrypted = crypto.decryptData(provider, message);
@@ -90,11 +106,23 @@ class KmsEsdkTest {
     String keyId = east.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
     east.replicateKey(r -> r.keyId(keyId).replicaRegion("us-west-2"));
     AwsCrypto crypto = AwsCrypto.standard();
-    byte[] message = crypto.encryptData(MPL.CreateAwsKmsMrkKeyring(CreateAwsKmsMrkKeyringInput
-        .builder().kmsKeyId(kms.server().keyArn("us-east-1", keyId)).kmsClient(east).build()),
-        PLAINTEXT, CONTEXT).getResult();
-    IKeyring westKeyring = MPL.CreateAwsKmsMrkKeyring(CreateAwsKmsMrkKeyringInput.builder()
-        .kmsKeyId(kms.server().keyArn("us-west-2", keyId)).kmsClient(west).build());
+    byte[] message =
+        crypto
+            .encryptData(
+                MPL.CreateAwsKmsMrkKeyring(
+                    CreateAwsKmsMrkKeyringInput.builder()
+                        .kmsKeyId(kms.server().keyArn("us-east-1", keyId))
+                        .kmsClient(east)
+                        .build()),
+                PLAINTEXT,
+                CONTEXT)
+            .getResult();
+    IKeyring westKeyring =
+        MPL.CreateAwsKmsMrkKeyring(
+            CreateAwsKmsMrkKeyringInput.builder()
+                .kmsKeyId(kms.server().keyArn("us-west-2", keyId))
+                .kmsClient(west)
+                .build());
     kms.server().resetCallCounts();
     assertArrayEquals(PLAINTEXT, crypto.decryptData(westKeyring, message).getResult());
     assertEquals(1, kms.server().callCount(KmsOperation.DECRYPT));
@@ -105,17 +133,26 @@ class KmsEsdkTest {
 
   @Test
   void mplKmsKeyring_grantTokens_letAGranteeUseAKeyAtOnce(LocalKms kms) {
-    String alicePolicy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::111122223333:user/alice\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+    String alicePolicy =
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+            + "\"arn:aws:iam::111122223333:user/alice\"},\"Action\":\"kms:*\","
+            + "\"Resource\":\"*\"}]}";
     KmsClient alice = kms.client(kms.region(), ALICE);
     KmsClient bob = kms.client(kms.region(), BOB);
     String keyArn = alice.createKey(r -> r.policy(alicePolicy)).keyMetadata().arn();
-    String token = alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal("arn:aws:iam::111122223333:user/bob")
-        .operations(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT)).grantToken();
+    String token =
+        alice
+            .createGrant(
+                r ->
+                    r.keyId(keyArn)
+                        .granteePrincipal("arn:aws:iam::111122223333:user/bob")
+                        .operations(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT))
+            .grantToken();
     AwsCrypto crypto = AwsCrypto.standard();
-    RuntimeException denied = assertThrows(RuntimeException.class, () ->
-        crypto.encryptData(kmsKeyring(bob, keyArn, List.of()), PLAINTEXT, CONTEXT));
+    RuntimeException denied =
+        assertThrows(
+            RuntimeException.class,
+            () -> crypto.encryptData(kmsKeyring(bob, keyArn, List.of()), PLAINTEXT, CONTEXT));
     assertTrue(causes(denied).contains("AccessDeniedException"), causes(denied));
     IKeyring withToken = kmsKeyring(bob, keyArn, List.of(token));
     byte[] message = crypto.encryptData(withToken, PLAINTEXT, CONTEXT).getResult();
@@ -129,8 +166,8 @@ class KmsEsdkTest {
     AwsCrypto crypto = AwsCrypto.standard();
     byte[] message = crypto.encryptData(keyring, PLAINTEXT, CONTEXT).getResult();
     kms.client().disableKey(r -> r.keyId(keyArn));
-    RuntimeException e = assertThrows(RuntimeException.class,
-        () -> crypto.decryptData(keyring, message));
+    RuntimeException e =
+        assertThrows(RuntimeException.class, () -> crypto.decryptData(keyring, message));
     assertTrue(causes(e).contains("DisabledException"), causes(e));
   }
 
@@ -138,7 +175,8 @@ class KmsEsdkTest {
   private static String causes(Throwable t) {
     StringBuilder sb = new StringBuilder();
     java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(t));
-    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     while (!todo.isEmpty()) {
       Throwable x = todo.pop();
       if (!seen.add(x)) {

@@ -45,11 +45,17 @@ class KmsFaultsTest {
   @Test
   void throttleNext_withSdkRetries_succeedsAfterRetrying(LocalKms kms) {
     kms.server().faults().on(KmsOperation.GENERATE_DATA_KEY).throttleNext(2);
-    try (KmsClient retrying = kms.clientBuilder(kms.region(), kms.credentials())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy()))
-        .build()) {
-      assertEquals(32, retrying.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32))
-          .plaintext().asByteArray().length);
+    try (KmsClient retrying =
+        kms.clientBuilder(kms.region(), kms.credentials())
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy()))
+            .build()) {
+      assertEquals(
+          32,
+          retrying
+              .generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32))
+              .plaintext()
+              .asByteArray()
+              .length);
     }
     assertEquals(3, kms.server().callCount(KmsOperation.GENERATE_DATA_KEY));
   }
@@ -60,8 +66,11 @@ class KmsFaultsTest {
     int throttled = 0;
     for (int i = 0; i < 60; i++) {
       try {
-        kms.client().encrypt(r -> r.keyId(keyArn).plaintext(
-            software.amazon.awssdk.core.SdkBytes.fromUtf8String("x")));
+        kms.client()
+            .encrypt(
+                r ->
+                    r.keyId(keyArn)
+                        .plaintext(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x")));
       } catch (KmsException e) {
         assertEquals("ThrottlingException", e.awsErrorDetails().errorCode());
         throttled++;
@@ -69,8 +78,14 @@ class KmsFaultsTest {
     }
     assertTrue(throttled > 10 && throttled < 50, "throttled " + throttled + " of 60");
     kms.server().faults().on(KmsOperation.ENCRYPT).throttle(1.0);
-    assertKmsError("ThrottlingException", () -> kms.client().encrypt(r -> r.keyId(keyArn)
-        .plaintext(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))));
+    assertKmsError(
+        "ThrottlingException",
+        () ->
+            kms.client()
+                .encrypt(
+                    r ->
+                        r.keyId(keyArn)
+                            .plaintext(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))));
   }
 
   @Test
@@ -99,11 +114,15 @@ class KmsFaultsTest {
     long start = System.nanoTime();
     gdk(kms);
     assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
-    try (KmsClient impatient = kms.clientBuilder(kms.region(), kms.credentials())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-            .apiCallAttemptTimeout(Duration.ofMillis(100)))
-        .build()) {
-      assertThrows(ApiCallAttemptTimeoutException.class,
+    try (KmsClient impatient =
+        kms.clientBuilder(kms.region(), kms.credentials())
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(Duration.ofMillis(100)))
+            .build()) {
+      assertThrows(
+          ApiCallAttemptTimeoutException.class,
           () -> impatient.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32)));
     }
   }
@@ -130,7 +149,8 @@ class KmsFaultsTest {
     gdk(kms);
     kms.client().describeKey(r -> r.keyId(keyArn));
     assertKmsError("NotFoundException", () -> kms.client().describeKey(r -> r.keyId("alias/x")));
-    assertEquals(Map.of(KmsOperation.GENERATE_DATA_KEY, 2L, KmsOperation.DESCRIBE_KEY, 2L),
+    assertEquals(
+        Map.of(KmsOperation.GENERATE_DATA_KEY, 2L, KmsOperation.DESCRIBE_KEY, 2L),
         kms.server().callCounts());
     kms.server().resetCallCounts();
     assertEquals(0, kms.server().callCount(KmsOperation.GENERATE_DATA_KEY));

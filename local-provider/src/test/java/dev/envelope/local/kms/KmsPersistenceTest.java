@@ -25,12 +25,14 @@ import software.amazon.awssdk.services.kms.model.KeyState;
 class KmsPersistenceTest {
   static final KmsCredentials CREDS = KmsCredentials.random("root");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private LocalKms start(MutableClock clock) {
-    KmsServer.Builder b = KmsServer.builder().keyStoreDirectory(dir).credentials(CREDS)
-        .regions("us-east-1", "us-west-2");
+    KmsServer.Builder b =
+        KmsServer.builder()
+            .keyStoreDirectory(dir)
+            .credentials(CREDS)
+            .regions("us-east-1", "us-west-2");
     if (clock != null) {
       b.clock(clock);
     }
@@ -47,26 +49,41 @@ class KmsPersistenceTest {
       KmsClient c = kms.client();
       keyId = c.createKey(r -> r.description("durable")).keyMetadata().keyId();
       c.createAlias(r -> r.aliasName("alias/durable").targetKeyId(keyId));
-      grantId = c.createGrant(r -> r.keyId(keyId).granteePrincipal("111122223333")
-          .operations(GrantOperation.DECRYPT).name("kept")).grantId();
-      oldBlob = c.encrypt(r -> r.keyId(keyId).plaintext(SdkBytes.fromUtf8String("old"))
-          .encryptionContext(Map.of("a", "b"))).ciphertextBlob();
+      grantId =
+          c.createGrant(
+                  r ->
+                      r.keyId(keyId)
+                          .granteePrincipal("111122223333")
+                          .operations(GrantOperation.DECRYPT)
+                          .name("kept"))
+              .grantId();
+      oldBlob =
+          c.encrypt(
+                  r ->
+                      r.keyId(keyId)
+                          .plaintext(SdkBytes.fromUtf8String("old"))
+                          .encryptionContext(Map.of("a", "b")))
+              .ciphertextBlob();
       c.rotateKeyOnDemand(r -> r.keyId(keyId));
       c.enableKeyRotation(r -> r.keyId(keyId).rotationPeriodInDays(100));
-      newBlob = c.encrypt(r -> r.keyId(keyId).plaintext(SdkBytes.fromUtf8String("new")))
-          .ciphertextBlob();
+      newBlob =
+          c.encrypt(r -> r.keyId(keyId).plaintext(SdkBytes.fromUtf8String("new"))).ciphertextBlob();
       String mrk = c.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
       c.replicateKey(r -> r.keyId(mrk).replicaRegion("us-west-2"));
     }
     try (LocalKms kms = start(null)) {
       KmsClient c = kms.client();
-      assertEquals("durable", c.describeKey(r -> r.keyId("alias/durable")).keyMetadata()
-          .description());
-      assertEquals("old", c.decrypt(r -> r.ciphertextBlob(oldBlob)
-          .encryptionContext(Map.of("a", "b"))).plaintext().asUtf8String());
+      assertEquals(
+          "durable", c.describeKey(r -> r.keyId("alias/durable")).keyMetadata().description());
+      assertEquals(
+          "old",
+          c.decrypt(r -> r.ciphertextBlob(oldBlob).encryptionContext(Map.of("a", "b")))
+              .plaintext()
+              .asUtf8String());
       assertEquals("new", c.decrypt(r -> r.ciphertextBlob(newBlob)).plaintext().asUtf8String());
-      assertEquals(List.of(grantId), c.listGrants(r -> r.keyId(keyId)).grants().stream()
-          .map(g -> g.grantId()).toList());
+      assertEquals(
+          List.of(grantId),
+          c.listGrants(r -> r.keyId(keyId)).grants().stream().map(g -> g.grantId()).toList());
       var rotation = c.getKeyRotationStatus(r -> r.keyId(keyId));
       assertTrue(rotation.keyRotationEnabled());
       assertEquals(100, rotation.rotationPeriodInDays());
@@ -83,7 +100,8 @@ class KmsPersistenceTest {
       kms.client().scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(7));
     }
     try (LocalKms kms = start(clock)) {
-      assertEquals(KeyState.PENDING_DELETION,
+      assertEquals(
+          KeyState.PENDING_DELETION,
           kms.client().describeKey(r -> r.keyId(keyId)).keyMetadata().keyState());
     }
     clock.advance(Duration.ofDays(8));
@@ -98,11 +116,14 @@ class KmsPersistenceTest {
     try (LocalKms kms = start(null)) {
       String keyId = kms.client().createKey(r -> {}).keyMetadata().keyId();
       Path keyFile = dir.resolve("keys").resolve(keyId + ".json");
-      assertEquals("rw-------",
-          PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
-      assertEquals("rw-------", PosixFilePermissions.toString(
-          Files.getPosixFilePermissions(dir.resolve("kms-state.json"))));
-      assertEquals("rwx------",
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(dir.resolve("kms-state.json"))));
+      assertEquals(
+          "rwx------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("keys"))));
     }
   }
@@ -115,7 +136,8 @@ class KmsPersistenceTest {
     }
     Files.delete(dir.resolve("kms-state.json")); // as if a crash came between the two writes
     try (LocalKms kms = start(null)) {
-      assertEquals(kms.server().keyArn("us-east-1", keyId),
+      assertEquals(
+          kms.server().keyArn("us-east-1", keyId),
           kms.client().describeKey(r -> r.keyId(keyId)).keyMetadata().arn());
     }
   }
@@ -140,7 +162,8 @@ class KmsPersistenceTest {
       keyId = kms.client().createKey(r -> {}).keyMetadata().keyId();
     }
     Path file = dir.resolve("keys").resolve(keyId + ".json");
-    Files.writeString(file, Files.readString(file).replace("\"versions\":[\"", "\"versions\":[\"!"));
+    Files.writeString(
+        file, Files.readString(file).replace("\"versions\":[\"", "\"versions\":[\"!"));
     var e = assertThrows(java.io.UncheckedIOException.class, () -> start(null));
     assertTrue(e.getCause().getMessage().contains(keyId + ".json"), e.getCause().getMessage());
     try (Stream<Path> files = Files.list(dir.resolve("keys"))) {

@@ -20,8 +20,9 @@ class KmsRegionsTest {
   static final String ACCOUNT = "444455556666";
 
   @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension(b -> b
-      .regions("us-east-1", "us-west-2", "eu-west-1").accountId(ACCOUNT));
+  static final LocalKmsExtension KMS =
+      new LocalKmsExtension(
+          b -> b.regions("us-east-1", "us-west-2", "eu-west-1").accountId(ACCOUNT));
 
   @Test
   void multiRegionKey_replicated_hasSameIdAndMaterialAndRegionalArns(LocalKms kms) {
@@ -33,19 +34,26 @@ class KmsRegionsTest {
     String westArn = "arn:aws:kms:us-west-2:" + ACCOUNT + ":key/" + id;
     assertEquals(westArn, rep.replicaKeyMetadata().arn());
     assertEquals(id, rep.replicaKeyMetadata().keyId());
-    assertEquals(MultiRegionKeyType.REPLICA,
+    assertEquals(
+        MultiRegionKeyType.REPLICA,
         rep.replicaKeyMetadata().multiRegionConfiguration().multiRegionKeyType());
     assertEquals(east.getKeyPolicy(r -> r.keyId(id)).policy(), rep.replicaPolicy());
 
     Map<String, String> ctx = Map.of("app", "mrk");
-    var dk = east.generateDataKey(r -> r.keyId(primary.arn()).numberOfBytes(32)
-        .encryptionContext(ctx));
-    var inWest = west.decrypt(r -> r.ciphertextBlob(dk.ciphertextBlob()).encryptionContext(ctx)
-        .keyId(westArn));
+    var dk =
+        east.generateDataKey(r -> r.keyId(primary.arn()).numberOfBytes(32).encryptionContext(ctx));
+    var inWest =
+        west.decrypt(
+            r -> r.ciphertextBlob(dk.ciphertextBlob()).encryptionContext(ctx).keyId(westArn));
     assertEquals(dk.plaintext(), inWest.plaintext());
     assertEquals(westArn, inWest.keyId());
-    var westBlob = west.encrypt(r -> r.keyId(westArn).plaintext(SdkBytes.fromUtf8String("back"))
-        .encryptionContext(ctx)).ciphertextBlob();
+    var westBlob =
+        west.encrypt(
+                r ->
+                    r.keyId(westArn)
+                        .plaintext(SdkBytes.fromUtf8String("back"))
+                        .encryptionContext(ctx))
+            .ciphertextBlob();
     var inEast = east.decrypt(r -> r.ciphertextBlob(westBlob).encryptionContext(ctx));
     assertEquals("back", inEast.plaintext().asUtf8String());
     assertEquals(primary.arn(), inEast.keyId());
@@ -57,12 +65,16 @@ class KmsRegionsTest {
     String id = east.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
     east.replicateKey(r -> r.keyId(id).replicaRegion("us-west-2"));
     east.replicateKey(r -> r.keyId(id).replicaRegion("eu-west-1"));
-    var fromWest = kms.client("us-west-2").describeKey(r -> r.keyId(id)).keyMetadata()
-        .multiRegionConfiguration();
+    var fromWest =
+        kms.client("us-west-2")
+            .describeKey(r -> r.keyId(id))
+            .keyMetadata()
+            .multiRegionConfiguration();
     assertEquals(MultiRegionKeyType.REPLICA, fromWest.multiRegionKeyType());
     assertEquals("us-east-1", fromWest.primaryKey().region());
     assertEquals("arn:aws:kms:us-east-1:" + ACCOUNT + ":key/" + id, fromWest.primaryKey().arn());
-    assertEquals(List.of("us-west-2", "eu-west-1"),
+    assertEquals(
+        List.of("us-west-2", "eu-west-1"),
         fromWest.replicaKeys().stream().map(k -> k.region()).toList());
     var fromEast = east.describeKey(r -> r.keyId(id)).keyMetadata().multiRegionConfiguration();
     assertEquals(MultiRegionKeyType.PRIMARY, fromEast.multiRegionKeyType());
@@ -71,7 +83,8 @@ class KmsRegionsTest {
   @Test
   void multiRegionKey_notYetReplicated_isNotFoundInOtherRegion(LocalKms kms) {
     String id = kms.client("us-east-1").createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
-    assertKmsError("NotFoundException", () -> kms.client("us-west-2").describeKey(r -> r.keyId(id)));
+    assertKmsError(
+        "NotFoundException", () -> kms.client("us-west-2").describeKey(r -> r.keyId(id)));
   }
 
   @Test
@@ -80,10 +93,13 @@ class KmsRegionsTest {
     KmsClient west = kms.client("us-west-2");
     assertKmsError("NotFoundException", () -> west.describeKey(r -> r.keyId(m.keyId())));
     assertKmsError("NotFoundException", () -> west.describeKey(r -> r.keyId(m.arn())));
-    assertFalse(west.listKeys(r -> r.limit(1000)).keys().stream()
-        .anyMatch(k -> k.keyId().equals(m.keyId())));
-    var blob = kms.client("us-east-1").encrypt(r -> r.keyId(m.arn())
-        .plaintext(SdkBytes.fromUtf8String("x"))).ciphertextBlob();
+    assertFalse(
+        west.listKeys(r -> r.limit(1000)).keys().stream()
+            .anyMatch(k -> k.keyId().equals(m.keyId())));
+    var blob =
+        kms.client("us-east-1")
+            .encrypt(r -> r.keyId(m.arn()).plaintext(SdkBytes.fromUtf8String("x")))
+            .ciphertextBlob();
     assertKmsError("InvalidCiphertextException", () -> west.decrypt(r -> r.ciphertextBlob(blob)));
   }
 
@@ -93,30 +109,38 @@ class KmsRegionsTest {
     String id = east.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
     east.replicateKey(r -> r.keyId(id).replicaRegion("us-west-2"));
     String westArn = "arn:aws:kms:us-west-2:" + ACCOUNT + ":key/" + id;
-    assertKmsError("NotFoundException", () -> east.generateDataKey(r -> r.keyId(westArn)
-        .numberOfBytes(32)));
+    assertKmsError(
+        "NotFoundException", () -> east.generateDataKey(r -> r.keyId(westArn).numberOfBytes(32)));
   }
 
   @Test
   void replicateKey_invalidRequests_failLikeKms(LocalKms kms) {
     KmsClient east = kms.client("us-east-1");
     String single = east.createKey(r -> {}).keyMetadata().keyId();
-    assertKmsError("UnsupportedOperationException",
+    assertKmsError(
+        "UnsupportedOperationException",
         () -> east.replicateKey(r -> r.keyId(single).replicaRegion("us-west-2")));
     String mrk = east.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
-    assertKmsError("UnsupportedOperationException",
+    assertKmsError(
+        "UnsupportedOperationException",
         () -> east.replicateKey(r -> r.keyId(mrk).replicaRegion("ap-south-1")));
-    assertKmsError("ValidationException",
-        () -> east.replicateKey(r -> r.keyId(mrk).replicaRegion("Mars")));
-    assertKmsError("AlreadyExistsException",
+    assertKmsError(
+        "ValidationException", () -> east.replicateKey(r -> r.keyId(mrk).replicaRegion("Mars")));
+    assertKmsError(
+        "AlreadyExistsException",
         () -> east.replicateKey(r -> r.keyId(mrk).replicaRegion("us-east-1")));
     east.replicateKey(r -> r.keyId(mrk).replicaRegion("us-west-2"));
-    assertKmsError("AlreadyExistsException",
+    assertKmsError(
+        "AlreadyExistsException",
         () -> east.replicateKey(r -> r.keyId(mrk).replicaRegion("us-west-2")));
-    assertKmsError("UnsupportedOperationException", () -> kms.client("us-west-2")
-        .replicateKey(r -> r.keyId(mrk).replicaRegion("eu-west-1")));
-    assertKmsError("UnsupportedOperationException", () -> east.replicateKey(
-        r -> r.keyId(mrk).replicaRegion("eu-west-1").policy("{\"Statement\":[]}")));
+    assertKmsError(
+        "UnsupportedOperationException",
+        () -> kms.client("us-west-2").replicateKey(r -> r.keyId(mrk).replicaRegion("eu-west-1")));
+    assertKmsError(
+        "UnsupportedOperationException",
+        () ->
+            east.replicateKey(
+                r -> r.keyId(mrk).replicaRegion("eu-west-1").policy("{\"Statement\":[]}")));
   }
 
   @Test
@@ -125,10 +149,13 @@ class KmsRegionsTest {
     String mrk = east.createKey(r -> r.multiRegion(true)).keyMetadata().keyId();
     east.replicateKey(r -> r.keyId(mrk).replicaRegion("us-west-2"));
     KmsClient west = kms.client("us-west-2");
-    assertKmsError("UnsupportedOperationException", () -> west.enableKeyRotation(r -> r.keyId(mrk)));
-    assertKmsError("UnsupportedOperationException", () -> west.rotateKeyOnDemand(r -> r.keyId(mrk)));
+    assertKmsError(
+        "UnsupportedOperationException", () -> west.enableKeyRotation(r -> r.keyId(mrk)));
+    assertKmsError(
+        "UnsupportedOperationException", () -> west.rotateKeyOnDemand(r -> r.keyId(mrk)));
     east.rotateKeyOnDemand(r -> r.keyId(mrk));
-    assertEquals(east.describeKey(r -> r.keyId(mrk)).keyMetadata().currentKeyMaterialId(),
+    assertEquals(
+        east.describeKey(r -> r.keyId(mrk)).keyMetadata().currentKeyMaterialId(),
         west.describeKey(r -> r.keyId(mrk)).keyMetadata().currentKeyMaterialId());
   }
 
@@ -142,9 +169,11 @@ class KmsRegionsTest {
     west.createAlias(r -> r.aliasName("alias/app").targetKeyId(westKey));
     assertEquals(eastKey, east.describeKey(r -> r.keyId("alias/app")).keyMetadata().keyId());
     assertEquals(westKey, west.describeKey(r -> r.keyId("alias/app")).keyMetadata().keyId());
-    assertTrue(west.listAliases(r -> {}).aliases().stream().allMatch(
-        a -> a.aliasArn().startsWith("arn:aws:kms:us-west-2:" + ACCOUNT + ":alias/")));
-    assertKmsError("NotFoundException", () -> kms.client("eu-west-1")
-        .describeKey(r -> r.keyId("alias/app")));
+    assertTrue(
+        west.listAliases(r -> {}).aliases().stream()
+            .allMatch(
+                a -> a.aliasArn().startsWith("arn:aws:kms:us-west-2:" + ACCOUNT + ":alias/")));
+    assertKmsError(
+        "NotFoundException", () -> kms.client("eu-west-1").describeKey(r -> r.keyId("alias/app")));
   }
 }

@@ -38,8 +38,12 @@ class KmsServerTest {
 
   @Test
   void partitionAndAccount_appearInArns() {
-    try (LocalKms kms = LocalKms.start(KmsServer.builder().partition("aws-cn")
-        .regions("cn-north-1").accountId("210987654321"))) {
+    try (LocalKms kms =
+        LocalKms.start(
+            KmsServer.builder()
+                .partition("aws-cn")
+                .regions("cn-north-1")
+                .accountId("210987654321"))) {
       assertTrue(kms.createKey().startsWith("arn:aws-cn:kms:cn-north-1:210987654321:key/"));
     }
   }
@@ -47,19 +51,25 @@ class KmsServerTest {
   @Test
   void builder_rejectsBadOrRepeatedValues() {
     assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().regions("mars"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.builder().regions("us-east-1", "us-east-1"));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> KmsServer.builder().regions("us-east-1").regions("us-west-2"));
     assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().port(70000));
     assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().accountId("12345"));
     assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().partition("gcp"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.builder().grantPropagationDelay(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().threads(0));
-    assertThrows(IllegalArgumentException.class,
-        () -> KmsServer.builder().credentials(KmsCredentials.of("AKIA1", "a"),
-            KmsCredentials.of("AKIA1", "b")).start());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            KmsServer.builder()
+                .credentials(KmsCredentials.of("AKIA1", "a"), KmsCredentials.of("AKIA1", "b"))
+                .start());
   }
 
   @Test
@@ -67,36 +77,59 @@ class KmsServerTest {
     LocalKms kms = new LocalKms(KmsServer.builder().start());
     kms.createKey();
     kms.close();
-    try (var client = kms.clientBuilder(kms.region(), kms.credentials())
-        .overrideConfiguration(o -> o.retryStrategy(
-            software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
-        .build()) {
+    try (var client =
+        kms.clientBuilder(kms.region(), kms.credentials())
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(
+                        software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+            .build()) {
       assertThrows(SdkClientException.class, () -> client.listKeys());
     }
   }
 
   @Test
   void credentials_neverShowTheirSecrets() {
-    KmsCredentials c = KmsCredentials.builder().accessKeyId("AKIAEXAMPLE")
-        .secretAccessKey("super-secret-value").sessionToken("session-secret-token")
-        .principal("user/alice").build();
+    KmsCredentials c =
+        KmsCredentials.builder()
+            .accessKeyId("AKIAEXAMPLE")
+            .secretAccessKey("super-secret-value")
+            .sessionToken("session-secret-token")
+            .principal("user/alice")
+            .build();
     assertFalse(c.toString().contains("super-secret-value"));
     assertFalse(c.toString().contains("session-secret-token"));
     assertTrue(c.toString().contains("AKIAEXAMPLE"));
     assertEquals("arn:aws:iam::111122223333:user/alice", c.principalArn("aws", "111122223333"));
-    assertEquals("arn:aws:sts::111122223333:assumed-role/app/s1",
+    assertEquals(
+        "arn:aws:sts::111122223333:assumed-role/app/s1",
         KmsCredentials.random("assumed-role/app/s1").principalArn("aws", "111122223333"));
     assertThrows(IllegalArgumentException.class, () -> KmsCredentials.random("group/devs"));
-    assertThrows(IllegalStateException.class, () -> KmsCredentials.builder().accessKeyId("AKIAX")
-        .build());
+    assertThrows(
+        IllegalStateException.class, () -> KmsCredentials.builder().accessKeyId("AKIAX").build());
   }
 
   @Test
   void fromArgs_parsesTheCommandLine(@TempDir Path dir) throws IOException {
-    KmsServer.Builder b = KmsServer.fromArgs(new String[] {"--port", "0", "--keystore",
-        dir.toString(), "--region", "us-east-1,us-west-2", "--region", "eu-west-1",
-        "--account", "123456789012", "--access-key", "AKIACLI", "--secret-key", "cli-secret"},
-        Map.of());
+    KmsServer.Builder b =
+        KmsServer.fromArgs(
+            new String[] {
+              "--port",
+              "0",
+              "--keystore",
+              dir.toString(),
+              "--region",
+              "us-east-1,us-west-2",
+              "--region",
+              "eu-west-1",
+              "--account",
+              "123456789012",
+              "--access-key",
+              "AKIACLI",
+              "--secret-key",
+              "cli-secret"
+            },
+            Map.of());
     try (KmsServer server = b.start()) {
       assertEquals(List.of("us-east-1", "us-west-2", "eu-west-1"), server.regions());
       assertEquals("123456789012", server.accountId());
@@ -112,9 +145,16 @@ class KmsServerTest {
 
   @Test
   void fromArgs_takesCredentialsFromEnvironment_orGeneratesAndPrintsThem() throws IOException {
-    KmsServer.Builder fromEnv = KmsServer.fromArgs(new String[0],
-        Map.of("AWS_ACCESS_KEY_ID", "AKIAENV", "AWS_SECRET_ACCESS_KEY", "env-secret",
-            "AWS_SESSION_TOKEN", "env-token"));
+    KmsServer.Builder fromEnv =
+        KmsServer.fromArgs(
+            new String[0],
+            Map.of(
+                "AWS_ACCESS_KEY_ID",
+                "AKIAENV",
+                "AWS_SECRET_ACCESS_KEY",
+                "env-secret",
+                "AWS_SESSION_TOKEN",
+                "env-token"));
     try (KmsServer server = fromEnv.start()) {
       assertEquals("AKIAENV", server.credentials().get(0).accessKeyId());
       assertEquals("env-token", server.credentials().get(0).sessionToken());
@@ -130,13 +170,17 @@ class KmsServerTest {
 
   @Test
   void fromArgs_rejectsUnknownOrIncompleteOptions() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.fromArgs(new String[] {"--bogus", "1"}, Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.fromArgs(new String[] {"--port"}, Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.fromArgs(new String[] {"--port", "eighty"}, Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> KmsServer.fromArgs(new String[] {"--access-key", "AKIAX"}, Map.of()));
     assertNull(KmsServer.fromArgs(new String[] {"--help"}, Map.of()));
   }

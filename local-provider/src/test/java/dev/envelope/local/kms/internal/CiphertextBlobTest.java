@@ -17,8 +17,8 @@ class CiphertextBlobTest {
   private static final String KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
   private static byte[] blob(String keyId, int version, int nonceLength, int ciphertextLength) {
-    return CiphertextBlob.encode(keyId, new KmsBackend.Sealed(version, new byte[nonceLength],
-        new byte[ciphertextLength]));
+    return CiphertextBlob.encode(
+        keyId, new KmsBackend.Sealed(version, new byte[nonceLength], new byte[ciphertextLength]));
   }
 
   private static void assertInvalid(byte[] bytes) {
@@ -111,23 +111,31 @@ class CiphertextBlobTest {
     b.put("z", "1");
     byte[] encoded = CiphertextBlob.canonicalContext(a);
     assertArrayEquals(encoded, CiphertextBlob.canonicalContext(b));
-    assertEquals("0003" + "0001" + "61" + "0001" + "33" + "0001" + "7a" + "0001" + "31"
-        + "0002" + "c3a9" + "0001" + "32", HexFormat.of().formatHex(encoded));
+    assertEquals(
+        "0003" + "0001" + "61" + "0001" + "33" + "0001" + "7a" + "0001" + "31" + "0002" + "c3a9"
+            + "0001" + "32",
+        HexFormat.of().formatHex(encoded));
     assertEquals("0000", HexFormat.of().formatHex(CiphertextBlob.canonicalContext(Map.of())));
   }
 
   @Test
   void canonicalContext_isUnambiguous() {
-    assertFalse(Arrays.equals(CiphertextBlob.canonicalContext(Map.of("a", "bc")),
-        CiphertextBlob.canonicalContext(Map.of("ab", "c"))));
-    assertFalse(Arrays.equals(CiphertextBlob.aad(KEY_ID, Map.of()),
-        CiphertextBlob.aad("1234abcd-12ab-34cd-56ef-1234567890ac", Map.of())));
+    assertFalse(
+        Arrays.equals(
+            CiphertextBlob.canonicalContext(Map.of("a", "bc")),
+            CiphertextBlob.canonicalContext(Map.of("ab", "c"))));
+    assertFalse(
+        Arrays.equals(
+            CiphertextBlob.aad(KEY_ID, Map.of()),
+            CiphertextBlob.aad("1234abcd-12ab-34cd-56ef-1234567890ac", Map.of())));
   }
 
   @Test
   void canonicalContext_valueOver65535Bytes_failsValidation() {
-    KmsException e = assertThrows(KmsException.class,
-        () -> CiphertextBlob.canonicalContext(Map.of("k", "x".repeat(65536))));
+    KmsException e =
+        assertThrows(
+            KmsException.class,
+            () -> CiphertextBlob.canonicalContext(Map.of("k", "x".repeat(65536))));
     assertEquals("ValidationException", e.errorType());
   }
 }

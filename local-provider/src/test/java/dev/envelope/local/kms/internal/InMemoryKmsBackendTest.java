@@ -23,8 +23,7 @@ class InMemoryKmsBackendTest {
   private static final byte[] DATA = "data".getBytes(StandardCharsets.UTF_8);
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sealThenOpen_underEachVersion_afterRotationAndReload() throws IOException {
@@ -47,13 +46,17 @@ class InMemoryKmsBackendTest {
     backend.create(ID, "", "{}", T0);
     backend.rotate(ID, T0);
     KmsBackend.Sealed s = backend.seal(ID, KeyUse.ENCRYPT, DATA, AAD);
-    assertThrows(KmsBackend.BadCiphertextException.class,
+    assertThrows(
+        KmsBackend.BadCiphertextException.class,
         () -> backend.open(ID, KeyUse.DECRYPT, 2, s.nonce(), s.ciphertext(), new byte[0]));
-    assertThrows(KmsBackend.BadCiphertextException.class,
+    assertThrows(
+        KmsBackend.BadCiphertextException.class,
         () -> backend.open(ID, KeyUse.DECRYPT, 1, s.nonce(), s.ciphertext(), AAD));
-    assertThrows(KmsBackend.BadCiphertextException.class,
+    assertThrows(
+        KmsBackend.BadCiphertextException.class,
         () -> backend.open(ID, KeyUse.DECRYPT, 3, s.nonce(), s.ciphertext(), AAD));
-    assertThrows(KmsBackend.BadCiphertextException.class,
+    assertThrows(
+        KmsBackend.BadCiphertextException.class,
         () -> backend.open(ID, KeyUse.DECRYPT, 2, new byte[11], s.ciphertext(), AAD));
   }
 
