@@ -1,7 +1,7 @@
 /**
  * Envelope local provider: keys that need no cloud. The local key store (the embedded default),
  * with key lifecycle, key policy, audit and incident-response hooks; the PKCS#11 keyring; and a
- * KMS-compatible endpoint over the key store. Depends only on core's exported API.
+ * KMS-compatible endpoint. Depends only on core's exported API.
  */
 module dev.envelope.local {
   requires transitive dev.envelope.core;
@@ -10,9 +10,10 @@ module dev.envelope.local {
   requires org.bouncycastle.provider;
   requires com.sun.jna;
   requires jdk.crypto.cryptoki;
+  requires jdk.httpserver;
 
   exports dev.envelope.local;
   exports dev.envelope.local.pkcs11;
-  // dev.envelope.local.kms is added by its owner.
-  // dev.envelope.local.internal (and subpackages) is never exported.
+  exports dev.envelope.local.kms;
+  // dev.envelope.local.internal and dev.envelope.local.kms.internal are never exported.
 }
