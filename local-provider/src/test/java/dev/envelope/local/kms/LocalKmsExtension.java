@@ -1,0 +1,102 @@
+package dev.envelope.local.kms;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit 5 extension that starts a local KMS endpoint once per test class and injects a {@link
+ * LocalKms} (or the {@link KmsServer}) into test methods, constructors and lifecycle methods.
+ * Before each test it clears injected faults and call counts; keys persist across the class's
+ * tests. The server stops when the class finishes.
+ *
+ * <pre>{@code
+ * @ExtendWith(LocalKmsExtension.class)
+ * class MyTest {
+ *   @Test void works(LocalKms kms) { kms.client().generateDataKey(...); }
+ * }
+ *
+ * class TwoRegionsTest {
+ *   @RegisterExtension
+ *   static final LocalKmsExtension KMS =
+ *       new LocalKmsExtension(b -> b.regions("us-east-1", "us-west-2"));
+ * }
+ * }</pre>
+ */
+public final class LocalKmsExtension
+    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(LocalKmsExtension.class);
+
+  private final Consumer<KmsServer.Builder> configuration;
+
+  /** An endpoint with the defaults of {@link KmsServer.Builder}. */
+  public LocalKmsExtension() {
+    this(b -> {});
+  }
+
+  /** An endpoint configured by {@code configuration} (regions, credentials, clock...). */
+  public LocalKmsExtension(Consumer<KmsServer.Builder> configuration) {
+    this.configuration = Objects.requireNonNull(configuration, "configuration");
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    handle(context);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    LocalKms kms = handle(context);
+    kms.server().faults().clear();
+    kms.server().resetCallCounts();
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == LocalKms.class || type == KmsServer.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    LocalKms kms = handle(context);
+    return parameter.getParameter().getType() == KmsServer.class ? kms.server() : kms;
+  }
+
+  /** The handle of this extension for the test class, started on first use. */
+  private LocalKms handle(ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    return classContext.getStore(NAMESPACE)
+        .getOrComputeIfAbsent(this, k -> new Resource(start()), Resource.class)
+        .kms;
+  }
+
+  private LocalKms start() {
+    KmsServer.Builder builder = KmsServer.builder();
+    configuration.accept(builder);
+    return LocalKms.start(builder);
+  }
+
+  /** Closes the handle when its context (the test class) ends. */
+  private static final class Resource
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    final LocalKms kms;
+
+    Resource(LocalKms kms) {
+      this.kms = kms;
+    }
+
+    @Override
+    public void close() {
+      kms.close();
+    }
+  }
+}
