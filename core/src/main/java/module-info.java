@@ -6,6 +6,7 @@ module dev.envelope.core {
   requires org.bouncycastle.provider;
 
   exports dev.envelope;
+  exports dev.envelope.cache;
   exports dev.envelope.keyring;
   exports dev.envelope.materials;
 }
