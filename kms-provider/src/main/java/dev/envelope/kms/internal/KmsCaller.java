@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.kms.model.EncryptRequest;
 import software.amazon.awssdk.services.kms.model.EncryptResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyRequest;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KmsResponse;
+import software.amazon.awssdk.services.kms.model.KmsResponseMetadata;
 
 /**
  * Makes the KMS calls of one keyring: picks the client for a region (an injected client, or the
@@ -177,8 +179,8 @@ public final class KmsCaller {
       throw KmsErrors.fromSdk(op, key.value(), e);
     }
     byte[] plaintext = response.plaintext() == null ? new byte[0] : response.plaintext().asByteArrayUnsafe();
-    String requestId = response.responseMetadata().requestId();
     try {
+      String requestId = requestId(response);
       if (plaintext.length != length) {
         throw KmsErrors.invalidResponse(op, key.value(),
             "the data key is " + plaintext.length + " bytes, the suite needs " + length, requestId);
@@ -213,7 +215,7 @@ public final class KmsCaller {
     } finally {
       Arrays.fill(copy, (byte) 0);
     }
-    String requestId = response.responseMetadata().requestId();
+    String requestId = requestId(response);
     KmsIdentifier arn = responseKeyArn(op, key, response.keyId(), requestId);
     return new Wrapped(arn, ciphertext(op, key, response.ciphertextBlob(), requestId));
   }
@@ -242,8 +244,8 @@ public final class KmsCaller {
       throw KmsErrors.fromSdk(op, keyId.value(), e);
     }
     byte[] plaintext = response.plaintext() == null ? new byte[0] : response.plaintext().asByteArrayUnsafe();
-    String requestId = response.responseMetadata().requestId();
     try {
+      String requestId = requestId(response);
       if (!keyId.value().equals(response.keyId())) {
         throw KmsErrors.invalidResponse(op, keyId.value(),
             "it names key " + response.keyId() + " instead of the requested one", requestId);
@@ -273,7 +275,13 @@ public final class KmsCaller {
       throw KmsErrors.fromSdk(op, key.value(), e);
     }
     String arn = response.keyMetadata() == null ? null : response.keyMetadata().arn();
-    return responseKeyArn(op, key, arn, response.responseMetadata().requestId());
+    return responseKeyArn(op, key, arn, requestId(response));
+  }
+
+  /** The request id of a response; null when a client (e.g. a test double) sets no metadata. */
+  private static String requestId(KmsResponse response) {
+    KmsResponseMetadata metadata = response.responseMetadata();
+    return metadata == null ? null : metadata.requestId();
   }
 
   private static KmsIdentifier responseKeyArn(
