@@ -7,16 +7,16 @@ import java.util.regex.Pattern;
 /**
  * One set of AWS credentials the local KMS endpoint accepts, and the IAM principal that signs with
  * them. Requests are authenticated with AWS Signature Version 4 against these credentials; the
- * principal is what key policies and grants name ({@code arn:aws:iam::ACCOUNT:root},
- * {@code arn:aws:iam::ACCOUNT:user/alice}, ...).
+ * principal is what key policies and grants name ({@code arn:aws:iam::ACCOUNT:root}, {@code
+ * arn:aws:iam::ACCOUNT:user/alice}, ...).
  *
  * <p>Immutable and thread-safe.
  *
  * <h2>Security guarantees</h2>
  *
- * {@link #toString()} never shows the secret access key or the session token. The secret is
- * needed in clear by the endpoint to verify signatures (SigV4 is a shared-secret HMAC scheme), so
- * treat these as development credentials, never as real AWS ones.
+ * {@link #toString()} never shows the secret access key or the session token. The secret is needed
+ * in clear by the endpoint to verify signatures (SigV4 is a shared-secret HMAC scheme), so treat
+ * these as development credentials, never as real AWS ones.
  */
 public final class KmsCredentials {
   private static final Pattern ACCESS_KEY = Pattern.compile("[A-Za-z0-9]{4,128}");
@@ -44,8 +44,8 @@ public final class KmsCredentials {
   }
 
   /**
-   * Fresh random credentials for the given principal (e.g. {@code "root"} or {@code
-   * "user/alice"}): an access key id {@code AKIA...} and a 40-character secret.
+   * Fresh random credentials for the given principal (e.g. {@code "root"} or {@code "user/alice"}):
+   * an access key id {@code AKIA...} and a 40-character secret.
    */
   public static KmsCredentials random(String principal) {
     SecureRandom random = new SecureRandom();
@@ -95,8 +95,12 @@ public final class KmsCredentials {
 
   @Override
   public String toString() {
-    return "KmsCredentials{accessKeyId=" + accessKeyId + ", principal=" + principal
-        + ", secretAccessKey=redacted" + (sessionToken == null ? "" : ", sessionToken=redacted")
+    return "KmsCredentials{accessKeyId="
+        + accessKeyId
+        + ", principal="
+        + principal
+        + ", secretAccessKey=redacted"
+        + (sessionToken == null ? "" : ", sessionToken=redacted")
         + "}";
   }
 
@@ -147,7 +151,7 @@ public final class KmsCredentials {
       return this;
     }
 
-    /** The principal these credentials act as, e.g. {@code "user/alice"}; default {@code "root"}. */
+    /** The principal these credentials act as, e.g. {@code "user/alice"}; default "root". */
     public Builder principal(String principal) {
       Objects.requireNonNull(principal, "principal");
       if (this.principal != null) {

@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Faults injected into a running {@link KmsServer}, per operation, changeable at any time while the
- * server runs: throttling ({@code ThrottlingException}, HTTP 400, as KMS throttles), internal errors
- * ({@code KMSInternalException}, HTTP 500), dropped connections (the TCP connection is closed
- * without a response) and added latency.
+ * server runs: throttling ({@code ThrottlingException}, HTTP 400, as KMS throttles), internal
+ * errors ({@code KMSInternalException}, HTTP 500), dropped connections (the TCP connection is
+ * closed without a response) and added latency.
  *
  * <pre>{@code
  * server.faults().on(KmsOperation.GENERATE_DATA_KEY).throttleNext(2);   // next 2 calls throttled
  * server.faults().onAll().latency(Duration.ofMillis(50));               // every call 50 ms slower
- * server.faults().on(KmsOperation.DECRYPT).internalError(0.25);         // a quarter of Decrypts fail
+ * server.faults().on(KmsOperation.DECRYPT).internalError(0.25);         // 1 in 4 Decrypts fail
  * server.faults().clear();
  * }</pre>
  *

@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The AWS KMS operations the local endpoint implements, named as in the {@code X-Amz-Target}
- * header ({@code TrentService.<apiName>}). Used to count calls and to target injected faults.
+ * The AWS KMS operations the local endpoint implements, named as in the {@code X-Amz-Target} header
+ * ({@code TrentService.<apiName>}). Used to count calls and to target injected faults.
  */
 public enum KmsOperation {
   CANCEL_KEY_DELETION("CancelKeyDeletion"),
@@ -43,7 +43,8 @@ public enum KmsOperation {
   UPDATE_KEY_DESCRIPTION("UpdateKeyDescription");
 
   private static final Map<String, KmsOperation> BY_API_NAME =
-      Stream.of(values()).collect(Collectors.toUnmodifiableMap(KmsOperation::apiName, Function.identity()));
+      Stream.of(values())
+          .collect(Collectors.toUnmodifiableMap(KmsOperation::apiName, Function.identity()));
 
   private final String apiName;
 

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * A local endpoint that speaks the AWS KMS API (the JSON 1.1 protocol of the AWS SDKs) so that the
- * real AWS SDK {@code KmsClient}, the AWS Encryption SDK's KMS keyrings and Envelope's KMS
- * keyrings run against it unchanged, offline.
+ * real AWS SDK {@code KmsClient}, the AWS Encryption SDK's KMS keyrings and Envelope's KMS keyrings
+ * run against it unchanged, offline.
  *
  * <pre>{@code
  * try (KmsServer kms = KmsServer.builder().regions("us-east-1", "us-west-2").start()) {
@@ -62,11 +62,11 @@ import java.util.regex.Pattern;
  * replicated with ReplicateKey has the same id and key material in each, with a Region-specific
  * ARN.
  *
- * <p>Differences from AWS: one account; replicas of a multi-Region key share key state, policy
- * and description with the primary (in AWS each replica has its own); grants become effective
- * after {@link Builder#grantPropagationDelay} (default zero) or at once with their grant token;
- * IAM is not modeled: a key policy statement naming the account root allows every principal of
- * the account.
+ * <p>Differences from AWS: one account; replicas of a multi-Region key share key state, policy and
+ * description with the primary (in AWS each replica has its own); grants become effective after
+ * {@link Builder#grantPropagationDelay} (default zero) or at once with their grant token; IAM is
+ * not modeled: a key policy statement naming the account root allows every principal of the
+ * account.
  *
  * <p>The JDK HTTP server answers with Nagle's algorithm on unless {@code
  * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call; this class sets that system
@@ -75,12 +75,12 @@ import java.util.regex.Pattern;
  *
  * <h2>Security guarantees</h2>
  *
- * Every request must carry a valid SigV4 signature from configured credentials, dated within
- * {@link Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and
- * speaks plain HTTP: it is a development and test tool, not a key service for production. Key
- * material never leaves it except as data keys in responses; it is never logged. With a key-store
- * directory, the self-contained backend keeps key material <b>unencrypted</b> on disk
- * (owner-only files). Thread-safe.
+ * Every request must carry a valid SigV4 signature from configured credentials, dated within {@link
+ * Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and speaks
+ * plain HTTP: it is a development and test tool, not a key service for production. Key material
+ * never leaves it except as data keys in responses; it is never logged. With a key-store directory,
+ * the self-contained backend keeps key material <b>unencrypted</b> on disk (owner-only files).
+ * Thread-safe.
  */
 public final class KmsServer implements AutoCloseable {
   static {
@@ -108,8 +108,9 @@ public final class KmsServer implements AutoCloseable {
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
-    this.credentials = List.copyOf(
-        b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
+    this.credentials =
+        List.copyOf(
+            b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
     for (KmsOperation op : KmsOperation.values()) {
       calls.put(op, new LongAdder());
     }
@@ -125,8 +126,14 @@ public final class KmsServer implements AutoCloseable {
       backend = InMemoryKmsBackend.persistent(b.directory.resolve("keys"));
       registry = KmsRegistry.persistent(b.directory.resolve("kms-state.json"));
     }
-    KmsService service = new KmsService(backend, registry, arns, regions, clock,
-        b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay);
+    KmsService service =
+        new KmsService(
+            backend,
+            registry,
+            arns,
+            regions,
+            clock,
+            b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay);
 
     Map<String, KmsCredentials> byAccessKey = new LinkedHashMap<>();
     for (KmsCredentials c : credentials) {
@@ -134,8 +141,13 @@ public final class KmsServer implements AutoCloseable {
         throw new IllegalArgumentException("two credentials share access key " + c.accessKeyId());
       }
     }
-    SigV4Verifier verifier = new SigV4Verifier(byAccessKey, new LinkedHashSet<>(regions), "kms",
-        b.maxClockSkew == null ? Duration.ofMinutes(5) : b.maxClockSkew, Clock.systemUTC());
+    SigV4Verifier verifier =
+        new SigV4Verifier(
+            byAccessKey,
+            new LinkedHashSet<>(regions),
+            "kms",
+            b.maxClockSkew == null ? Duration.ofMinutes(5) : b.maxClockSkew,
+            Clock.systemUTC());
 
     InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
     this.http = HttpServer.create(new InetSocketAddress(address, b.port), 64);
@@ -163,7 +175,7 @@ public final class KmsServer implements AutoCloseable {
     return endpoint.getPort();
   }
 
-  /** The Regions served; the first is the default (keys found on disk without a Region go there). */
+  /** The Regions served; the first is the default (keys on disk without a Region go there). */
   public List<String> regions() {
     return regions;
   }
@@ -192,8 +204,8 @@ public final class KmsServer implements AutoCloseable {
   }
 
   /**
-   * How many authenticated calls of {@code operation} reached the endpoint since start (or the
-   * last {@link #resetCallCounts()}), including calls failed by injected faults or KMS errors.
+   * How many authenticated calls of {@code operation} reached the endpoint since start (or the last
+   * {@link #resetCallCounts()}), including calls failed by injected faults or KMS errors.
    */
   public long callCount(KmsOperation operation) {
     return calls.get(Objects.requireNonNull(operation, "operation")).sum();
@@ -202,11 +214,12 @@ public final class KmsServer implements AutoCloseable {
   /** Every non-zero call count. */
   public Map<KmsOperation, Long> callCounts() {
     Map<KmsOperation, Long> out = new EnumMap<>(KmsOperation.class);
-    calls.forEach((op, n) -> {
-      if (n.sum() > 0) {
-        out.put(op, n.sum());
-      }
-    });
+    calls.forEach(
+        (op, n) -> {
+          if (n.sum() > 0) {
+            out.put(op, n.sum());
+          }
+        });
     return Collections.unmodifiableMap(out);
   }
 
@@ -223,7 +236,12 @@ public final class KmsServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KmsServer{endpoint=" + endpoint + ", regions=" + regions + ", account=" + accountId
+    return "KmsServer{endpoint="
+        + endpoint
+        + ", regions="
+        + regions
+        + ", account="
+        + accountId
         + "}";
   }
 
@@ -271,24 +289,39 @@ public final class KmsServer implements AutoCloseable {
     KmsServer server = builder.start();
     describe(server, generated, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "local-kms-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "local-kms-shutdown"));
     stopped.await();
   }
 
   static void describe(KmsServer server, boolean generatedCredentials, PrintStream out) {
-    out.println("Local KMS endpoint listening on " + server.endpoint() + " (regions "
-        + String.join(", ", server.regions()) + "; account " + server.accountId() + ")");
+    out.println(
+        "Local KMS endpoint listening on "
+            + server.endpoint()
+            + " (regions "
+            + String.join(", ", server.regions())
+            + "; account "
+            + server.accountId()
+            + ")");
     if (generatedCredentials) {
       KmsCredentials c = server.credentials().get(0);
       out.println("Generated credentials (this run only):");
       out.println("  export AWS_ACCESS_KEY_ID=" + c.accessKeyId());
       out.println("  export AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
     }
-    out.println("Use it with: --endpoint-url " + server.endpoint() + " (AWS CLI) or"
-        + " KmsClient.builder().endpointOverride(URI.create(\"" + server.endpoint() + "\"))");
+    out.println(
+        "Use it with: --endpoint-url "
+            + server.endpoint()
+            + " (AWS CLI) or"
+            + " KmsClient.builder().endpointOverride(URI.create(\""
+            + server.endpoint()
+            + "\"))");
   }
 
   static String usage() {
@@ -311,8 +344,15 @@ public final class KmsServer implements AutoCloseable {
       if (arg.equals("--help") || arg.equals("-h")) {
         return null;
       }
-      if (!Arrays.asList("--port", "--keystore", "--region", "--account", "--host",
-          "--access-key", "--secret-key").contains(arg)) {
+      if (!Arrays.asList(
+              "--port",
+              "--keystore",
+              "--region",
+              "--account",
+              "--host",
+              "--access-key",
+              "--secret-key")
+          .contains(arg)) {
         throw new IllegalArgumentException("unknown option " + arg);
       }
       if (i + 1 >= args.length) {
@@ -341,7 +381,8 @@ public final class KmsServer implements AutoCloseable {
     if ((accessKey == null) != (secretKey == null)) {
       throw new IllegalArgumentException("--access-key and --secret-key go together");
     }
-    if (accessKey == null && env.get("AWS_ACCESS_KEY_ID") != null
+    if (accessKey == null
+        && env.get("AWS_ACCESS_KEY_ID") != null
         && env.get("AWS_SECRET_ACCESS_KEY") != null) {
       accessKey = env.get("AWS_ACCESS_KEY_ID");
       secretKey = env.get("AWS_SECRET_ACCESS_KEY");
@@ -458,8 +499,8 @@ public final class KmsServer implements AutoCloseable {
     }
 
     /**
-     * Persists keys, aliases and grants in {@code directory} (created if missing) and loads what
-     * is there; without it, everything lives in memory.
+     * Persists keys, aliases and grants in {@code directory} (created if missing) and loads what is
+     * there; without it, everything lives in memory.
      */
     public Builder keyStoreDirectory(Path directory) {
       Objects.requireNonNull(directory, "directory");

@@ -35,15 +35,20 @@ class KmsGrantsTest {
   static final String CAROL_ARN = "arn:aws:iam::" + ACCOUNT + ":user/carol";
 
   @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension(b -> b
-      .clock(CLOCK)
-      .grantPropagationDelay(Duration.ofHours(1))
-      .credentials(ROOT, ALICE, BOB, CAROL));
+  static final LocalKmsExtension KMS =
+      new LocalKmsExtension(
+          b ->
+              b.clock(CLOCK)
+                  .grantPropagationDelay(Duration.ofHours(1))
+                  .credentials(ROOT, ALICE, BOB, CAROL));
 
   /** Only alice may use the key through its policy. */
-  static final String ALICE_ONLY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
-      + "\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/alice\"},"
-      + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+  static final String ALICE_ONLY =
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+          + "\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
+          + ACCOUNT
+          + ":user/alice\"},"
+          + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
 
   private KmsClient alice;
   private KmsClient bob;
@@ -59,15 +64,26 @@ class KmsGrantsTest {
   }
 
   private CreateGrantResponse grantBob(GrantOperation... ops) {
-    return alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)
-        .retiringPrincipal(CAROL_ARN).operations(ops).name("bob-grant"));
+    return alice.createGrant(
+        r ->
+            r.keyId(keyArn)
+                .granteePrincipal(BOB_ARN)
+                .retiringPrincipal(CAROL_ARN)
+                .operations(ops)
+                .name("bob-grant"));
   }
 
   @Test
   void createGrant_thenListGrants_showsEveryField() {
-    CreateGrantResponse g = alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)
-        .retiringPrincipal(CAROL_ARN).operations(GrantOperation.ENCRYPT, GrantOperation.DECRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("tenant", "a"))).name("listed"));
+    CreateGrantResponse g =
+        alice.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(BOB_ARN)
+                    .retiringPrincipal(CAROL_ARN)
+                    .operations(GrantOperation.ENCRYPT, GrantOperation.DECRYPT)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("tenant", "a")))
+                    .name("listed"));
     assertTrue(g.grantId().matches("[0-9a-f]{64}"), g.grantId());
     assertTrue(g.grantToken().length() > 32);
     List<GrantListEntry> grants = alice.listGrants(r -> r.keyId(keyArn)).grants();
@@ -79,27 +95,46 @@ class KmsGrantsTest {
     assertEquals(BOB_ARN, e.granteePrincipal());
     assertEquals(CAROL_ARN, e.retiringPrincipal());
     assertEquals("arn:aws:iam::" + ACCOUNT + ":root", e.issuingAccount());
-    assertEquals(Set.of(GrantOperation.ENCRYPT, GrantOperation.DECRYPT), Set.copyOf(e.operations()));
+    assertEquals(
+        Set.of(GrantOperation.ENCRYPT, GrantOperation.DECRYPT), Set.copyOf(e.operations()));
     assertEquals(Map.of("tenant", "a"), e.constraints().encryptionContextSubset());
     assertEquals(CLOCK.instant().toEpochMilli(), e.creationDate().toEpochMilli());
   }
 
   @Test
   void grant_beforePropagation_worksOnlyWithItsToken() {
-    assertKmsError("AccessDeniedException",
+    assertKmsError(
+        "AccessDeniedException",
         () -> bob.generateDataKey(r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256)));
     CreateGrantResponse g = grantBob(GrantOperation.GENERATE_DATA_KEY, GrantOperation.DECRYPT);
-    var denied = assertKmsError("AccessDeniedException",
-        () -> bob.generateDataKey(r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256)));
-    assertEquals("User: " + BOB_ARN + " is not authorized to perform: kms:GenerateDataKey on"
-        + " resource: " + keyArn + " because no resource-based policy allows the"
-        + " kms:GenerateDataKey action", denied.awsErrorDetails().errorMessage());
-    var dk = bob.generateDataKey(
-        r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256).grantTokens(g.grantToken()));
-    assertEquals(dk.plaintext(), bob.decrypt(
-        r -> r.ciphertextBlob(dk.ciphertextBlob()).grantTokens(g.grantToken())).plaintext());
-    assertKmsError("AccessDeniedException", () -> bob.encrypt(r -> r.keyId(keyArn)
-        .plaintext(SdkBytes.fromUtf8String("x")).grantTokens(g.grantToken())));
+    var denied =
+        assertKmsError(
+            "AccessDeniedException",
+            () -> bob.generateDataKey(r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256)));
+    assertEquals(
+        "User: "
+            + BOB_ARN
+            + " is not authorized to perform: kms:GenerateDataKey on"
+            + " resource: "
+            + keyArn
+            + " because no resource-based policy allows the"
+            + " kms:GenerateDataKey action",
+        denied.awsErrorDetails().errorMessage());
+    var dk =
+        bob.generateDataKey(
+            r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256).grantTokens(g.grantToken()));
+    assertEquals(
+        dk.plaintext(),
+        bob.decrypt(r -> r.ciphertextBlob(dk.ciphertextBlob()).grantTokens(g.grantToken()))
+            .plaintext());
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.encrypt(
+                r ->
+                    r.keyId(keyArn)
+                        .plaintext(SdkBytes.fromUtf8String("x"))
+                        .grantTokens(g.grantToken())));
     CLOCK.advance(Duration.ofHours(1));
     bob.generateDataKey(r -> r.keyId(keyArn).keySpec(DataKeySpec.AES_256));
   }
@@ -109,11 +144,14 @@ class KmsGrantsTest {
     CreateGrantResponse g = grantBob(GrantOperation.GENERATE_DATA_KEY);
     bob.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32).grantTokens(g.grantToken()));
     carol.retireGrant(r -> r.grantToken(g.grantToken()));
-    assertKmsError("AccessDeniedException", () -> bob.generateDataKey(
-        r -> r.keyId(keyArn).numberOfBytes(32).grantTokens(g.grantToken())));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.generateDataKey(
+                r -> r.keyId(keyArn).numberOfBytes(32).grantTokens(g.grantToken())));
     CLOCK.advance(Duration.ofHours(2));
-    assertKmsError("AccessDeniedException",
-        () -> bob.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32)));
+    assertKmsError(
+        "AccessDeniedException", () -> bob.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32)));
     assertTrue(alice.listGrants(r -> r.keyId(keyArn)).grants().isEmpty());
     assertKmsError("NotFoundException", () -> carol.retireGrant(r -> r.grantToken(g.grantToken())));
   }
@@ -122,12 +160,17 @@ class KmsGrantsTest {
   void retireGrant_byKeyAndGrantId_onlyRetiringPrincipalGranteeWithRightOrAccountRoot(
       LocalKms kms) {
     CreateGrantResponse plain = grantBob(GrantOperation.ENCRYPT);
-    assertKmsError("AccessDeniedException",
+    assertKmsError(
+        "AccessDeniedException",
         () -> bob.retireGrant(r -> r.keyId(keyArn).grantId(plain.grantId())));
     carol.retireGrant(r -> r.keyId(keyArn).grantId(plain.grantId()));
 
-    CreateGrantResponse selfRetiring = alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT, GrantOperation.RETIRE_GRANT));
+    CreateGrantResponse selfRetiring =
+        alice.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(BOB_ARN)
+                    .operations(GrantOperation.ENCRYPT, GrantOperation.RETIRE_GRANT));
     bob.retireGrant(r -> r.keyId(keyArn).grantId(selfRetiring.grantId()));
 
     CreateGrantResponse third = grantBob(GrantOperation.DECRYPT);
@@ -137,85 +180,157 @@ class KmsGrantsTest {
 
   @Test
   void retireGrant_badArguments_failWithKmsErrors() {
-    assertKmsError("InvalidGrantTokenException", () -> carol.retireGrant(r -> r.grantToken("bogus!")));
-    assertKmsError("InvalidGrantIdException",
+    assertKmsError(
+        "InvalidGrantTokenException", () -> carol.retireGrant(r -> r.grantToken("bogus!")));
+    assertKmsError(
+        "InvalidGrantIdException",
         () -> carol.retireGrant(r -> r.keyId(keyArn).grantId("not-a-grant-id")));
-    assertKmsError("NotFoundException",
-        () -> carol.retireGrant(r -> r.keyId(keyArn).grantId("0".repeat(64))));
+    assertKmsError(
+        "NotFoundException", () -> carol.retireGrant(r -> r.keyId(keyArn).grantId("0".repeat(64))));
     assertKmsError("ValidationException", () -> carol.retireGrant(r -> r.keyId(keyArn)));
   }
 
   @Test
   void revokeGrant_byKeyAdmin_removesGrant_othersDenied() {
     CreateGrantResponse g = grantBob(GrantOperation.ENCRYPT);
-    assertKmsError("AccessDeniedException",
-        () -> bob.revokeGrant(r -> r.keyId(keyArn).grantId(g.grantId())));
+    assertKmsError(
+        "AccessDeniedException", () -> bob.revokeGrant(r -> r.keyId(keyArn).grantId(g.grantId())));
     alice.revokeGrant(r -> r.keyId(keyArn).grantId(g.grantId()));
-    assertKmsError("AccessDeniedException", () -> bob.encrypt(r -> r.keyId(keyArn)
-        .plaintext(SdkBytes.fromUtf8String("x")).grantTokens(g.grantToken())));
-    assertKmsError("NotFoundException",
-        () -> alice.revokeGrant(r -> r.keyId(keyArn).grantId(g.grantId())));
-    assertKmsError("InvalidGrantIdException",
-        () -> alice.revokeGrant(r -> r.keyId(keyArn).grantId("xyz")));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.encrypt(
+                r ->
+                    r.keyId(keyArn)
+                        .plaintext(SdkBytes.fromUtf8String("x"))
+                        .grantTokens(g.grantToken())));
+    assertKmsError(
+        "NotFoundException", () -> alice.revokeGrant(r -> r.keyId(keyArn).grantId(g.grantId())));
+    assertKmsError(
+        "InvalidGrantIdException", () -> alice.revokeGrant(r -> r.keyId(keyArn).grantId("xyz")));
   }
 
   @Test
   void grantTokens_malformedOrTooMany_fail() {
-    assertKmsError("InvalidGrantTokenException", () -> alice.generateDataKey(
-        r -> r.keyId(keyArn).numberOfBytes(32).grantTokens("AAAA")));
-    assertKmsError("ValidationException", () -> alice.generateDataKey(
-        r -> r.keyId(keyArn).numberOfBytes(32).grantTokens(java.util.Collections.nCopies(11, "a"))));
+    assertKmsError(
+        "InvalidGrantTokenException",
+        () -> alice.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(32).grantTokens("AAAA")));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            alice.generateDataKey(
+                r ->
+                    r.keyId(keyArn)
+                        .numberOfBytes(32)
+                        .grantTokens(java.util.Collections.nCopies(11, "a"))));
   }
 
   @Test
   void grantConstraints_contextSubsetAndEquals_areEnforced() {
-    CreateGrantResponse subset = alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)
-        .operations(GrantOperation.ENCRYPT)
-        .constraints(c -> c.encryptionContextSubset(Map.of("tenant", "a"))));
+    CreateGrantResponse subset =
+        alice.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(BOB_ARN)
+                    .operations(GrantOperation.ENCRYPT)
+                    .constraints(c -> c.encryptionContextSubset(Map.of("tenant", "a"))));
     String t = subset.grantToken();
-    bob.encrypt(r -> r.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x"))
-        .encryptionContext(Map.of("tenant", "a", "more", "ok")).grantTokens(t));
-    assertKmsError("AccessDeniedException", () -> bob.encrypt(r -> r.keyId(keyArn)
-        .plaintext(SdkBytes.fromUtf8String("x")).encryptionContext(Map.of("tenant", "b"))
-        .grantTokens(t)));
-    assertKmsError("AccessDeniedException", () -> bob.encrypt(r -> r.keyId(keyArn)
-        .plaintext(SdkBytes.fromUtf8String("x")).grantTokens(t)));
+    bob.encrypt(
+        r ->
+            r.keyId(keyArn)
+                .plaintext(SdkBytes.fromUtf8String("x"))
+                .encryptionContext(Map.of("tenant", "a", "more", "ok"))
+                .grantTokens(t));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.encrypt(
+                r ->
+                    r.keyId(keyArn)
+                        .plaintext(SdkBytes.fromUtf8String("x"))
+                        .encryptionContext(Map.of("tenant", "b"))
+                        .grantTokens(t)));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.encrypt(
+                r -> r.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x")).grantTokens(t)));
 
-    CreateGrantResponse equals = alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)
-        .operations(GrantOperation.GENERATE_DATA_KEY)
-        .constraints(c -> c.encryptionContextEquals(Map.of("tenant", "a"))));
+    CreateGrantResponse equals =
+        alice.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(BOB_ARN)
+                    .operations(GrantOperation.GENERATE_DATA_KEY)
+                    .constraints(c -> c.encryptionContextEquals(Map.of("tenant", "a"))));
     String e = equals.grantToken();
-    bob.generateDataKey(r -> r.keyId(keyArn).numberOfBytes(16)
-        .encryptionContext(Map.of("tenant", "a")).grantTokens(e));
-    assertKmsError("AccessDeniedException", () -> bob.generateDataKey(r -> r.keyId(keyArn)
-        .numberOfBytes(16).encryptionContext(Map.of("tenant", "a", "more", "no")).grantTokens(e)));
+    bob.generateDataKey(
+        r ->
+            r.keyId(keyArn)
+                .numberOfBytes(16)
+                .encryptionContext(Map.of("tenant", "a"))
+                .grantTokens(e));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.generateDataKey(
+                r ->
+                    r.keyId(keyArn)
+                        .numberOfBytes(16)
+                        .encryptionContext(Map.of("tenant", "a", "more", "no"))
+                        .grantTokens(e)));
   }
 
   @Test
   void createGrant_invalidOperationsOrPrincipals_failValidation() {
-    assertKmsError("ValidationException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.SIGN)));
-    assertKmsError("ValidationException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operationsWithStrings("Bogus")));
-    assertKmsError("ValidationException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal("bob").operations(GrantOperation.ENCRYPT)));
-    assertKmsError("ValidationException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.DESCRIBE_KEY)
-        .constraints(c -> c.encryptionContextEquals(Map.of("a", "b")))));
-    assertKmsError("ValidationException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN)));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            alice.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal(BOB_ARN).operations(GrantOperation.SIGN)));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            alice.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal(BOB_ARN).operationsWithStrings("Bogus")));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            alice.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal("bob").operations(GrantOperation.ENCRYPT)));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            alice.createGrant(
+                r ->
+                    r.keyId(keyArn)
+                        .granteePrincipal(BOB_ARN)
+                        .operations(GrantOperation.DESCRIBE_KEY)
+                        .constraints(c -> c.encryptionContextEquals(Map.of("a", "b")))));
+    assertKmsError(
+        "ValidationException",
+        () -> alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)));
   }
 
   @Test
   void createGrant_disabledPendingOrUnauthorized_failLikeKms() {
-    assertKmsError("AccessDeniedException", () -> bob.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
     alice.disableKey(r -> r.keyId(keyArn));
-    assertKmsError("DisabledException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
+    assertKmsError(
+        "DisabledException",
+        () ->
+            alice.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
     alice.scheduleKeyDeletion(r -> r.keyId(keyArn));
-    assertKmsError("KMSInvalidStateException", () -> alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
+    assertKmsError(
+        "KMSInvalidStateException",
+        () ->
+            alice.createGrant(
+                r -> r.keyId(keyArn).granteePrincipal(BOB_ARN).operations(GrantOperation.ENCRYPT)));
   }
 
   @Test
@@ -229,34 +344,59 @@ class KmsGrantsTest {
 
   @Test
   void grantWithCreateGrant_letsGranteeDelegateOnlyASubset() {
-    CreateGrantResponse parent = alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)
-        .operations(GrantOperation.ENCRYPT, GrantOperation.CREATE_GRANT));
-    CreateGrantResponse child = bob.createGrant(r -> r.keyId(keyArn).granteePrincipal(CAROL_ARN)
-        .operations(GrantOperation.ENCRYPT).grantTokens(parent.grantToken()));
-    carol.encrypt(r -> r.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("x"))
-        .grantTokens(child.grantToken()));
-    assertKmsError("AccessDeniedException", () -> bob.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(CAROL_ARN).operations(GrantOperation.DECRYPT)
-        .grantTokens(parent.grantToken())));
+    CreateGrantResponse parent =
+        alice.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(BOB_ARN)
+                    .operations(GrantOperation.ENCRYPT, GrantOperation.CREATE_GRANT));
+    CreateGrantResponse child =
+        bob.createGrant(
+            r ->
+                r.keyId(keyArn)
+                    .granteePrincipal(CAROL_ARN)
+                    .operations(GrantOperation.ENCRYPT)
+                    .grantTokens(parent.grantToken()));
+    carol.encrypt(
+        r ->
+            r.keyId(keyArn)
+                .plaintext(SdkBytes.fromUtf8String("x"))
+                .grantTokens(child.grantToken()));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            bob.createGrant(
+                r ->
+                    r.keyId(keyArn)
+                        .granteePrincipal(CAROL_ARN)
+                        .operations(GrantOperation.DECRYPT)
+                        .grantTokens(parent.grantToken())));
   }
 
   @Test
   void listGrants_filtersByGranteeAndGrantId_andPaginates() {
     CreateGrantResponse toBob = grantBob(GrantOperation.ENCRYPT);
-    CreateGrantResponse toCarol = alice.createGrant(r -> r.keyId(keyArn)
-        .granteePrincipal(CAROL_ARN).operations(GrantOperation.DECRYPT));
-    alice.createGrant(r -> r.keyId(keyArn).granteePrincipal(CAROL_ARN)
-        .operations(GrantOperation.ENCRYPT));
-    assertEquals(List.of(toBob.grantId()), alice.listGrants(r -> r.keyId(keyArn)
-        .granteePrincipal(BOB_ARN)).grants().stream().map(GrantListEntry::grantId).toList());
-    assertEquals(List.of(toCarol.grantId()), alice.listGrants(r -> r.keyId(keyArn)
-        .grantId(toCarol.grantId())).grants().stream().map(GrantListEntry::grantId).toList());
+    CreateGrantResponse toCarol =
+        alice.createGrant(
+            r -> r.keyId(keyArn).granteePrincipal(CAROL_ARN).operations(GrantOperation.DECRYPT));
+    alice.createGrant(
+        r -> r.keyId(keyArn).granteePrincipal(CAROL_ARN).operations(GrantOperation.ENCRYPT));
+    assertEquals(
+        List.of(toBob.grantId()),
+        alice.listGrants(r -> r.keyId(keyArn).granteePrincipal(BOB_ARN)).grants().stream()
+            .map(GrantListEntry::grantId)
+            .toList());
+    assertEquals(
+        List.of(toCarol.grantId()),
+        alice.listGrants(r -> r.keyId(keyArn).grantId(toCarol.grantId())).grants().stream()
+            .map(GrantListEntry::grantId)
+            .toList());
     var page = alice.listGrants(r -> r.keyId(keyArn).limit(2));
     assertTrue(page.truncated());
     var rest = alice.listGrants(r -> r.keyId(keyArn).limit(2).marker(page.nextMarker()));
     assertEquals(1, rest.grants().size());
-    Set<String> all = page.grants().stream().map(GrantListEntry::grantId)
-        .collect(Collectors.toSet());
+    Set<String> all =
+        page.grants().stream().map(GrantListEntry::grantId).collect(Collectors.toSet());
     all.add(rest.grants().get(0).grantId());
     assertEquals(3, all.size());
     assertKmsError("AccessDeniedException", () -> bob.listGrants(r -> r.keyId(keyArn)));

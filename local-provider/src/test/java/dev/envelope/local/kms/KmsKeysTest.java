@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.kms.model.ListKeysResponse;
 import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
 import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionResponse;
+import software.amazon.awssdk.services.kms.model.Tag;
 
 /** CreateKey, DescribeKey, ListKeys, aliases, and the key lifecycle over time. */
 class KmsKeysTest {
@@ -46,7 +47,8 @@ class KmsKeysTest {
   void createKey_defaults_returnsEnabledSymmetricKeyWithRealArn(LocalKms kms) {
     Instant before = CLOCK.instant();
     KeyMetadata m = kms.client().createKey(r -> r.description("orders")).keyMetadata();
-    assertTrue(m.keyId().matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    assertTrue(
+        m.keyId().matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
         m.keyId());
     assertEquals("arn:aws:kms:us-east-1:" + ACCOUNT + ":key/" + m.keyId(), m.arn());
     assertEquals(ACCOUNT, m.awsAccountId());
@@ -76,51 +78,75 @@ class KmsKeysTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated in KMS, still accepted
   void createKey_unsupportedKeySpecUsageOrOrigin_failsUnsupportedOperation(LocalKms kms) {
     KmsClient c = kms.client();
     assertKmsError("UnsupportedOperationException", () -> c.createKey(r -> r.keySpec("RSA_2048")));
-    assertKmsError("UnsupportedOperationException",
+    assertKmsError(
+        "UnsupportedOperationException",
         () -> c.createKey(r -> r.customerMasterKeySpec("HMAC_256")));
-    assertKmsError("UnsupportedOperationException", () -> c.createKey(r -> r.keyUsage("SIGN_VERIFY")));
+    assertKmsError(
+        "UnsupportedOperationException", () -> c.createKey(r -> r.keyUsage("SIGN_VERIFY")));
     assertKmsError("UnsupportedOperationException", () -> c.createKey(r -> r.origin("EXTERNAL")));
-    assertKmsError("UnsupportedOperationException",
+    assertKmsError(
+        "UnsupportedOperationException",
         () -> c.createKey(r -> r.customKeyStoreId("cks-1234567890abcdef0")));
   }
 
   @Test
+  @SuppressWarnings("deprecation") // CustomerMasterKeySpec is deprecated in KMS, still accepted
   void createKey_invalidParameters_failsValidation(LocalKms kms) {
     KmsClient c = kms.client();
-    assertKmsError("ValidationException",
-        () -> c.createKey(r -> r.keySpec("SYMMETRIC_DEFAULT").customerMasterKeySpec("SYMMETRIC_DEFAULT")));
+    assertKmsError(
+        "ValidationException",
+        () ->
+            c.createKey(
+                r -> r.keySpec("SYMMETRIC_DEFAULT").customerMasterKeySpec("SYMMETRIC_DEFAULT")));
     var e = assertKmsError("ValidationException", () -> c.createKey(r -> r.keyUsage("BOGUS")));
     assertTrue(e.awsErrorDetails().errorMessage().contains("enum value set"), e.getMessage());
     assertKmsError("ValidationException", () -> c.createKey(r -> r.description("x".repeat(8193))));
-    assertKmsError("TagException", () -> c.createKey(r -> r.tags(
-        t -> t.tagKey("a").tagValue("1"), t -> t.tagKey("a").tagValue("2"))));
+    assertKmsError(
+        "TagException",
+        () ->
+            c.createKey(
+                r ->
+                    r.tags(
+                        Tag.builder().tagKey("a").tagValue("1").build(),
+                        Tag.builder().tagKey("a").tagValue("2").build())));
   }
 
   @Test
   void createKey_malformedPolicy_failsMalformedPolicyDocument(LocalKms kms) {
     KmsClient c = kms.client();
-    for (String policy : List.of("not json", "{}", "{\"Statement\":[{\"Effect\":\"Maybe\","
-        + "\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}",
-        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"bob\"},"
-            + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}")) {
+    for (String policy :
+        List.of(
+            "not json",
+            "{}",
+            "{\"Statement\":[{\"Effect\":\"Maybe\","
+                + "\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}",
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"bob\"},"
+                + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}")) {
       assertKmsError("MalformedPolicyDocumentException", () -> c.createKey(r -> r.policy(policy)));
     }
   }
 
   @Test
   void createKey_policyLockingOutCaller_failsUnlessBypassed(LocalKms kms) {
-    String policy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
-        + "\"arn:aws:iam::" + ACCOUNT + ":user/someone-else\"},\"Action\":\"kms:*\","
-        + "\"Resource\":\"*\"}]}";
-    var e = assertKmsError("MalformedPolicyDocumentException",
-        () -> kms.client().createKey(r -> r.policy(policy)));
+    String policy =
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+            + "\"arn:aws:iam::"
+            + ACCOUNT
+            + ":user/someone-else\"},\"Action\":\"kms:*\","
+            + "\"Resource\":\"*\"}]}";
+    var e =
+        assertKmsError(
+            "MalformedPolicyDocumentException",
+            () -> kms.client().createKey(r -> r.policy(policy)));
     assertTrue(e.awsErrorDetails().errorMessage().contains("will not allow you to update"));
     CreateKeyResponse created =
         kms.client().createKey(r -> r.policy(policy).bypassPolicyLockoutSafetyCheck(true));
-    assertKmsError("AccessDeniedException",
+    assertKmsError(
+        "AccessDeniedException",
         () -> kms.client().describeKey(r -> r.keyId(created.keyMetadata().keyId())));
   }
 
@@ -128,8 +154,12 @@ class KmsKeysTest {
   void describeKey_byKeyIdKeyArnAliasNameAndAliasArn_findsTheKey(LocalKms kms) {
     KeyMetadata m = kms.client().createKey(r -> {}).keyMetadata();
     kms.client().createAlias(r -> r.aliasName("alias/describe-me").targetKeyId(m.keyId()));
-    for (String id : List.of(m.keyId(), m.arn(), "alias/describe-me",
-        "arn:aws:kms:us-east-1:" + ACCOUNT + ":alias/describe-me")) {
+    for (String id :
+        List.of(
+            m.keyId(),
+            m.arn(),
+            "alias/describe-me",
+            "arn:aws:kms:us-east-1:" + ACCOUNT + ":alias/describe-me")) {
       assertEquals(m.arn(), kms.client().describeKey(r -> r.keyId(id)).keyMetadata().arn(), id);
     }
   }
@@ -137,17 +167,23 @@ class KmsKeysTest {
   @Test
   void describeKey_unknownOrMalformedOrForeignId_failsNotFound(LocalKms kms) {
     KmsClient c = kms.client();
-    var e = assertKmsError("NotFoundException",
-        () -> c.describeKey(r -> r.keyId("1234abcd-12ab-34cd-56ef-1234567890ab")));
-    assertEquals("Key 'arn:aws:kms:us-east-1:" + ACCOUNT
-        + ":key/1234abcd-12ab-34cd-56ef-1234567890ab' does not exist",
+    var e =
+        assertKmsError(
+            "NotFoundException",
+            () -> c.describeKey(r -> r.keyId("1234abcd-12ab-34cd-56ef-1234567890ab")));
+    assertEquals(
+        "Key 'arn:aws:kms:us-east-1:"
+            + ACCOUNT
+            + ":key/1234abcd-12ab-34cd-56ef-1234567890ab' does not exist",
         e.awsErrorDetails().errorMessage());
     assertKmsError("NotFoundException", () -> c.describeKey(r -> r.keyId("not-a-key")));
     assertKmsError("NotFoundException", () -> c.describeKey(r -> r.keyId("alias/missing")));
     String id = kms.client().createKey(r -> {}).keyMetadata().keyId();
-    assertKmsError("NotFoundException",
+    assertKmsError(
+        "NotFoundException",
         () -> c.describeKey(r -> r.keyId("arn:aws:kms:us-east-1:444455556666:key/" + id)));
-    assertKmsError("NotFoundException",
+    assertKmsError(
+        "NotFoundException",
         () -> c.describeKey(r -> r.keyId("arn:aws:kms:us-east-1:" + ACCOUNT + ":bogus")));
     assertKmsError("ValidationException", () -> c.describeKey(r -> r.keyId("")));
   }
@@ -196,8 +232,9 @@ class KmsKeysTest {
     assertEquals("arn:aws:kms:us-east-1:" + ACCOUNT + ":alias/listed", a.aliasArn());
     assertEquals(keyId, a.targetKeyId());
     assertEquals(CLOCK.instant().toEpochMilli(), a.creationDate().toEpochMilli());
-    assertTrue(kms.client().listAliases(r -> {}).aliases().stream()
-        .anyMatch(x -> x.aliasName().equals("alias/listed")));
+    assertTrue(
+        kms.client().listAliases(r -> {}).aliases().stream()
+            .anyMatch(x -> x.aliasName().equals("alias/listed")));
   }
 
   @Test
@@ -205,20 +242,31 @@ class KmsKeysTest {
     KmsClient c = kms.client();
     String keyId = c.createKey(r -> {}).keyMetadata().keyId();
     c.createAlias(r -> r.aliasName("alias/taken").targetKeyId(keyId));
-    assertKmsError("AlreadyExistsException",
+    assertKmsError(
+        "AlreadyExistsException",
         () -> c.createAlias(r -> r.aliasName("alias/taken").targetKeyId(keyId)));
-    assertKmsError("InvalidAliasNameException",
+    assertKmsError(
+        "InvalidAliasNameException",
         () -> c.createAlias(r -> r.aliasName("no-prefix").targetKeyId(keyId)));
-    assertKmsError("InvalidAliasNameException",
+    assertKmsError(
+        "InvalidAliasNameException",
         () -> c.createAlias(r -> r.aliasName("alias/aws/reserved").targetKeyId(keyId)));
-    assertKmsError("ValidationException",
+    assertKmsError(
+        "ValidationException",
         () -> c.createAlias(r -> r.aliasName("alias/spaces not allowed").targetKeyId(keyId)));
-    assertKmsError("NotFoundException",
+    assertKmsError(
+        "NotFoundException",
         () -> c.createAlias(r -> r.aliasName("alias/to-alias").targetKeyId("alias/taken")));
-    assertKmsError("NotFoundException", () -> c.createAlias(
-        r -> r.aliasName("alias/to-nothing").targetKeyId("1234abcd-12ab-34cd-56ef-1234567890ab")));
+    assertKmsError(
+        "NotFoundException",
+        () ->
+            c.createAlias(
+                r ->
+                    r.aliasName("alias/to-nothing")
+                        .targetKeyId("1234abcd-12ab-34cd-56ef-1234567890ab")));
     c.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(30));
-    assertKmsError("KMSInvalidStateException",
+    assertKmsError(
+        "KMSInvalidStateException",
         () -> c.createAlias(r -> r.aliasName("alias/late").targetKeyId(keyId)));
   }
 
@@ -233,7 +281,8 @@ class KmsKeysTest {
     c.deleteAlias(r -> r.aliasName("alias/moving"));
     assertKmsError("NotFoundException", () -> c.describeKey(r -> r.keyId("alias/moving")));
     assertKmsError("NotFoundException", () -> c.deleteAlias(r -> r.aliasName("alias/moving")));
-    assertKmsError("NotFoundException",
+    assertKmsError(
+        "NotFoundException",
         () -> c.updateAlias(r -> r.aliasName("alias/moving").targetKeyId(first)));
   }
 
@@ -252,8 +301,10 @@ class KmsKeysTest {
     KeyMetadata m = c.describeKey(r -> r.keyId(keyId)).keyMetadata();
     assertFalse(m.enabled());
     assertEquals(KeyState.DISABLED, m.keyState());
-    var e = assertKmsError("DisabledException",
-        () -> c.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)));
+    var e =
+        assertKmsError(
+            "DisabledException",
+            () -> c.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)));
     assertEquals(m.arn() + " is disabled.", e.awsErrorDetails().errorMessage());
     c.enableKey(r -> r.keyId(keyId));
     assertEquals(KeyState.ENABLED, c.describeKey(r -> r.keyId(keyId)).keyMetadata().keyState());
@@ -266,7 +317,8 @@ class KmsKeysTest {
     String keyId = c.createKey(r -> {}).keyMetadata().keyId();
     c.createAlias(r -> r.aliasName("alias/no-management").targetKeyId(keyId));
     assertKmsError("NotFoundException", () -> c.disableKey(r -> r.keyId("alias/no-management")));
-    assertKmsError("NotFoundException",
+    assertKmsError(
+        "NotFoundException",
         () -> c.enableKey(r -> r.keyId("1234abcd-12ab-34cd-56ef-1234567890ab")));
   }
 
@@ -278,27 +330,32 @@ class KmsKeysTest {
     assertEquals(m.arn(), s.keyId());
     assertEquals(30, s.pendingWindowInDays());
     assertEquals(KeyState.PENDING_DELETION, s.keyState());
-    assertEquals(CLOCK.instant().plus(Duration.ofDays(30)).toEpochMilli(),
-        s.deletionDate().toEpochMilli());
+    assertEquals(
+        CLOCK.instant().plus(Duration.ofDays(30)).toEpochMilli(), s.deletionDate().toEpochMilli());
     KeyMetadata after = c.describeKey(r -> r.keyId(m.keyId())).keyMetadata();
     assertEquals(KeyState.PENDING_DELETION, after.keyState());
     assertEquals(s.deletionDate(), after.deletionDate());
-    var e = assertKmsError("KMSInvalidStateException",
-        () -> c.scheduleKeyDeletion(r -> r.keyId(m.keyId())));
+    var e =
+        assertKmsError(
+            "KMSInvalidStateException", () -> c.scheduleKeyDeletion(r -> r.keyId(m.keyId())));
     assertEquals(m.arn() + " is pending deletion.", e.awsErrorDetails().errorMessage());
     assertKmsError("KMSInvalidStateException", () -> c.enableKey(r -> r.keyId(m.keyId())));
     assertKmsError("KMSInvalidStateException", () -> c.disableKey(r -> r.keyId(m.keyId())));
-    assertKmsError("KMSInvalidStateException",
+    assertKmsError(
+        "KMSInvalidStateException",
         () -> c.encrypt(r -> r.keyId(m.keyId()).plaintext(SdkBytes.fromUtf8String("x"))));
   }
 
   @Test
   void scheduleKeyDeletion_windowOutsideSevenToThirtyDays_failsValidation(LocalKms kms) {
     String keyId = kms.client().createKey(r -> {}).keyMetadata().keyId();
-    var e = assertKmsError("ValidationException",
-        () -> kms.client().scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(6)));
+    var e =
+        assertKmsError(
+            "ValidationException",
+            () -> kms.client().scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(6)));
     assertTrue(e.awsErrorDetails().errorMessage().contains("pendingWindowInDays"));
-    assertKmsError("ValidationException",
+    assertKmsError(
+        "ValidationException",
         () -> kms.client().scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(31)));
   }
 
@@ -306,8 +363,9 @@ class KmsKeysTest {
   void cancelKeyDeletion_leavesKeyDisabled_andFailsWhenNotPending(LocalKms kms) {
     KmsClient c = kms.client();
     KeyMetadata m = c.createKey(r -> {}).keyMetadata();
-    var e = assertKmsError("KMSInvalidStateException",
-        () -> c.cancelKeyDeletion(r -> r.keyId(m.keyId())));
+    var e =
+        assertKmsError(
+            "KMSInvalidStateException", () -> c.cancelKeyDeletion(r -> r.keyId(m.keyId())));
     assertEquals(m.arn() + " is not pending deletion.", e.awsErrorDetails().errorMessage());
     c.scheduleKeyDeletion(r -> r.keyId(m.keyId()).pendingWindowInDays(7));
     assertEquals(m.arn(), c.cancelKeyDeletion(r -> r.keyId(m.keyId())).keyId());
@@ -321,17 +379,17 @@ class KmsKeysTest {
     KmsClient c = kms.client();
     KeyMetadata m = c.createKey(r -> {}).keyMetadata();
     c.createAlias(r -> r.aliasName("alias/doomed").targetKeyId(m.keyId()));
-    SdkBytes blob = c.encrypt(r -> r.keyId(m.keyId()).plaintext(SdkBytes.fromUtf8String("x")))
-        .ciphertextBlob();
+    SdkBytes blob =
+        c.encrypt(r -> r.keyId(m.keyId()).plaintext(SdkBytes.fromUtf8String("x"))).ciphertextBlob();
     c.scheduleKeyDeletion(r -> r.keyId(m.keyId()).pendingWindowInDays(7));
     CLOCK.advance(Duration.ofDays(6));
-    assertEquals(KeyState.PENDING_DELETION,
-        c.describeKey(r -> r.keyId(m.keyId())).keyMetadata().keyState());
+    assertEquals(
+        KeyState.PENDING_DELETION, c.describeKey(r -> r.keyId(m.keyId())).keyMetadata().keyState());
     CLOCK.advance(Duration.ofDays(1));
     assertKmsError("NotFoundException", () -> c.describeKey(r -> r.keyId(m.keyId())));
     assertKmsError("NotFoundException", () -> c.describeKey(r -> r.keyId("alias/doomed")));
-    assertFalse(c.listKeys(r -> r.limit(1000)).keys().stream()
-        .anyMatch(k -> k.keyId().equals(m.keyId())));
+    assertFalse(
+        c.listKeys(r -> r.limit(1000)).keys().stream().anyMatch(k -> k.keyId().equals(m.keyId())));
     var e = assertKmsError("NotFoundException", () -> c.decrypt(r -> r.ciphertextBlob(blob)));
     assertTrue(e.awsErrorDetails().errorMessage().contains(m.keyId()));
   }
@@ -347,11 +405,13 @@ class KmsKeysTest {
     var on = c.getKeyRotationStatus(r -> r.keyId(m.keyId()));
     assertTrue(on.keyRotationEnabled());
     assertEquals(180, on.rotationPeriodInDays());
-    assertEquals(CLOCK.instant().plus(Duration.ofDays(180)).toEpochMilli(),
+    assertEquals(
+        CLOCK.instant().plus(Duration.ofDays(180)).toEpochMilli(),
         on.nextRotationDate().toEpochMilli());
     c.disableKeyRotation(r -> r.keyId(m.keyId()));
     assertFalse(c.getKeyRotationStatus(r -> r.keyId(m.keyId())).keyRotationEnabled());
-    assertKmsError("ValidationException",
+    assertKmsError(
+        "ValidationException",
         () -> c.enableKeyRotation(r -> r.keyId(m.keyId()).rotationPeriodInDays(89)));
   }
 
@@ -375,28 +435,40 @@ class KmsKeysTest {
     assertEquals(m.arn(), c.rotateKeyOnDemand(r -> r.keyId(m.keyId())).keyId());
     var after = c.generateDataKey(r -> r.keyId(m.keyId()).numberOfBytes(32));
     assertNotEquals(before.keyMaterialId(), after.keyMaterialId());
-    assertEquals(after.keyMaterialId(),
+    assertEquals(
+        after.keyMaterialId(),
         c.describeKey(r -> r.keyId(m.keyId())).keyMetadata().currentKeyMaterialId());
     var old = c.decrypt(r -> r.ciphertextBlob(before.ciphertextBlob()));
     assertEquals(before.plaintext(), old.plaintext());
     assertEquals(before.keyMaterialId(), old.keyMaterialId());
-    assertEquals(CLOCK.instant().toEpochMilli(), c.getKeyRotationStatus(r -> r.keyId(m.keyId()))
-        .onDemandRotationStartDate().toEpochMilli());
+    assertEquals(
+        CLOCK.instant().toEpochMilli(),
+        c.getKeyRotationStatus(r -> r.keyId(m.keyId())).onDemandRotationStartDate().toEpochMilli());
   }
 
   @Test
   void automaticRotation_whenPeriodPasses_rotatesAndOldCiphertextDecrypts(LocalKms kms) {
     KmsClient c = kms.client();
     KeyMetadata m = c.createKey(r -> {}).keyMetadata();
-    var blob = c.encrypt(r -> r.keyId(m.keyId()).plaintext(SdkBytes.fromUtf8String("kept"))
-        .encryptionContext(Map.of("k", "v"))).ciphertextBlob();
+    var blob =
+        c.encrypt(
+                r ->
+                    r.keyId(m.keyId())
+                        .plaintext(SdkBytes.fromUtf8String("kept"))
+                        .encryptionContext(Map.of("k", "v")))
+            .ciphertextBlob();
     c.enableKeyRotation(r -> r.keyId(m.keyId()).rotationPeriodInDays(90));
     CLOCK.advance(Duration.ofDays(91));
     KeyMetadata rotated = c.describeKey(r -> r.keyId(m.keyId())).keyMetadata();
     assertNotEquals(m.currentKeyMaterialId(), rotated.currentKeyMaterialId());
-    assertEquals("kept", c.decrypt(r -> r.ciphertextBlob(blob).encryptionContext(Map.of("k", "v")))
-        .plaintext().asUtf8String());
-    assertTrue(c.getKeyRotationStatus(r -> r.keyId(m.keyId())).nextRotationDate()
-        .isAfter(CLOCK.instant()));
+    assertEquals(
+        "kept",
+        c.decrypt(r -> r.ciphertextBlob(blob).encryptionContext(Map.of("k", "v")))
+            .plaintext()
+            .asUtf8String());
+    assertTrue(
+        c.getKeyRotationStatus(r -> r.keyId(m.keyId()))
+            .nextRotationDate()
+            .isAfter(CLOCK.instant()));
   }
 }

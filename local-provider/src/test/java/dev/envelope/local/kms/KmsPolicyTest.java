@@ -35,28 +35,43 @@ class KmsPolicyTest {
 
   private static String policy(String appStatement) {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"admin\",\"Effect\":\"Allow\","
-        + "\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/admin\"},"
-        + "\"Action\":\"kms:*\",\"Resource\":\"*\"}," + appStatement + "]}";
+        + "\"Principal\":{\"AWS\":\"arn:aws:iam::"
+        + ACCOUNT
+        + ":user/admin\"},"
+        + "\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+        + appStatement
+        + "]}";
   }
 
   private static String app(String effect, String actions, String condition) {
-    return "{\"Effect\":\"" + effect + "\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + ACCOUNT
-        + ":role/app\"},\"Action\":" + actions + ",\"Resource\":\"*\""
-        + (condition == null ? "" : ",\"Condition\":" + condition) + "}";
+    return "{\"Effect\":\""
+        + effect
+        + "\",\"Principal\":{\"AWS\":\"arn:aws:iam::"
+        + ACCOUNT
+        + ":role/app\"},\"Action\":"
+        + actions
+        + ",\"Resource\":\"*\""
+        + (condition == null ? "" : ",\"Condition\":" + condition)
+        + "}";
   }
 
   @Test
   void getKeyPolicy_newKey_returnsDefaultPolicyTrustingTheAccount() {
     var r = admin.getKeyPolicy(b -> b.keyId(keyId).policyName("default"));
     assertEquals("default", r.policyName());
-    JsonObject statement = JsonParser.parseString(r.policy()).getAsJsonObject()
-        .getAsJsonArray("Statement").get(0).getAsJsonObject();
+    JsonObject statement =
+        JsonParser.parseString(r.policy())
+            .getAsJsonObject()
+            .getAsJsonArray("Statement")
+            .get(0)
+            .getAsJsonObject();
     assertEquals("Allow", statement.get("Effect").getAsString());
-    assertEquals("arn:aws:iam::" + ACCOUNT + ":root",
+    assertEquals(
+        "arn:aws:iam::" + ACCOUNT + ":root",
         statement.getAsJsonObject("Principal").get("AWS").getAsString());
     assertEquals("kms:*", statement.get("Action").getAsString());
-    assertKmsError("NotFoundException",
-        () -> admin.getKeyPolicy(b -> b.keyId(keyId).policyName("other")));
+    assertKmsError(
+        "NotFoundException", () -> admin.getKeyPolicy(b -> b.keyId(keyId).policyName("other")));
   }
 
   @Test
@@ -68,13 +83,23 @@ class KmsPolicyTest {
 
   @Test
   void putKeyPolicy_malformedOrLockingOut_fails() {
-    assertKmsError("MalformedPolicyDocumentException",
+    assertKmsError(
+        "MalformedPolicyDocumentException",
         () -> admin.putKeyPolicy(b -> b.keyId(keyId).policy("{\"Statement\":[]}")));
-    assertKmsError("MalformedPolicyDocumentException", () -> admin.putKeyPolicy(b -> b.keyId(keyId)
-        .policy("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"*\"}]}")));
+    assertKmsError(
+        "MalformedPolicyDocumentException",
+        () ->
+            admin.putKeyPolicy(
+                b ->
+                    b.keyId(keyId)
+                        .policy(
+                            "{\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Principal\":\"*\",\"Resource\":\"*\"}]}")));
     String appOnly = "{\"Statement\":[" + app("Allow", "\"kms:*\"", null) + "]}";
-    var e = assertKmsError("MalformedPolicyDocumentException",
-        () -> admin.putKeyPolicy(b -> b.keyId(keyId).policy(appOnly)));
+    var e =
+        assertKmsError(
+            "MalformedPolicyDocumentException",
+            () -> admin.putKeyPolicy(b -> b.keyId(keyId).policy(appOnly)));
     assertTrue(e.awsErrorDetails().errorMessage().contains("will not allow you to update"));
     admin.putKeyPolicy(b -> b.keyId(keyId).policy(appOnly).bypassPolicyLockoutSafetyCheck(true));
     assertKmsError("AccessDeniedException", () -> admin.getKeyPolicy(b -> b.keyId(keyId)));
@@ -83,66 +108,130 @@ class KmsPolicyTest {
 
   @Test
   void policy_allowsOnlyListedActions_withWildcards() {
-    admin.putKeyPolicy(b -> b.keyId(keyId)
-        .policy(policy(app("Allow", "[\"kms:Generate*\",\"kms:describekey\"]", null))));
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(policy(app("Allow", "[\"kms:Generate*\",\"kms:describekey\"]", null))));
     app.generateDataKey(b -> b.keyId(keyId).numberOfBytes(32));
     app.generateDataKeyWithoutPlaintext(b -> b.keyId(keyId).numberOfBytes(32));
     app.describeKey(b -> b.keyId(keyId));
-    var e = assertKmsError("AccessDeniedException", () -> app.encrypt(b -> b.keyId(keyId)
-        .plaintext(SdkBytes.fromUtf8String("x"))));
-    assertTrue(e.awsErrorDetails().errorMessage().contains("role/app is not authorized to perform:"
-        + " kms:Encrypt"), e.awsErrorDetails().errorMessage());
+    var e =
+        assertKmsError(
+            "AccessDeniedException",
+            () -> app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x"))));
+    assertTrue(
+        e.awsErrorDetails()
+            .errorMessage()
+            .contains("role/app is not authorized to perform:" + " kms:Encrypt"),
+        e.awsErrorDetails().errorMessage());
   }
 
   @Test
   void policy_explicitDeny_winsOverAllow() {
-    admin.putKeyPolicy(b -> b.keyId(keyId).policy(policy(
-        app("Allow", "\"kms:*\"", null) + "," + app("Deny", "\"kms:Decrypt\"", null))));
-    var blob = app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x")))
-        .ciphertextBlob();
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(
+                    policy(
+                        app("Allow", "\"kms:*\"", null)
+                            + ","
+                            + app("Deny", "\"kms:Decrypt\"", null))));
+    var blob =
+        app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x"))).ciphertextBlob();
     var e = assertKmsError("AccessDeniedException", () -> app.decrypt(b -> b.ciphertextBlob(blob)));
-    assertTrue(e.awsErrorDetails().errorMessage().endsWith("with an explicit deny in a"
-        + " resource-based policy"));
+    assertTrue(
+        e.awsErrorDetails()
+            .errorMessage()
+            .endsWith("with an explicit deny in a" + " resource-based policy"));
     admin.decrypt(b -> b.ciphertextBlob(blob));
   }
 
   @Test
   void policy_encryptionContextCondition_allowsOnlyMatchingContext() {
-    admin.putKeyPolicy(b -> b.keyId(keyId).policy(policy(app("Allow", "\"kms:Encrypt\"",
-        "{\"StringEquals\":{\"kms:EncryptionContext:tenant\":[\"a\",\"b\"]}}"))));
-    app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x"))
-        .encryptionContext(Map.of("tenant", "b")));
-    assertKmsError("AccessDeniedException", () -> app.encrypt(b -> b.keyId(keyId)
-        .plaintext(SdkBytes.fromUtf8String("x")).encryptionContext(Map.of("tenant", "c"))));
-    assertKmsError("AccessDeniedException", () -> app.encrypt(b -> b.keyId(keyId)
-        .plaintext(SdkBytes.fromUtf8String("x"))));
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(
+                    policy(
+                        app(
+                            "Allow",
+                            "\"kms:Encrypt\"",
+                            "{\"StringEquals\":"
+                                + "{\"kms:EncryptionContext:tenant\":[\"a\",\"b\"]}}"))));
+    app.encrypt(
+        b ->
+            b.keyId(keyId)
+                .plaintext(SdkBytes.fromUtf8String("x"))
+                .encryptionContext(Map.of("tenant", "b")));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            app.encrypt(
+                b ->
+                    b.keyId(keyId)
+                        .plaintext(SdkBytes.fromUtf8String("x"))
+                        .encryptionContext(Map.of("tenant", "c"))));
+    assertKmsError(
+        "AccessDeniedException",
+        () -> app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x"))));
   }
 
   @Test
   void policy_contextKeysConditionAndNullCheck_requireAContext() {
-    admin.putKeyPolicy(b -> b.keyId(keyId).policy(policy(app("Allow", "\"kms:GenerateDataKey\"",
-        "{\"ForAllValues:StringLike\":{\"kms:EncryptionContextKeys\":\"app-*\"},"
-            + "\"Null\":{\"kms:EncryptionContextKeys\":\"false\"}}"))));
-    app.generateDataKey(b -> b.keyId(keyId).numberOfBytes(16)
-        .encryptionContext(Map.of("app-id", "1", "app-user", "2")));
-    assertKmsError("AccessDeniedException", () -> app.generateDataKey(b -> b.keyId(keyId)
-        .numberOfBytes(16).encryptionContext(Map.of("app-id", "1", "other", "2"))));
-    assertKmsError("AccessDeniedException",
-        () -> app.generateDataKey(b -> b.keyId(keyId).numberOfBytes(16)));
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(
+                    policy(
+                        app(
+                            "Allow",
+                            "\"kms:GenerateDataKey\"",
+                            "{\"ForAllValues:StringLike\":"
+                                + "{\"kms:EncryptionContextKeys\":\"app-*\"},"
+                                + "\"Null\":{\"kms:EncryptionContextKeys\":\"false\"}}"))));
+    app.generateDataKey(
+        b ->
+            b.keyId(keyId)
+                .numberOfBytes(16)
+                .encryptionContext(Map.of("app-id", "1", "app-user", "2")));
+    assertKmsError(
+        "AccessDeniedException",
+        () ->
+            app.generateDataKey(
+                b ->
+                    b.keyId(keyId)
+                        .numberOfBytes(16)
+                        .encryptionContext(Map.of("app-id", "1", "other", "2"))));
+    assertKmsError(
+        "AccessDeniedException", () -> app.generateDataKey(b -> b.keyId(keyId).numberOfBytes(16)));
   }
 
   @Test
   void policy_unknownConditionOperator_neverAllows() {
-    admin.putKeyPolicy(b -> b.keyId(keyId).policy(policy(app("Allow", "\"kms:Encrypt\"",
-        "{\"IpAddress\":{\"aws:SourceIp\":\"127.0.0.1/32\"}}"))));
-    assertKmsError("AccessDeniedException", () -> app.encrypt(b -> b.keyId(keyId)
-        .plaintext(SdkBytes.fromUtf8String("x"))));
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(
+                    policy(
+                        app(
+                            "Allow",
+                            "\"kms:Encrypt\"",
+                            "{\"IpAddress\":{\"aws:SourceIp\":\"127.0.0.1/32\"}}"))));
+    assertKmsError(
+        "AccessDeniedException",
+        () -> app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x"))));
   }
 
   @Test
   void policy_accountIdPrincipal_allowsEveryPrincipalOfTheAccount() {
-    admin.putKeyPolicy(b -> b.keyId(keyId).policy("{\"Statement\":[{\"Effect\":\"Allow\","
-        + "\"Principal\":{\"AWS\":\"" + ACCOUNT + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"));
+    admin.putKeyPolicy(
+        b ->
+            b.keyId(keyId)
+                .policy(
+                    "{\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"AWS\":\""
+                        + ACCOUNT
+                        + "\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"));
     app.encrypt(b -> b.keyId(keyId).plaintext(SdkBytes.fromUtf8String("x")));
   }
 }

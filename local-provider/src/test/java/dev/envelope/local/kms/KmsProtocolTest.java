@@ -37,8 +37,10 @@ class KmsProtocolTest {
 
   @Test
   void malformedJson_failsSerialization(LocalKms kms) {
-    for (String body : new String[] {"{", "[]", "{\"Limit\":1} trailing", "{Limit:1}",
-        "{\"Limit\":1,}", "\"string\""}) {
+    for (String body :
+        new String[] {
+          "{", "[]", "{\"Limit\":1} trailing", "{Limit:1}", "{\"Limit\":1,}", "\"string\""
+        }) {
       RawKms.Response r = RawKms.to(kms, "ListKeys").body(body).send();
       assertEquals(400, r.status(), body);
       assertEquals("SerializationException", r.errorType(), body);
@@ -47,22 +49,31 @@ class KmsProtocolTest {
 
   @Test
   void memberOfWrongType_failsSerialization(LocalKms kms) {
-    for (String body : new String[] {"{\"KeyId\":5}", "{\"KeyId\":\"k\",\"EncryptionContext\":[]}",
-        "{\"KeyId\":\"k\",\"NumberOfBytes\":1.5}", "{\"KeyId\":\"k\",\"NumberOfBytes\":\"32\"}",
-        "{\"KeyId\":\"k\",\"GrantTokens\":\"t\"}", "{\"KeyId\":\"k\",\"DryRun\":\"yes\"}"}) {
+    for (String body :
+        new String[] {
+          "{\"KeyId\":5}",
+          "{\"KeyId\":\"k\",\"EncryptionContext\":[]}",
+          "{\"KeyId\":\"k\",\"NumberOfBytes\":1.5}",
+          "{\"KeyId\":\"k\",\"NumberOfBytes\":\"32\"}",
+          "{\"KeyId\":\"k\",\"GrantTokens\":\"t\"}",
+          "{\"KeyId\":\"k\",\"DryRun\":\"yes\"}"
+        }) {
       RawKms.Response r = RawKms.to(kms, "GenerateDataKey").body(body).send();
       assertEquals("SerializationException", r.errorType(), body);
     }
-    assertEquals("SerializationException", RawKms.to(kms, "Decrypt")
-        .body("{\"CiphertextBlob\":\"not base64!\"}").send().errorType());
+    assertEquals(
+        "SerializationException",
+        RawKms.to(kms, "Decrypt").body("{\"CiphertextBlob\":\"not base64!\"}").send().errorType());
   }
 
   @Test
   void missingRequiredMember_failsValidationNamingIt(LocalKms kms) {
     RawKms.Response r = RawKms.to(kms, "DescribeKey").body("{}").send();
     assertEquals("ValidationException", r.errorType());
-    assertEquals("1 validation error detected: Value null at 'keyId' failed to satisfy"
-        + " constraint: Member must not be null", r.message());
+    assertEquals(
+        "1 validation error detected: Value null at 'keyId' failed to satisfy"
+            + " constraint: Member must not be null",
+        r.message());
   }
 
   @Test
@@ -79,8 +90,17 @@ class KmsProtocolTest {
   }
 
   @Test
+  void deeplyNestedJson_failsSerializationWithoutBlowingTheStack(LocalKms kms) {
+    String body = "{\"Tags\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
+    RawKms.Response r = RawKms.to(kms, "CreateKey").body(body).send();
+    assertEquals(400, r.status());
+    assertEquals("SerializationException", r.errorType());
+  }
+
+  @Test
   void unknownMembers_areIgnored(LocalKms kms) {
-    assertEquals(200, RawKms.to(kms, "ListKeys").body("{\"Limit\":5,\"Future\":{\"a\":[1]}}")
-        .send().status());
+    assertEquals(
+        200,
+        RawKms.to(kms, "ListKeys").body("{\"Limit\":5,\"Future\":{\"a\":[1]}}").send().status());
   }
 }

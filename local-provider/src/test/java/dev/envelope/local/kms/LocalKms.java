@@ -10,19 +10,20 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
- * A started {@link KmsServer} and ready-made AWS SDK clients for it: what {@link
- * LocalKmsExtension} injects into tests (and what kms-provider's tests reuse through the test
- * jar). Clients made here are closed with the handle.
+ * A started {@link KmsServer} and ready-made AWS SDK clients for it: what {@link LocalKmsExtension}
+ * injects into tests (and what kms-provider's tests reuse through the test jar). Clients made here
+ * are closed with the handle.
  *
  * <p>{@link #client()} does not retry, so a test sees every error once and call counts are exact;
  * build a retrying client with {@link #clientBuilder(String, KmsCredentials)}.
  */
+@SuppressWarnings("exports") // SDK types in the API of a test helper, on the class path
 public final class LocalKms implements AutoCloseable {
   private final KmsServer server;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -74,31 +75,32 @@ public final class LocalKms implements AutoCloseable {
 
   /** A new non-retrying client for a Region and credentials. */
   public synchronized KmsClient client(String region, KmsCredentials credentials) {
-    KmsClient client = clientBuilder(region, credentials)
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
+    KmsClient client =
+        clientBuilder(region, credentials)
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
     closeables.add(client);
     return client;
   }
 
   /**
    * A client builder already pointed at the endpoint, with the Region, static credentials and an
-   * Apache HTTP client; the caller builds and closes the client.
+   * Apache 5 HTTP client; the caller builds and closes the client.
    */
   public KmsClientBuilder clientBuilder(String region, KmsCredentials credentials) {
     return KmsClient.builder()
         .endpointOverride(server.endpoint())
         .region(Region.of(region))
         .credentialsProvider(StaticCredentialsProvider.create(awsCredentials(credentials)))
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64));
+        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(64));
   }
 
   /** The SDK form of credentials. */
   public static AwsCredentials awsCredentials(KmsCredentials credentials) {
     return credentials.sessionToken() == null
         ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
-        : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
-            credentials.sessionToken());
+        : AwsSessionCredentials.create(
+            credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
   }
 
   /** Creates a symmetric key in the default Region and returns its ARN. */

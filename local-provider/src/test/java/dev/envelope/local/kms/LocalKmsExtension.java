@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
+@SuppressWarnings("exports") // JUnit types in the API of a test helper, on the class path
 public final class LocalKmsExtension
     implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -74,7 +75,8 @@ public final class LocalKmsExtension
     while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
       classContext = classContext.getParent().get();
     }
-    return classContext.getStore(NAMESPACE)
+    return classContext
+        .getStore(NAMESPACE)
         .getOrComputeIfAbsent(this, k -> new Resource(start()), Resource.class)
         .kms;
   }
@@ -85,9 +87,8 @@ public final class LocalKmsExtension
     return LocalKms.start(builder);
   }
 
-  /** Closes the handle when its context (the test class) ends. */
-  private static final class Resource
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  /** Closes the handle when its context (the test class) ends (JUnit closes AutoCloseables). */
+  private static final class Resource implements AutoCloseable {
     final LocalKms kms;
 
     Resource(LocalKms kms) {

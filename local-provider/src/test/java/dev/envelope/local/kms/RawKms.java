@@ -3,8 +3,8 @@ package dev.envelope.local.kms;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.URI;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,18 +18,18 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * Sends hand-made KMS requests, signed by the AWS SDK's own SigV4 signer (an independent check of
- * the endpoint's verifier) and then optionally altered, over the SDK's Apache HTTP client. For the
- * protocol and signature error paths an SDK client cannot produce.
+ * the endpoint's verifier) and then optionally altered, over the SDK's Apache 5 HTTP client. For
+ * the protocol and signature error paths an SDK client cannot produce.
  */
 final class RawKms {
-  private static final SdkHttpClient HTTP = ApacheHttpClient.builder().build();
+  private static final SdkHttpClient HTTP = Apache5HttpClient.builder().build();
 
   private final URI endpoint;
   private String region;
@@ -112,10 +112,11 @@ final class RawKms {
 
   Response send() {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    SdkHttpRequest.Builder sdk = SdkHttpRequest.builder()
-        .method(SdkHttpMethod.fromValue(method))
-        .uri(endpoint.resolve("/"))
-        .putHeader("Content-Type", "application/x-amz-json-1.1");
+    SdkHttpRequest.Builder sdk =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.fromValue(method))
+            .uri(endpoint.resolve("/"))
+            .putHeader("Content-Type", "application/x-amz-json-1.1");
     if (target != null) {
       sdk.putHeader("X-Amz-Target", target);
     }
@@ -123,13 +124,16 @@ final class RawKms {
     SdkHttpRequest request = sdk.build();
     if (sign) {
       SdkHttpRequest unsignedRequest = request;
-      SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-          .identity(LocalKms.awsCredentials(credentials))
-          .request(unsignedRequest)
-          .payload(ContentStreamProvider.fromByteArray(bytes))
-          .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-          .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-          .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+      SignedRequest signed =
+          AwsV4HttpSigner.create()
+              .sign(
+                  r ->
+                      r.identity(LocalKms.awsCredentials(credentials))
+                          .request(unsignedRequest)
+                          .payload(ContentStreamProvider.fromByteArray(bytes))
+                          .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                          .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                          .putProperty(HttpSigner.SIGNING_CLOCK, clock));
       request = signed.request();
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -140,16 +144,21 @@ final class RawKms {
     headers.forEach(out::putHeader);
     out.putHeader("Content-Length", Integer.toString(payload.length));
     try {
-      HttpExecuteResponse response = HTTP.prepareRequest(HttpExecuteRequest.builder()
-          .request(out.build())
-          .contentStreamProvider(ContentStreamProvider.fromByteArray(payload))
-          .build()).call();
-      String text = response.responseBody().isPresent()
-          ? new String(response.responseBody().get().readAllBytes(), StandardCharsets.UTF_8) : "";
-      JsonObject json = text.isEmpty() ? new JsonObject()
-          : JsonParser.parseString(text).getAsJsonObject();
-      return new Response(response.httpResponse().statusCode(), json,
-          response.httpResponse().headers());
+      HttpExecuteResponse response =
+          HTTP.prepareRequest(
+                  HttpExecuteRequest.builder()
+                      .request(out.build())
+                      .contentStreamProvider(ContentStreamProvider.fromByteArray(payload))
+                      .build())
+              .call();
+      String text =
+          response.responseBody().isPresent()
+              ? new String(response.responseBody().get().readAllBytes(), StandardCharsets.UTF_8)
+              : "";
+      JsonObject json =
+          text.isEmpty() ? new JsonObject() : JsonParser.parseString(text).getAsJsonObject();
+      return new Response(
+          response.httpResponse().statusCode(), json, response.httpResponse().headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

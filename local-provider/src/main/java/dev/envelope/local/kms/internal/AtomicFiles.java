@@ -18,9 +18,9 @@ import java.util.Set;
 
 /**
  * Crash-safe file replacement: write a temporary file in the same directory, fsync it, rename it
- * over the target atomically, then fsync the directory. A reader (or a restart after a crash)
- * sees either the old content or the new, never a mix. Files are created owner-only
- * ({@code rw-------}) where the file system supports POSIX permissions.
+ * over the target atomically, then fsync the directory. A reader (or a restart after a crash) sees
+ * either the old content or the new, never a mix. Files are created owner-only ({@code rw-------})
+ * where the file system supports POSIX permissions.
  */
 public final class AtomicFiles {
   static final String TEMP_MARKER = ".tmp-";
@@ -60,7 +60,8 @@ public final class AtomicFiles {
         ch.force(true);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system of " + dir + " cannot rename atomically", e);
       }

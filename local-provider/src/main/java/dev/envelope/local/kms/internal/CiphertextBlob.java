@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code CiphertextBlob} of Encrypt, GenerateDataKey and ReEncrypt, and its parser. Like a
- * real KMS blob it names the key, so Decrypt finds the key without being told; the key id and the
+ * The {@code CiphertextBlob} of Encrypt, GenerateDataKey and ReEncrypt, and its parser. Like a real
+ * KMS blob it names the key, so Decrypt finds the key without being told; the key id and the
  * encryption context are bound as AES-GCM associated data, so a blob opens only under the context
  * it was made with, and a blob whose key id was edited does not open at all.
  *
@@ -22,16 +22,16 @@ import java.util.Map;
  * 2+n         4     key version, unsigned big-endian (1..2^31-1)
  * 6+n         1     m = nonce length (12)
  * 7+n         m     AES-GCM nonce
- * 7+n+m       rest  AES-256-GCM ciphertext ‖ 16-byte tag           (the blob is at most 6144 bytes)
+ * 7+n+m       rest  AES-256-GCM ciphertext ‖ 16-byte tag     (the blob is at most 6144 bytes)
  *
  * AAD = "envelope-local-kms-blob/1" ‖ n ‖ key id ‖ canonical(encryption context)
  * canonical(ctx) = u16 count ‖ for each entry, sorted by the UTF-8 bytes of its key (unsigned):
  *                  u16 len ‖ UTF-8 key ‖ u16 len ‖ UTF-8 value
  * </pre>
  *
- * The key version is not in the AAD: opening under any other version is opening under another
- * key, which fails authentication anyway. A multi-Region key's replicas share the key id and
- * material, so a blob made in one Region opens in another, as in KMS.
+ * The key version is not in the AAD: opening under any other version is opening under another key,
+ * which fails authentication anyway. A multi-Region key's replicas share the key id and material,
+ * so a blob made in one Region opens in another, as in KMS.
  */
 public final class CiphertextBlob {
   public static final int MAX_BLOB = 6144;
@@ -111,7 +111,9 @@ public final class CiphertextBlob {
     }
     int version = b.getInt();
     int nonceLength = b.get() & 0xff;
-    if (version < 1 || nonceLength < 1 || nonceLength > MAX_NONCE
+    if (version < 1
+        || nonceLength < 1
+        || nonceLength > MAX_NONCE
         || b.remaining() < nonceLength + TAG_BYTES) {
       throw KmsException.invalidCiphertext();
     }
@@ -136,8 +138,8 @@ public final class CiphertextBlob {
   /**
    * The canonical encoding of an encryption context: order of insertion never matters.
    *
-   * @throws KmsException {@code ValidationException} if a key or value is over 65535 UTF-8 bytes
-   *     or there are more than 65535 entries
+   * @throws KmsException {@code ValidationException} if a key or value is over 65535 UTF-8 bytes or
+   *     there are more than 65535 entries
    */
   public static byte[] canonicalContext(Map<String, String> context) {
     if (context.size() > 0xffff) {

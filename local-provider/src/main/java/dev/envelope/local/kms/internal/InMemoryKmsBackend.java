@@ -31,24 +31,24 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A self-contained {@link KmsBackend}: AES-256 key versions held in memory, optionally persisted to
- * a directory, one JSON file per key ({@code <keyId>.json}), each change written with
- * {@link AtomicFiles} (temporary file, fsync, atomic rename, directory fsync) before it becomes
- * visible, so a crash never loses or half-writes a key.
+ * a directory, one JSON file per key ({@code <keyId>.json}), each change written with {@link
+ * AtomicFiles} (temporary file, fsync, atomic rename, directory fsync) before it becomes visible,
+ * so a crash never loses or half-writes a key.
  *
  * <pre>
  * {"format": "envelope-local-kms-key/1", "keyId": "...", "description": "...", "policy": "...",
  *  "state": "ENABLED" | "DISABLED" | "PENDING_DELETION", "created": ISO-8601,
  *  "deletionDate": ISO-8601 | absent, "lastRotated": ISO-8601,
- *  "versions": [base64(32 bytes), ...]}            version n is versions[n - 1]; the last is primary
+ *  "versions": [base64(32 bytes), ...]}     version n is versions[n - 1]; the last is primary
  * </pre>
  *
  * <h2>Security guarantees</h2>
  *
  * AES-256-GCM with a random 96-bit nonce per seal. Key material never appears in exceptions or
- * {@code toString}; it is zeroed (best effort: the JCE keeps its own copies) when a key is
- * deleted. <b>The files hold key material unencrypted</b> (owner-only permissions where the file
- * system has POSIX permissions): this backend is for development and tests; the local key store,
- * which encrypts keys at rest, is the backend for anything else. Thread-safe.
+ * {@code toString}; it is zeroed (best effort: the JCE keeps its own copies) when a key is deleted.
+ * <b>The files hold key material unencrypted</b> (owner-only permissions where the file system has
+ * POSIX permissions): this backend is for development and tests; the local key store, which
+ * encrypts keys at rest, is the backend for anything else. Thread-safe.
  */
 public final class InMemoryKmsBackend implements KmsBackend {
   private static final String FORMAT = "envelope-local-kms-key/1";
@@ -183,7 +183,8 @@ public final class InMemoryKmsBackend implements KmsBackend {
   public synchronized BackendKey rotate(String keyId, Instant now) {
     Entry e = existing(keyId);
     if (e.versions.size() >= MAX_VERSIONS) {
-      throw new IllegalStateException("key " + keyId + " has reached " + MAX_VERSIONS + " versions");
+      throw new IllegalStateException(
+          "key " + keyId + " has reached " + MAX_VERSIONS + " versions");
     }
     byte[] material = new byte[KEY_BYTES];
     random.nextBytes(material);
@@ -192,8 +193,14 @@ public final class InMemoryKmsBackend implements KmsBackend {
     BackendKey m = e.meta;
     BackendKey meta =
         new BackendKey(
-            m.keyId(), m.description(), m.policy(), m.state(), m.created(), m.deletionDate(),
-            versions.size(), now);
+            m.keyId(),
+            m.description(),
+            m.policy(),
+            m.state(),
+            m.created(),
+            m.deletionDate(),
+            versions.size(),
+            now);
     return store(new Entry(meta, List.copyOf(versions)));
   }
 
@@ -204,8 +211,14 @@ public final class InMemoryKmsBackend implements KmsBackend {
     return store(
         e.with(
             new BackendKey(
-                m.keyId(), description, m.policy(), m.state(), m.created(), m.deletionDate(),
-                m.primaryVersion(), m.lastRotated())));
+                m.keyId(),
+                description,
+                m.policy(),
+                m.state(),
+                m.created(),
+                m.deletionDate(),
+                m.primaryVersion(),
+                m.lastRotated())));
   }
 
   @Override
@@ -215,8 +228,14 @@ public final class InMemoryKmsBackend implements KmsBackend {
     return store(
         e.with(
             new BackendKey(
-                m.keyId(), m.description(), policy, m.state(), m.created(), m.deletionDate(),
-                m.primaryVersion(), m.lastRotated())));
+                m.keyId(),
+                m.description(),
+                policy,
+                m.state(),
+                m.created(),
+                m.deletionDate(),
+                m.primaryVersion(),
+                m.lastRotated())));
   }
 
   @Override
@@ -237,8 +256,10 @@ public final class InMemoryKmsBackend implements KmsBackend {
 
   @Override
   public String toString() {
-    return "InMemoryKmsBackend{keys=" + keys.size()
-        + (directory == null ? "" : ", directory=" + directory) + "}";
+    return "InMemoryKmsBackend{keys="
+        + keys.size()
+        + (directory == null ? "" : ", directory=" + directory)
+        + "}";
   }
 
   private Entry existing(String keyId) {
@@ -259,8 +280,14 @@ public final class InMemoryKmsBackend implements KmsBackend {
 
   private static BackendKey withState(BackendKey m, KeyState state, Instant deletionDate) {
     return new BackendKey(
-        m.keyId(), m.description(), m.policy(), state, m.created(), deletionDate,
-        m.primaryVersion(), m.lastRotated());
+        m.keyId(),
+        m.description(),
+        m.policy(),
+        state,
+        m.created(),
+        deletionDate,
+        m.primaryVersion(),
+        m.lastRotated());
   }
 
   /** Persists first, then publishes: a failed write leaves memory as it was. */
@@ -349,7 +376,8 @@ public final class InMemoryKmsBackend implements KmsBackend {
       KeyState state = KeyState.valueOf(text(o, "state"));
       String deletion = o.has("deletionDate") ? text(o, "deletionDate") : null;
       if ((state == KeyState.PENDING_DELETION) != (deletion != null)) {
-        throw new IOException(file + ": a deletion date goes with, and only with, PENDING_DELETION");
+        throw new IOException(
+            file + ": a deletion date goes with, and only with, PENDING_DELETION");
       }
       BackendKey meta =
           new BackendKey(

@@ -10,9 +10,9 @@ import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -126,7 +126,8 @@ public final class Json {
     }
     if (s.length() > maxLength) {
       throw KmsException.constraint(
-          abbreviate(s), memberName(field),
+          abbreviate(s),
+          memberName(field),
           "Member must have length less than or equal to " + maxLength);
     }
     return s;
@@ -160,12 +161,14 @@ public final class Json {
     }
     if (value < min) {
       throw KmsException.constraint(
-          Integer.toString(value), memberName(field),
+          Integer.toString(value),
+          memberName(field),
           "Member must have value greater than or equal to " + min);
     }
     if (value > max) {
       throw KmsException.constraint(
-          Integer.toString(value), memberName(field),
+          Integer.toString(value),
+          memberName(field),
           "Member must have value less than or equal to " + max);
     }
     return value;

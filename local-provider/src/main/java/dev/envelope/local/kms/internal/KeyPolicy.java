@@ -17,22 +17,21 @@ import java.util.regex.Pattern;
  * {@code Allow}; without an applicable statement the answer is "no decision" and the caller falls
  * back to grants.
  *
- * <p>Supported: {@code Effect}; {@code Principal} ({@code "*"}, {@code {"AWS": ...}} with
- * {@code "*"}, an account id, the account root ARN, which stands for every principal of that
- * account, or an exact principal ARN); {@code Action}/{@code NotAction} with {@code *} and
- * {@code ?} wildcards, case-insensitive; {@code Resource}/{@code NotResource}; {@code Condition}
- * with the String*, {@code Bool} and {@code Null} operators, {@code IfExists},
- * {@code ForAllValues:}/{@code ForAnyValue:}, over {@code kms:EncryptionContext:KEY},
- * {@code kms:EncryptionContextKeys}, {@code kms:CallerAccount}, {@code kms:GrantOperations},
- * {@code kms:GrantIsForAWSResource}, {@code kms:KeySpec}, {@code kms:KeyUsage},
- * {@code kms:KeyOrigin}, {@code kms:MultiRegion}, {@code kms:EncryptionAlgorithm},
- * {@code aws:PrincipalArn} and {@code aws:PrincipalAccount}.
+ * <p>Supported: {@code Effect}; {@code Principal} ({@code "*"}, {@code {"AWS": ...}} with {@code
+ * "*"}, an account id, the account root ARN, which stands for every principal of that account, or
+ * an exact principal ARN); {@code Action}/{@code NotAction} with {@code *} and {@code ?} wildcards,
+ * case-insensitive; {@code Resource}/{@code NotResource}; {@code Condition} with the String*,
+ * {@code Bool} and {@code Null} operators, {@code IfExists}, {@code ForAllValues:}/{@code
+ * ForAnyValue:}, over {@code kms:EncryptionContext:KEY}, {@code kms:EncryptionContextKeys}, {@code
+ * kms:CallerAccount}, {@code kms:GrantOperations}, {@code kms:GrantIsForAWSResource}, {@code
+ * kms:KeySpec}, {@code kms:KeyUsage}, {@code kms:KeyOrigin}, {@code kms:MultiRegion}, {@code
+ * kms:EncryptionAlgorithm}, {@code aws:PrincipalArn} and {@code aws:PrincipalAccount}.
  *
  * <h2>Security guarantees</h2>
  *
- * Fails closed: a statement this evaluator cannot fully understand (an unknown condition
- * operator, {@code NotPrincipal}, a service principal) never allows anything, and a {@code Deny}
- * statement with such an element applies as if it matched.
+ * Fails closed: a statement this evaluator cannot fully understand (an unknown condition operator,
+ * {@code NotPrincipal}, a service principal) never allows anything, and a {@code Deny} statement
+ * with such an element applies as if it matched.
  */
 public final class KeyPolicy {
   public static final int MAX_CHARS = 32 * 1024;
@@ -54,7 +53,9 @@ public final class KeyPolicy {
         + "    \"Sid\" : \"Enable IAM User Permissions\",\n"
         + "    \"Effect\" : \"Allow\",\n"
         + "    \"Principal\" : {\n"
-        + "      \"AWS\" : \"" + accountRootArn + "\"\n"
+        + "      \"AWS\" : \""
+        + accountRootArn
+        + "\"\n"
         + "    },\n"
         + "    \"Action\" : \"kms:*\",\n"
         + "    \"Resource\" : \"*\"\n"
@@ -73,8 +74,9 @@ public final class KeyPolicy {
     }
     JsonObject root;
     try {
-      root = Json.parseObject(document.getBytes(StandardCharsets.UTF_8), 4 * MAX_CHARS)
-          .getAsJsonObject();
+      root =
+          Json.parseObject(document.getBytes(StandardCharsets.UTF_8), 4 * MAX_CHARS)
+              .getAsJsonObject();
     } catch (KmsException e) {
       throw malformed("The key policy is not valid JSON.");
     }
@@ -149,8 +151,14 @@ public final class KeyPolicy {
     final JsonObject condition;
 
     private Statement(
-        boolean deny, JsonElement principal, boolean notPrincipal, List<String> actions,
-        boolean notAction, List<String> resources, boolean notResource, JsonObject condition) {
+        boolean deny,
+        JsonElement principal,
+        boolean notPrincipal,
+        List<String> actions,
+        boolean notAction,
+        List<String> resources,
+        boolean notResource,
+        JsonObject condition) {
       this.deny = deny;
       this.principal = principal;
       this.notPrincipal = notPrincipal;
@@ -187,8 +195,13 @@ public final class KeyPolicy {
         throw malformed("Condition must be a JSON object.");
       }
       return new Statement(
-          effect.equals("Deny"), principal, notPrincipal, strings(actions, "Action"), notAction,
-          strings(resources, "Resource"), notResource,
+          effect.equals("Deny"),
+          principal,
+          notPrincipal,
+          strings(actions, "Action"),
+          notAction,
+          strings(resources, "Resource"),
+          notResource,
           condition == null ? null : condition.getAsJsonObject());
     }
 
@@ -298,8 +311,8 @@ public final class KeyPolicy {
       return out;
     }
 
-    private static Match evaluateOne(String operator, String key, List<String> policyValues,
-        Request r) {
+    private static Match evaluateOne(
+        String operator, String key, List<String> policyValues, Request r) {
       if (policyValues == null) {
         return Match.UNKNOWN;
       }
@@ -320,18 +333,40 @@ public final class KeyPolicy {
       if (op.equals("Null")) {
         boolean absent = requestValues == null || requestValues.isEmpty();
         return policyValues.stream().anyMatch(v -> Boolean.parseBoolean(v) == absent)
-            ? Match.YES : Match.NO;
+            ? Match.YES
+            : Match.NO;
       }
       boolean negated;
       java.util.function.BiPredicate<String, String> test;
       switch (op) {
-        case "StringEquals" -> { negated = false; test = String::equals; }
-        case "StringNotEquals" -> { negated = true; test = String::equals; }
-        case "StringEqualsIgnoreCase" -> { negated = false; test = String::equalsIgnoreCase; }
-        case "StringNotEqualsIgnoreCase" -> { negated = true; test = String::equalsIgnoreCase; }
-        case "StringLike" -> { negated = false; test = (p, v) -> glob(p, v, false); }
-        case "StringNotLike" -> { negated = true; test = (p, v) -> glob(p, v, false); }
-        case "Bool" -> { negated = false; test = String::equalsIgnoreCase; }
+        case "StringEquals" -> {
+          negated = false;
+          test = String::equals;
+        }
+        case "StringNotEquals" -> {
+          negated = true;
+          test = String::equals;
+        }
+        case "StringEqualsIgnoreCase" -> {
+          negated = false;
+          test = String::equalsIgnoreCase;
+        }
+        case "StringNotEqualsIgnoreCase" -> {
+          negated = true;
+          test = String::equalsIgnoreCase;
+        }
+        case "StringLike" -> {
+          negated = false;
+          test = (p, v) -> glob(p, v, false);
+        }
+        case "StringNotLike" -> {
+          negated = true;
+          test = (p, v) -> glob(p, v, false);
+        }
+        case "Bool" -> {
+          negated = false;
+          test = String::equalsIgnoreCase;
+        }
         default -> {
           return Match.UNKNOWN;
         }
@@ -388,7 +423,8 @@ public final class KeyPolicy {
       return switch (k) {
         case "kms:encryptioncontextkeys" ->
             r.encryptionContext() == null || r.encryptionContext().isEmpty()
-                ? null : List.copyOf(r.encryptionContext().keySet());
+                ? null
+                : List.copyOf(r.encryptionContext().keySet());
         case "kms:calleraccount", "aws:principalaccount" -> List.of(r.callerAccount());
         case "aws:principalarn" -> List.of(r.principalArn());
         case "kms:grantoperations" -> r.grantOperations();

@@ -17,8 +17,8 @@ import java.util.Optional;
  *
  * <p>Key ids are chosen by the caller (a UUID, or {@code mrk-} and 32 hex digits) and are unique.
  * Implementations are thread-safe. Methods throw {@link java.util.NoSuchElementException} for an
- * unknown key id and {@link IllegalStateException} when the key's state forbids the operation
- * (the endpoint checks state first and maps it to the KMS error; these are a second line).
+ * unknown key id and {@link IllegalStateException} when the key's state forbids the operation (the
+ * endpoint checks state first and maps it to the KMS error; these are a second line).
  */
 public interface KmsBackend {
 
@@ -32,8 +32,8 @@ public interface KmsBackend {
   List<BackendKey> list();
 
   /**
-   * Encrypts under the key's primary version with AES-GCM, {@code aad} as associated data.
-   * Refuses a key that is not enabled.
+   * Encrypts under the key's primary version with AES-GCM, {@code aad} as associated data. Refuses
+   * a key that is not enabled.
    */
   Sealed seal(String keyId, KeyUse use, byte[] plaintext, byte[] aad);
 

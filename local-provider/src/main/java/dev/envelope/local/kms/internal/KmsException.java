@@ -2,8 +2,8 @@ package dev.envelope.local.kms.internal;
 
 /**
  * An error the endpoint returns to the client, named exactly as AWS KMS names it: the type goes to
- * the {@code __type} member of the JSON error body, the message to {@code message}, with the
- * HTTP status KMS uses (400 for client errors, 500 for {@code KMSInternalException}).
+ * the {@code __type} member of the JSON error body, the message to {@code message}, with the HTTP
+ * status KMS uses (400 for client errors, 500 for {@code KMSInternalException}).
  *
  * <p>Messages never contain key material, plaintext or encryption-context values.
  */
@@ -65,14 +65,20 @@ public final class KmsException extends RuntimeException {
   public static KmsException constraint(String value, String member, String constraint) {
     String shown = value == null ? "null" : "'" + value + "'";
     return validation(
-        "1 validation error detected: Value " + shown + " at '" + member
-            + "' failed to satisfy constraint: " + constraint);
+        "1 validation error detected: Value "
+            + shown
+            + " at '"
+            + member
+            + "' failed to satisfy constraint: "
+            + constraint);
   }
 
   /** A constraint violation on a member whose value must not be echoed (plaintext, blobs). */
   public static KmsException hiddenConstraint(String member, String constraint) {
     return validation(
-        "1 validation error detected: Value at '" + member + "' failed to satisfy constraint: "
+        "1 validation error detected: Value at '"
+            + member
+            + "' failed to satisfy constraint: "
             + constraint);
   }
 

@@ -19,26 +19,45 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The AWS JSON 1.1 protocol over the JDK's HTTP server: {@code POST /} with
- * {@code X-Amz-Target: TrentService.<Operation>} and a JSON body, answered with
- * {@code application/x-amz-json-1.1}; errors carry {@code __type} and {@code message} and the
- * status KMS uses. Each request is read (bounded), authenticated with SigV4, counted, subjected to
- * injected faults, then run by {@link KmsService}.
+ * The AWS JSON 1.1 protocol over the JDK's HTTP server: {@code POST /} with {@code X-Amz-Target:
+ * TrentService.<Operation>} and a JSON body, answered with {@code application/x-amz-json-1.1};
+ * errors carry {@code __type} and {@code message} and the status KMS uses. Each request is read
+ * (bounded), authenticated with SigV4, counted, subjected to injected faults, then run by {@link
+ * KmsService}.
  */
 public final class KmsHttpHandler implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(KmsHttpHandler.class.getName());
   private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String TARGET_PREFIX = "TrentService.";
   private static final int MAX_BODY = 1024 * 1024;
+
   /** Real KMS operations this endpoint does not implement: UnsupportedOperationException. */
-  private static final Set<String> NOT_IMPLEMENTED = Set.of(
-      "ConnectCustomKeyStore", "CreateCustomKeyStore", "DeleteCustomKeyStore",
-      "DeleteImportedKeyMaterial", "DeriveSharedSecret", "DescribeCustomKeyStores",
-      "DisconnectCustomKeyStore", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
-      "GenerateMac", "GetParametersForImport", "GetPublicKey", "ImportKeyMaterial",
-      "ListKeyPolicies", "ListKeyRotations", "ListResourceTags", "ListRetirableGrants", "Sign",
-      "TagResource", "UntagResource", "UpdateCustomKeyStore", "UpdatePrimaryRegion", "Verify",
-      "VerifyMac");
+  private static final Set<String> NOT_IMPLEMENTED =
+      Set.of(
+          "ConnectCustomKeyStore",
+          "CreateCustomKeyStore",
+          "DeleteCustomKeyStore",
+          "DeleteImportedKeyMaterial",
+          "DeriveSharedSecret",
+          "DescribeCustomKeyStores",
+          "DisconnectCustomKeyStore",
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "GenerateMac",
+          "GetParametersForImport",
+          "GetPublicKey",
+          "ImportKeyMaterial",
+          "ListKeyPolicies",
+          "ListKeyRotations",
+          "ListResourceTags",
+          "ListRetirableGrants",
+          "Sign",
+          "TagResource",
+          "UntagResource",
+          "UpdateCustomKeyStore",
+          "UpdatePrimaryRegion",
+          "Verify",
+          "VerifyMac");
 
   private final KmsService service;
   private final SigV4Verifier verifier;
@@ -46,10 +65,13 @@ public final class KmsHttpHandler implements HttpHandler {
   private final Function<KmsOperation, FaultDecision> onCall;
 
   /**
-   * @param onCall called once per authenticated call of a known operation (to count it) and
-   *     returns the fault to inject, if any
+   * @param onCall called once per authenticated call of a known operation (to count it) and returns
+   *     the fault to inject, if any
    */
-  public KmsHttpHandler(KmsService service, SigV4Verifier verifier, Arns arns,
+  public KmsHttpHandler(
+      KmsService service,
+      SigV4Verifier verifier,
+      Arns arns,
       Function<KmsOperation, FaultDecision> onCall) {
     this.service = service;
     this.verifier = verifier;
@@ -72,7 +94,9 @@ public final class KmsHttpHandler implements HttpHandler {
       throw e;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "internal error in request " + requestId, e);
-      send(exchange, 500,
+      send(
+          exchange,
+          500,
           errorBody(KmsException.internal("An internal error occurred; request " + requestId)),
           requestId);
     } finally {
@@ -83,13 +107,20 @@ public final class KmsHttpHandler implements HttpHandler {
   private JsonObject process(HttpExchange exchange) throws IOException {
     byte[] body = readBody(exchange);
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) ->
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
-            .addAll(values));
-    SigV4Verifier.Identity identity = verifier.verify(new SigV4Verifier.SignedRequest(
-        exchange.getRequestMethod(), exchange.getRequestURI(), headers, body));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) ->
+                headers
+                    .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                    .addAll(values));
+    SigV4Verifier.Identity identity =
+        verifier.verify(
+            new SigV4Verifier.SignedRequest(
+                exchange.getRequestMethod(), exchange.getRequestURI(), headers, body));
     if (!exchange.getRequestMethod().equals("POST")) {
-      throw new KmsException("UnknownOperationException",
+      throw new KmsException(
+          "UnknownOperationException",
           "The KMS JSON protocol uses POST, not " + exchange.getRequestMethod());
     }
     List<String> targets = headers.get("x-amz-target");
@@ -98,10 +129,14 @@ public final class KmsHttpHandler implements HttpHandler {
       throw new KmsException("UnknownOperationException", null);
     }
     String name = target.substring(TARGET_PREFIX.length());
-    KmsOperation op = KmsOperation.fromApiName(name).orElseThrow(() ->
-        NOT_IMPLEMENTED.contains(name)
-            ? KmsException.unsupported(name + " is not supported by this local KMS endpoint.")
-            : new KmsException("UnknownOperationException", null));
+    KmsOperation op =
+        KmsOperation.fromApiName(name)
+            .orElseThrow(
+                () ->
+                    NOT_IMPLEMENTED.contains(name)
+                        ? KmsException.unsupported(
+                            name + " is not supported by this local KMS endpoint.")
+                        : new KmsException("UnknownOperationException", null));
 
     FaultDecision fault = onCall.apply(op);
     if (!fault.latency().isZero()) {
@@ -123,8 +158,11 @@ public final class KmsHttpHandler implements HttpHandler {
         break;
     }
     KmsCredentials creds = identity.credentials();
-    KmsService.Caller caller = new KmsService.Caller(
-        creds.principalArn(arns.partition(), arns.account()), arns.account(), identity.region());
+    KmsService.Caller caller =
+        new KmsService.Caller(
+            creds.principalArn(arns.partition(), arns.account()),
+            arns.account(),
+            identity.region());
     return service.handle(op, caller, Json.request(body));
   }
 
@@ -132,8 +170,10 @@ public final class KmsHttpHandler implements HttpHandler {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
       if (body.length > MAX_BODY) {
-        throw new KmsException("RequestEntityTooLargeException",
-            "The request body is larger than " + MAX_BODY + " bytes.", 413);
+        throw new KmsException(
+            "RequestEntityTooLargeException",
+            "The request body is larger than " + MAX_BODY + " bytes.",
+            413);
       }
       return body;
     }

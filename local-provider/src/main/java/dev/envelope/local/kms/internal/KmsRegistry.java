@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * What the endpoint knows beyond the keys themselves: the Regions each key lives in (its
- * multi-Region replicas), rotation settings, tags, aliases per Region and grants. Persisted, when
- * a directory is given, as one JSON file ({@code kms-state.json}) replaced atomically on every
+ * multi-Region replicas), rotation settings, tags, aliases per Region and grants. Persisted, when a
+ * directory is given, as one JSON file ({@code kms-state.json}) replaced atomically on every
  * change. Not thread-safe: the caller holds a lock.
  */
 public final class KmsRegistry {
@@ -48,23 +48,55 @@ public final class KmsRegistry {
     public KeyRecord withReplica(String region) {
       List<String> replicas = new ArrayList<>(replicaRegions);
       replicas.add(region);
-      return new KeyRecord(keyId, primaryRegion, List.copyOf(replicas), rotationEnabled,
-          rotationPeriodDays, nextRotationDate, onDemandRotationStartDate, pendingWindowDays, tags);
+      return new KeyRecord(
+          keyId,
+          primaryRegion,
+          List.copyOf(replicas),
+          rotationEnabled,
+          rotationPeriodDays,
+          nextRotationDate,
+          onDemandRotationStartDate,
+          pendingWindowDays,
+          tags);
     }
 
     public KeyRecord withRotation(boolean enabled, int periodDays, Instant next) {
-      return new KeyRecord(keyId, primaryRegion, replicaRegions, enabled, periodDays, next,
-          onDemandRotationStartDate, pendingWindowDays, tags);
+      return new KeyRecord(
+          keyId,
+          primaryRegion,
+          replicaRegions,
+          enabled,
+          periodDays,
+          next,
+          onDemandRotationStartDate,
+          pendingWindowDays,
+          tags);
     }
 
     public KeyRecord withOnDemandRotation(Instant start) {
-      return new KeyRecord(keyId, primaryRegion, replicaRegions, rotationEnabled,
-          rotationPeriodDays, nextRotationDate, start, pendingWindowDays, tags);
+      return new KeyRecord(
+          keyId,
+          primaryRegion,
+          replicaRegions,
+          rotationEnabled,
+          rotationPeriodDays,
+          nextRotationDate,
+          start,
+          pendingWindowDays,
+          tags);
     }
 
     public KeyRecord withPendingWindow(int days) {
-      return new KeyRecord(keyId, primaryRegion, replicaRegions, rotationEnabled,
-          rotationPeriodDays, nextRotationDate, onDemandRotationStartDate, days, tags);
+      return new KeyRecord(
+          keyId,
+          primaryRegion,
+          replicaRegions,
+          rotationEnabled,
+          rotationPeriodDays,
+          nextRotationDate,
+          onDemandRotationStartDate,
+          days,
+          tags);
     }
   }
 
@@ -88,8 +120,10 @@ public final class KmsRegistry {
 
   private final Path file;
   final Map<String, KeyRecord> keys = new TreeMap<>();
+
   /** region → alias name → alias. */
   final Map<String, TreeMap<String, AliasRecord>> aliases = new TreeMap<>();
+
   /** grant id → grant, in creation order. */
   final Map<String, GrantRecord> grants = new LinkedHashMap<>();
 
@@ -109,8 +143,8 @@ public final class KmsRegistry {
         throw new IOException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
       }
       try {
-        r.decode(Json.parseObject(Files.readAllBytes(file), (int) MAX_FILE_BYTES)
-            .getAsJsonObject());
+        r.decode(
+            Json.parseObject(Files.readAllBytes(file), (int) MAX_FILE_BYTES).getAsJsonObject());
       } catch (RuntimeException e) {
         throw new IOException(file + " is not a valid state file: " + e, e);
       }
@@ -195,42 +229,47 @@ public final class KmsRegistry {
       if (!KeyIds.isValid(keyId)) {
         throw new IllegalArgumentException("invalid key id in state file");
       }
-      keys.put(keyId, new KeyRecord(
+      keys.put(
           keyId,
-          o.get("primaryRegion").getAsString(),
-          strings(o.getAsJsonArray("replicaRegions")),
-          o.get("rotationEnabled").getAsBoolean(),
-          o.get("rotationPeriodDays").getAsInt(),
-          instant(o, "nextRotationDate"),
-          instant(o, "onDemandRotationStartDate"),
-          o.get("pendingWindowDays").getAsInt(),
-          map(o.getAsJsonObject("tags"))));
+          new KeyRecord(
+              keyId,
+              o.get("primaryRegion").getAsString(),
+              strings(o.getAsJsonArray("replicaRegions")),
+              o.get("rotationEnabled").getAsBoolean(),
+              o.get("rotationPeriodDays").getAsInt(),
+              instant(o, "nextRotationDate"),
+              instant(o, "onDemandRotationStartDate"),
+              o.get("pendingWindowDays").getAsInt(),
+              map(o.getAsJsonObject("tags"))));
     }
     for (JsonElement e : root.getAsJsonArray("aliases")) {
       JsonObject o = e.getAsJsonObject();
-      AliasRecord a = new AliasRecord(
-          o.get("region").getAsString(),
-          o.get("aliasName").getAsString(),
-          o.get("targetKeyId").getAsString(),
-          instant(o, "created"),
-          instant(o, "updated"));
+      AliasRecord a =
+          new AliasRecord(
+              o.get("region").getAsString(),
+              o.get("aliasName").getAsString(),
+              o.get("targetKeyId").getAsString(),
+              instant(o, "created"),
+              instant(o, "updated"));
       aliasesIn(a.region()).put(a.aliasName(), a);
     }
     for (JsonElement e : root.getAsJsonArray("grants")) {
       JsonObject o = e.getAsJsonObject();
-      GrantRecord g = new GrantRecord(
-          o.get("grantId").getAsString(),
-          o.get("keyId").getAsString(),
-          o.get("region").getAsString(),
-          o.has("name") && !o.get("name").isJsonNull() ? o.get("name").getAsString() : null,
-          instant(o, "created"),
-          o.get("granteePrincipal").getAsString(),
-          o.has("retiringPrincipal") && !o.get("retiringPrincipal").isJsonNull()
-              ? o.get("retiringPrincipal").getAsString() : null,
-          strings(o.getAsJsonArray("operations")),
-          map(o.getAsJsonObject("contextSubset")),
-          map(o.getAsJsonObject("contextEquals")),
-          o.get("hasConstraints").getAsBoolean());
+      GrantRecord g =
+          new GrantRecord(
+              o.get("grantId").getAsString(),
+              o.get("keyId").getAsString(),
+              o.get("region").getAsString(),
+              o.has("name") && !o.get("name").isJsonNull() ? o.get("name").getAsString() : null,
+              instant(o, "created"),
+              o.get("granteePrincipal").getAsString(),
+              o.has("retiringPrincipal") && !o.get("retiringPrincipal").isJsonNull()
+                  ? o.get("retiringPrincipal").getAsString()
+                  : null,
+              strings(o.getAsJsonArray("operations")),
+              map(o.getAsJsonObject("contextSubset")),
+              map(o.getAsJsonObject("contextEquals")),
+              o.get("hasConstraints").getAsBoolean());
       grants.put(g.grantId(), g);
     }
   }

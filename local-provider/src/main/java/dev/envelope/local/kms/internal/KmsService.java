@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,19 +58,49 @@ public final class KmsService {
   private static final List<String> ENCRYPTION_ALGORITHMS =
       List.of(SYMMETRIC_DEFAULT, "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE");
   private static final List<String> GRANT_OPERATIONS =
-      List.of("Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-          "ReEncryptFrom", "ReEncryptTo", "Sign", "Verify", "GetPublicKey", "CreateGrant",
-          "RetireGrant", "DescribeKey", "GenerateDataKeyPair",
-          "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret");
+      List.of(
+          "Decrypt",
+          "Encrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "Sign",
+          "Verify",
+          "GetPublicKey",
+          "CreateGrant",
+          "RetireGrant",
+          "DescribeKey",
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "GenerateMac",
+          "VerifyMac",
+          "DeriveSharedSecret");
   private static final Set<String> SYMMETRIC_GRANT_OPERATIONS =
-      Set.of("Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-          "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "RetireGrant", "DescribeKey");
+      Set.of(
+          "Decrypt",
+          "Encrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "CreateGrant",
+          "RetireGrant",
+          "DescribeKey");
   private static final Set<KmsOperation> READ_ONLY =
-      EnumSet.of(KmsOperation.DESCRIBE_KEY, KmsOperation.LIST_KEYS, KmsOperation.LIST_ALIASES,
-          KmsOperation.GENERATE_DATA_KEY, KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
-          KmsOperation.ENCRYPT, KmsOperation.DECRYPT, KmsOperation.RE_ENCRYPT,
-          KmsOperation.LIST_GRANTS, KmsOperation.GET_KEY_POLICY,
-          KmsOperation.GET_KEY_ROTATION_STATUS, KmsOperation.GENERATE_RANDOM);
+      EnumSet.of(
+          KmsOperation.DESCRIBE_KEY,
+          KmsOperation.LIST_KEYS,
+          KmsOperation.LIST_ALIASES,
+          KmsOperation.GENERATE_DATA_KEY,
+          KmsOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+          KmsOperation.ENCRYPT,
+          KmsOperation.DECRYPT,
+          KmsOperation.RE_ENCRYPT,
+          KmsOperation.LIST_GRANTS,
+          KmsOperation.GET_KEY_POLICY,
+          KmsOperation.GET_KEY_ROTATION_STATUS,
+          KmsOperation.GENERATE_RANDOM);
 
   private final KmsBackend backend;
   private final KmsRegistry registry;
@@ -172,12 +201,14 @@ public final class KmsService {
   private JsonObject createKey(Caller c, Json r) {
     String policy = r.optionalString("Policy", 1, KeyPolicy.MAX_CHARS);
     String description = r.optionalString("Description", 0, MAX_DESCRIPTION);
-    String usage = r.enumValue("KeyUsage",
-        List.of("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"));
+    String usage =
+        r.enumValue(
+            "KeyUsage",
+            List.of("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"));
     String cmkSpec = r.string("CustomerMasterKeySpec");
     String keySpec = r.string("KeySpec");
-    String origin = r.enumValue("Origin",
-        List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
+    String origin =
+        r.enumValue("Origin", List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"));
     boolean multiRegion = r.bool("MultiRegion");
     boolean bypass = r.bool("BypassPolicyLockoutSafetyCheck");
     Map<String, String> tags = tags(r);
@@ -189,12 +220,16 @@ public final class KmsService {
     String spec = keySpec != null ? keySpec : cmkSpec;
     if (spec != null && !spec.equals(SYMMETRIC_DEFAULT)) {
       throw KmsException.unsupported(
-          "KeySpec " + spec + " is not supported by this local KMS endpoint; it creates"
+          "KeySpec "
+              + spec
+              + " is not supported by this local KMS endpoint; it creates"
               + " SYMMETRIC_DEFAULT keys only.");
     }
     if (usage != null && !usage.equals("ENCRYPT_DECRYPT")) {
       throw KmsException.unsupported(
-          "KeyUsage " + usage + " is not supported by this local KMS endpoint; it creates"
+          "KeyUsage "
+              + usage
+              + " is not supported by this local KMS endpoint; it creates"
               + " ENCRYPT_DECRYPT keys only.");
     }
     if (origin != null && !origin.equals("AWS_KMS")) {
@@ -320,9 +355,9 @@ public final class KmsService {
     String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Integer period = enable ? r.integer("RotationPeriodInDays", 90, 2560) : null;
     Key k = resolve(c, keyId, false);
-    authorize(c, k, enable ? "kms:EnableKeyRotation" : "kms:DisableKeyRotation", null, Set.of(),
-        null);
-    requireUsableForManagement(k);
+    authorize(
+        c, k, enable ? "kms:EnableKeyRotation" : "kms:DisableKeyRotation", null, Set.of(), null);
+    requireUsable(k);
     requirePrimaryRegion(k);
     KeyRecord rec = k.record();
     if (enable) {
@@ -357,7 +392,7 @@ public final class KmsService {
   private JsonObject rotateKeyOnDemand(Caller c, Json r) {
     Key k = resolve(c, r.requiredString("KeyId", 1, MAX_KEY_ID), false);
     authorize(c, k, "kms:RotateKeyOnDemand", null, Set.of(), null);
-    requireUsableForManagement(k);
+    requireUsable(k);
     requirePrimaryRegion(k);
     Instant now = clock.instant();
     backend.rotate(k.keyId(), now);
@@ -376,7 +411,9 @@ public final class KmsService {
     r.bool("BypassPolicyLockoutSafetyCheck");
     Map<String, String> tags = tags(r);
     if (!REGION.matcher(replicaRegion).matches()) {
-      throw KmsException.constraint(replicaRegion, "replicaRegion",
+      throw KmsException.constraint(
+          replicaRegion,
+          "replicaRegion",
           "Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$");
     }
     Key k = resolve(c, keyId, false);
@@ -386,20 +423,24 @@ public final class KmsService {
     }
     if (!k.record().primaryRegion().equals(c.region())) {
       throw KmsException.unsupported(
-          k.arn() + " is a replica key; call ReplicateKey in the primary key's Region ("
-              + k.record().primaryRegion() + ").");
+          k.arn()
+              + " is a replica key; call ReplicateKey in the primary key's Region ("
+              + k.record().primaryRegion()
+              + ").");
     }
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
     }
     if (!regions.contains(replicaRegion)) {
       throw KmsException.unsupported(
-          "Region " + replicaRegion + " is not served by this local endpoint; configure it with"
+          "Region "
+              + replicaRegion
+              + " is not served by this local endpoint; configure it with"
               + " the endpoint's regions.");
     }
     if (k.record().existsIn(replicaRegion)) {
-      throw new KmsException("AlreadyExistsException",
-          arns.keyArn(replicaRegion, k.keyId()) + " already exists.");
+      throw new KmsException(
+          "AlreadyExistsException", arns.keyArn(replicaRegion, k.keyId()) + " already exists.");
     }
     if (policy != null && !policy.equals(k.backend().policy())) {
       throw KmsException.unsupported(
@@ -415,9 +456,17 @@ public final class KmsService {
     if (!tags.isEmpty()) {
       Map<String, String> merged = new LinkedHashMap<>(rec.tags());
       merged.putAll(tags);
-      rec = new KeyRecord(rec.keyId(), rec.primaryRegion(), rec.replicaRegions(),
-          rec.rotationEnabled(), rec.rotationPeriodDays(), rec.nextRotationDate(),
-          rec.onDemandRotationStartDate(), rec.pendingWindowDays(), Map.copyOf(merged));
+      rec =
+          new KeyRecord(
+              rec.keyId(),
+              rec.primaryRegion(),
+              rec.replicaRegions(),
+              rec.rotationEnabled(),
+              rec.rotationPeriodDays(),
+              rec.nextRotationDate(),
+              rec.onDemandRotationStartDate(),
+              rec.pendingWindowDays(),
+              Map.copyOf(merged));
     }
     registry.keys.put(k.keyId(), rec);
     registry.save();
@@ -426,12 +475,14 @@ public final class KmsService {
     out.add("ReplicaKeyMetadata", metadata(replica));
     out.addProperty("ReplicaPolicy", k.backend().policy());
     JsonArray tagList = new JsonArray();
-    rec.tags().forEach((key, value) -> {
-      JsonObject t = new JsonObject();
-      t.addProperty("TagKey", key);
-      t.addProperty("TagValue", value);
-      tagList.add(t);
-    });
+    rec.tags()
+        .forEach(
+            (key, value) -> {
+              JsonObject t = new JsonObject();
+              t.addProperty("TagKey", key);
+              t.addProperty("TagValue", value);
+              tagList.add(t);
+            });
     out.add("ReplicaTags", tagList);
     return out;
   }
@@ -472,8 +523,16 @@ public final class KmsService {
   }
 
   private void lockoutCheck(Caller c, KeyPolicy policy, String keyArn, boolean multiRegion) {
-    KeyPolicy.Request req = new KeyPolicy.Request(c.principalArn(), c.account(),
-        "kms:PutKeyPolicy", keyArn, null, null, multiRegion, null);
+    KeyPolicy.Request req =
+        new KeyPolicy.Request(
+            c.principalArn(),
+            c.account(),
+            "kms:PutKeyPolicy",
+            keyArn,
+            null,
+            null,
+            multiRegion,
+            null);
     if (policy.evaluate(req) != KeyPolicy.Decision.ALLOW) {
       throw KeyPolicy.malformed(
           "The new key policy will not allow you to update the key policy in the future.");
@@ -505,7 +564,8 @@ public final class KmsService {
     }
     TreeMap<String, AliasRecord> inRegion = registry.aliasesIn(c.region());
     if (inRegion.containsKey(alias)) {
-      throw new KmsException("AlreadyExistsException",
+      throw new KmsException(
+          "AlreadyExistsException",
           "An alias with the name " + arns.aliasArn(c.region(), alias) + " already exists");
     }
     Instant now = clock.instant();
@@ -519,15 +579,20 @@ public final class KmsService {
     String targetKeyId = r.requiredString("TargetKeyId", 1, MAX_KEY_ID);
     Key target = resolve(c, targetKeyId, false);
     AliasRecord existing = existingAlias(c, alias);
-    Key current = keyInRegion(existing.targetKeyId(), c.region())
-        .orElseThrow(() -> KmsException.notFound(aliasNotFound(c, alias)));
+    Key current =
+        keyInRegion(existing.targetKeyId(), c.region())
+            .orElseThrow(() -> KmsException.notFound(aliasNotFound(c, alias)));
     authorize(c, current, "kms:UpdateAlias", null, Set.of(), null);
     authorize(c, target, "kms:UpdateAlias", null, Set.of(), null);
     if (target.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(target.arn());
     }
-    registry.aliasesIn(c.region()).put(alias, new AliasRecord(c.region(), alias, target.keyId(),
-        existing.created(), clock.instant()));
+    registry
+        .aliasesIn(c.region())
+        .put(
+            alias,
+            new AliasRecord(
+                c.region(), alias, target.keyId(), existing.created(), clock.instant()));
     registry.save();
     return new JsonObject();
   }
@@ -577,15 +642,17 @@ public final class KmsService {
   private static String aliasName(Json r) {
     String alias = r.requiredString("AliasName", 1, 256);
     if (!ALIAS_NAME.matcher(alias).matches()) {
-      throw KmsException.constraint(alias, "aliasName",
-          "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+      throw KmsException.constraint(
+          alias, "aliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
     }
     if (!alias.startsWith("alias/") || alias.length() == "alias/".length()) {
-      throw new KmsException("InvalidAliasNameException",
+      throw new KmsException(
+          "InvalidAliasNameException",
           "Alias must start with the prefix \"alias/\" followed by a name.");
     }
     if (alias.startsWith("alias/aws/")) {
-      throw new KmsException("InvalidAliasNameException",
+      throw new KmsException(
+          "InvalidAliasNameException",
           "Alias names that begin with \"alias/aws/\" are reserved for AWS managed keys.");
     }
     return alias;
@@ -621,16 +688,16 @@ public final class KmsService {
     }
     int length = numberOfBytes != null ? numberOfBytes : keySpec.equals("AES_256") ? 32 : 16;
     Key k = resolve(c, keyId, true);
-    String action =
-        withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
+    String action = withPlaintext ? "kms:GenerateDataKey" : "kms:GenerateDataKeyWithoutPlaintext";
     authorize(c, k, action, context, tokens, null);
     requireUsable(k);
     dryRun(dryRun);
     byte[] plaintext = new byte[length];
     try {
       random.nextBytes(plaintext);
-      KmsBackend.Sealed sealed = backend.seal(k.keyId(), KeyUse.GENERATE, plaintext,
-          CiphertextBlob.aad(k.keyId(), context));
+      KmsBackend.Sealed sealed =
+          backend.seal(
+              k.keyId(), KeyUse.GENERATE, plaintext, CiphertextBlob.aad(k.keyId(), context));
       JsonObject out = new JsonObject();
       out.addProperty("CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), sealed)));
       if (withPlaintext) {
@@ -657,8 +724,9 @@ public final class KmsService {
       requireUsable(k);
       requireSymmetric(algorithm);
       dryRun(dryRun);
-      KmsBackend.Sealed sealed = backend.seal(k.keyId(), KeyUse.ENCRYPT, plaintext,
-          CiphertextBlob.aad(k.keyId(), context));
+      KmsBackend.Sealed sealed =
+          backend.seal(
+              k.keyId(), KeyUse.ENCRYPT, plaintext, CiphertextBlob.aad(k.keyId(), context));
       JsonObject out = new JsonObject();
       out.addProperty("CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), sealed)));
       out.addProperty("KeyId", k.arn());
@@ -684,7 +752,8 @@ public final class KmsService {
     CiphertextBlob blob = CiphertextBlob.decode(blobBytes);
     Key k = keyOfBlob(c, blob);
     if (named != null && !named.keyId().equals(k.keyId())) {
-      throw new KmsException("IncorrectKeyException",
+      throw new KmsException(
+          "IncorrectKeyException",
           "The key ID in the request does not identify a CMK that can perform this operation.");
     }
     authorize(c, k, "kms:Decrypt", context, tokens, algorithm);
@@ -719,12 +788,12 @@ public final class KmsService {
     CiphertextBlob blob = CiphertextBlob.decode(blobBytes);
     Key source = keyOfBlob(c, blob);
     if (named != null && !named.keyId().equals(source.keyId())) {
-      throw new KmsException("IncorrectKeyException",
+      throw new KmsException(
+          "IncorrectKeyException",
           "The key ID in the request does not identify a CMK that can perform this operation.");
     }
     authorize(c, source, "kms:ReEncryptFrom", sourceContext, tokens, sourceAlgorithm);
-    authorize(c, destination, "kms:ReEncryptTo", destinationContext, tokens,
-        destinationAlgorithm);
+    authorize(c, destination, "kms:ReEncryptTo", destinationContext, tokens, destinationAlgorithm);
     requireUsable(source);
     requireUsable(destination);
     requireSymmetric(sourceAlgorithm);
@@ -732,18 +801,22 @@ public final class KmsService {
     dryRun(dryRun);
     byte[] plaintext = open(source, KeyUse.REENCRYPT, blob, sourceContext);
     try {
-      KmsBackend.Sealed sealed = backend.seal(destination.keyId(), KeyUse.REENCRYPT, plaintext,
-          CiphertextBlob.aad(destination.keyId(), destinationContext));
+      KmsBackend.Sealed sealed =
+          backend.seal(
+              destination.keyId(),
+              KeyUse.REENCRYPT,
+              plaintext,
+              CiphertextBlob.aad(destination.keyId(), destinationContext));
       JsonObject out = new JsonObject();
-      out.addProperty("CiphertextBlob",
-          Json.base64(CiphertextBlob.encode(destination.keyId(), sealed)));
+      out.addProperty(
+          "CiphertextBlob", Json.base64(CiphertextBlob.encode(destination.keyId(), sealed)));
       out.addProperty("SourceKeyId", source.arn());
       out.addProperty("KeyId", destination.arn());
       out.addProperty("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT);
       out.addProperty("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT);
       out.addProperty("SourceKeyMaterialId", keyMaterialId(source.keyId(), blob.keyVersion()));
-      out.addProperty("DestinationKeyMaterialId",
-          keyMaterialId(destination.keyId(), sealed.version()));
+      out.addProperty(
+          "DestinationKeyMaterialId", keyMaterialId(destination.keyId(), sealed.version()));
       return out;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -781,7 +854,12 @@ public final class KmsService {
 
   private byte[] open(Key k, KeyUse use, CiphertextBlob blob, Map<String, String> context) {
     try {
-      return backend.open(k.keyId(), use, blob.keyVersion(), blob.nonce(), blob.ciphertext(),
+      return backend.open(
+          k.keyId(),
+          use,
+          blob.keyVersion(),
+          blob.nonce(),
+          blob.ciphertext(),
           CiphertextBlob.aad(k.keyId(), context));
     } catch (KmsBackend.BadCiphertextException e) {
       throw KmsException.invalidCiphertext();
@@ -794,16 +872,20 @@ public final class KmsService {
 
   private static void requireSymmetric(String algorithm) {
     if (algorithm != null && !algorithm.equals(SYMMETRIC_DEFAULT)) {
-      throw new KmsException("InvalidKeyUsageException",
-          "You cannot use the encryption algorithm " + algorithm
+      throw new KmsException(
+          "InvalidKeyUsageException",
+          "You cannot use the encryption algorithm "
+              + algorithm
               + " with a symmetric encryption KMS key. Use SYMMETRIC_DEFAULT.");
     }
   }
 
   private static void dryRun(boolean dryRun) {
     if (dryRun) {
-      throw new KmsException("DryRunOperationException",
-          "The request would have succeeded, but the DryRun option is set.", 412);
+      throw new KmsException(
+          "DryRunOperationException",
+          "The request would have succeeded, but the DryRun option is set.",
+          412);
     }
   }
 
@@ -830,17 +912,21 @@ public final class KmsService {
     String name = r.optionalString("Name", 1, 256);
     boolean dryRun = r.bool("DryRun");
     if (r.has("GranteeServicePrincipal") || r.has("RetiringServicePrincipal")) {
-      throw KmsException.unsupported("Service principals are not supported by this local endpoint.");
+      throw KmsException.unsupported(
+          "Service principals are not supported by this local endpoint.");
     }
     if (operations.isEmpty()) {
-      throw KmsException.constraint("[]", "operations",
-          "Member must have length greater than or equal to 1");
+      throw KmsException.constraint(
+          "[]", "operations", "Member must have length greater than or equal to 1");
     }
     for (String op : operations) {
       if (!GRANT_OPERATIONS.contains(op)) {
-        throw KmsException.constraint(op, "operations",
+        throw KmsException.constraint(
+            op,
+            "operations",
             "Member must satisfy constraint: [Member must satisfy enum value set: "
-                + GRANT_OPERATIONS + "]");
+                + GRANT_OPERATIONS
+                + "]");
       }
       if (!SYMMETRIC_GRANT_OPERATIONS.contains(op)) {
         throw KmsException.validation(
@@ -849,13 +935,13 @@ public final class KmsService {
     }
     for (String p : retiring == null ? List.of(grantee) : List.of(grantee, retiring)) {
       if (!PRINCIPAL_ARN.matcher(p).matches()) {
-        throw KmsException.validation("Invalid principal: " + p
-            + ". Use an IAM principal ARN or an account id.");
+        throw KmsException.validation(
+            "Invalid principal: " + p + ". Use an IAM principal ARN or an account id.");
       }
     }
     if (name != null && !ALIAS_NAME.matcher(name).matches()) {
-      throw KmsException.constraint(name, "name",
-          "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+      throw KmsException.constraint(
+          name, "name", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
     }
     Map<String, String> subset = Map.of();
     Map<String, String> equals = Map.of();
@@ -884,10 +970,13 @@ public final class KmsService {
     List<String> ops = List.copyOf(new java.util.TreeSet<>(operations));
     if (name != null) {
       for (GrantRecord g : registry.grants.values()) {
-        if (g.keyId().equals(k.keyId()) && g.region().equals(c.region())
-            && name.equals(g.name()) && g.granteePrincipal().equals(grantee)
+        if (g.keyId().equals(k.keyId())
+            && g.region().equals(c.region())
+            && name.equals(g.name())
+            && g.granteePrincipal().equals(grantee)
             && java.util.Objects.equals(g.retiringPrincipal(), retiring)
-            && g.operations().equals(ops) && g.contextSubset().equals(subset)
+            && g.operations().equals(ops)
+            && g.contextSubset().equals(subset)
             && g.contextEquals().equals(equals)) {
           return grantResponse(g.grantId());
         }
@@ -896,8 +985,20 @@ public final class KmsService {
     byte[] id = new byte[32];
     random.nextBytes(id);
     String grantId = HexFormat.of().formatHex(id);
-    registry.grants.put(grantId, new GrantRecord(grantId, k.keyId(), c.region(), name,
-        clock.instant(), grantee, retiring, ops, subset, equals, hasConstraints));
+    registry.grants.put(
+        grantId,
+        new GrantRecord(
+            grantId,
+            k.keyId(),
+            c.region(),
+            name,
+            clock.instant(),
+            grantee,
+            retiring,
+            ops,
+            subset,
+            equals,
+            hasConstraints));
     registry.save();
     return grantResponse(grantId);
   }
@@ -909,8 +1010,8 @@ public final class KmsService {
     random.nextBytes(nonce);
     token.put(nonce);
     JsonObject out = new JsonObject();
-    out.addProperty("GrantToken", Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(token.array()));
+    out.addProperty(
+        "GrantToken", Base64.getUrlEncoder().withoutPadding().encodeToString(token.array()));
     out.addProperty("GrantId", grantId);
     return out;
   }
@@ -927,8 +1028,8 @@ public final class KmsService {
 
   private static String grantIdOfToken(String token) {
     if (token.isEmpty() || token.length() > MAX_GRANT_TOKEN) {
-      throw KmsException.hiddenConstraint("grantTokens",
-          "Member must have length between 1 and " + MAX_GRANT_TOKEN);
+      throw KmsException.hiddenConstraint(
+          "grantTokens", "Member must have length between 1 and " + MAX_GRANT_TOKEN);
     }
     byte[] bytes;
     try {
@@ -963,7 +1064,8 @@ public final class KmsService {
         skipping = !g.grantId().equals(after);
         continue;
       }
-      if (!g.keyId().equals(k.keyId()) || !g.region().equals(c.region())
+      if (!g.keyId().equals(k.keyId())
+          || !g.region().equals(c.region())
           || (grantId != null && !grantId.equals(g.grantId()))
           || (grantee != null && !grantee.equals(g.granteePrincipal()))) {
         continue;
@@ -1030,14 +1132,18 @@ public final class KmsService {
       Key k = resolve(c, keyId, false);
       g = grantOfKey(c, k, grantId);
     }
-    boolean allowed = (g.retiringPrincipal() != null && principalMatches(g.retiringPrincipal(), c))
-        || (principalMatches(g.granteePrincipal(), c) && g.operations().contains("RetireGrant"))
-        || c.principalArn().equals(arns.accountRootArn());
+    boolean allowed =
+        (g.retiringPrincipal() != null && principalMatches(g.retiringPrincipal(), c))
+            || (principalMatches(g.granteePrincipal(), c) && g.operations().contains("RetireGrant"))
+            || c.principalArn().equals(arns.accountRootArn());
     if (!allowed) {
-      throw KmsException.accessDenied("User: " + c.principalArn()
-          + " is not authorized to perform: kms:RetireGrant on resource: "
-          + arns.keyArn(g.region(), g.keyId()) + " because it is neither the grant's retiring"
-          + " principal nor a grantee allowed to retire it");
+      throw KmsException.accessDenied(
+          "User: "
+              + c.principalArn()
+              + " is not authorized to perform: kms:RetireGrant on resource: "
+              + arns.keyArn(g.region(), g.keyId())
+              + " because it is neither the grant's retiring"
+              + " principal nor a grantee allowed to retire it");
     }
     dryRun(dryRun);
     registry.grants.remove(g.grantId());
@@ -1079,7 +1185,8 @@ public final class KmsService {
   private Key resolve(Caller c, String identifier, boolean allowAlias) {
     Arns.KeyRef ref = Arns.parse(identifier);
     if (ref.isArn()
-        && (!ref.partition().equals(arns.partition()) || !ref.account().equals(arns.account())
+        && (!ref.partition().equals(arns.partition())
+            || !ref.account().equals(arns.account())
             || !ref.region().equals(c.region()))) {
       throw ref.isAlias()
           ? KmsException.notFound("Alias " + identifier + " is not found.")
@@ -1121,20 +1228,24 @@ public final class KmsService {
     }
   }
 
-  /** Rotation management: DisabledException if disabled, KMSInvalidState if pending deletion. */
-  private static void requireUsableForManagement(Key k) {
-    requireUsable(k);
-  }
-
   private static void requirePrimaryRegion(Key k) {
     if (k.record().multiRegion() && !k.record().primaryRegion().equals(k.region())) {
-      throw KmsException.unsupported(k.arn() + " is a multi-Region replica key; its key material"
-          + " is rotated through the primary key in " + k.record().primaryRegion() + ".");
+      throw KmsException.unsupported(
+          k.arn()
+              + " is a multi-Region replica key; its key material"
+              + " is rotated through the primary key in "
+              + k.record().primaryRegion()
+              + ".");
     }
   }
 
-  private void authorize(Caller c, Key k, String action, Map<String, String> context,
-      Set<String> grantTokens, String algorithm) {
+  private void authorize(
+      Caller c,
+      Key k,
+      String action,
+      Map<String, String> context,
+      Set<String> grantTokens,
+      String algorithm) {
     authorize(c, k, action, context, grantTokens, algorithm, null);
   }
 
@@ -1142,44 +1253,79 @@ public final class KmsService {
    * Key policy first (explicit deny wins), then grants: a grant counts once it has propagated
    * ({@code grantPropagationDelay} after creation) or at once when its token is in the request.
    */
-  private void authorize(Caller c, Key k, String action, Map<String, String> context,
-      Set<String> grantTokens, String algorithm, List<String> grantOperations) {
+  private void authorize(
+      Caller c,
+      Key k,
+      String action,
+      Map<String, String> context,
+      Set<String> grantTokens,
+      String algorithm,
+      List<String> grantOperations) {
     KeyPolicy policy = parsePolicy(k.backend().policy());
-    KeyPolicy.Decision decision = policy.evaluate(new KeyPolicy.Request(c.principalArn(),
-        c.account(), action, k.arn(), context, grantOperations, k.record().multiRegion(),
-        algorithm));
+    KeyPolicy.Decision decision =
+        policy.evaluate(
+            new KeyPolicy.Request(
+                c.principalArn(),
+                c.account(),
+                action,
+                k.arn(),
+                context,
+                grantOperations,
+                k.record().multiRegion(),
+                algorithm));
     if (decision == KeyPolicy.Decision.DENY) {
-      throw KmsException.accessDenied("User: " + c.principalArn()
-          + " is not authorized to perform: " + action + " on resource: " + k.arn()
-          + " with an explicit deny in a resource-based policy");
+      throw KmsException.accessDenied(
+          "User: "
+              + c.principalArn()
+              + " is not authorized to perform: "
+              + action
+              + " on resource: "
+              + k.arn()
+              + " with an explicit deny in a resource-based policy");
     }
     if (decision == KeyPolicy.Decision.ALLOW
-        || grantAllows(c, k, action.substring("kms:".length()), context, grantTokens,
-            grantOperations)) {
+        || grantAllows(
+            c, k, action.substring("kms:".length()), context, grantTokens, grantOperations)) {
       return;
     }
-    throw KmsException.accessDenied("User: " + c.principalArn()
-        + " is not authorized to perform: " + action + " on resource: " + k.arn()
-        + " because no resource-based policy allows the " + action + " action");
+    throw KmsException.accessDenied(
+        "User: "
+            + c.principalArn()
+            + " is not authorized to perform: "
+            + action
+            + " on resource: "
+            + k.arn()
+            + " because no resource-based policy allows the "
+            + action
+            + " action");
   }
 
-  private boolean grantAllows(Caller c, Key k, String operation, Map<String, String> context,
-      Set<String> grantTokens, List<String> grantOperations) {
+  private boolean grantAllows(
+      Caller c,
+      Key k,
+      String operation,
+      Map<String, String> context,
+      Set<String> grantTokens,
+      List<String> grantOperations) {
     Instant now = clock.instant();
     for (GrantRecord g : registry.grants.values()) {
-      if (!g.keyId().equals(k.keyId()) || !g.region().equals(k.region())
-          || !g.operations().contains(operation) || !principalMatches(g.granteePrincipal(), c)) {
+      if (!g.keyId().equals(k.keyId())
+          || !g.region().equals(k.region())
+          || !g.operations().contains(operation)
+          || !principalMatches(g.granteePrincipal(), c)) {
         continue;
       }
-      boolean effective = grantTokens.contains(g.grantId())
-          || !now.isBefore(g.created().plus(grantPropagationDelay));
+      boolean effective =
+          grantTokens.contains(g.grantId())
+              || !now.isBefore(g.created().plus(grantPropagationDelay));
       if (!effective) {
         continue;
       }
       if (grantOperations != null && !g.operations().containsAll(grantOperations)) {
         continue; // a grant can only create grants with a subset of its own operations
       }
-      if (context != null && !g.contextSubset().isEmpty()
+      if (context != null
+          && !g.contextSubset().isEmpty()
           && !context.entrySet().containsAll(g.contextSubset().entrySet())) {
         continue;
       }
@@ -1227,8 +1373,8 @@ public final class KmsService {
     m.addProperty("MultiRegion", rec.multiRegion());
     if (rec.multiRegion()) {
       JsonObject mrc = new JsonObject();
-      mrc.addProperty("MultiRegionKeyType",
-          rec.primaryRegion().equals(k.region()) ? "PRIMARY" : "REPLICA");
+      mrc.addProperty(
+          "MultiRegionKeyType", rec.primaryRegion().equals(k.region()) ? "PRIMARY" : "REPLICA");
       mrc.add("PrimaryKey", regionalKey(rec.primaryRegion(), rec.keyId()));
       JsonArray replicas = new JsonArray();
       rec.replicaRegions().forEach(region -> replicas.add(regionalKey(region, rec.keyId())));
@@ -1266,8 +1412,11 @@ public final class KmsService {
   private static void page(JsonObject out, boolean truncated, String last) {
     out.addProperty("Truncated", truncated);
     if (truncated) {
-      out.addProperty("NextMarker", Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+      out.addProperty(
+          "NextMarker",
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -1296,8 +1445,10 @@ public final class KmsService {
     for (BackendKey bk : backend.list()) {
       present.add(bk.keyId());
       if (!registry.keys.containsKey(bk.keyId())) {
-        registry.keys.put(bk.keyId(), new KeyRecord(bk.keyId(), regions.get(0), List.of(), false,
-            365, null, null, 30, Map.of()));
+        registry.keys.put(
+            bk.keyId(),
+            new KeyRecord(
+                bk.keyId(), regions.get(0), List.of(), false, 365, null, null, 30, Map.of()));
         changed = true;
       }
     }
@@ -1341,16 +1492,18 @@ public final class KmsService {
         deleted.forEach(backend::delete);
       }
       boolean rotated = false;
-      for (Iterator<KeyRecord> it = new ArrayList<>(registry.keys.values()).iterator();
-          it.hasNext(); ) {
-        KeyRecord rec = it.next();
+      for (KeyRecord rec : new ArrayList<>(registry.keys.values())) {
         if (!rec.rotationEnabled() || now.isBefore(rec.nextRotationDate())) {
           continue;
         }
         if (backend.find(rec.keyId()).map(bk -> bk.state() == KeyState.ENABLED).orElse(false)) {
           backend.rotate(rec.keyId(), now);
-          registry.keys.put(rec.keyId(), rec.withRotation(true, rec.rotationPeriodDays(),
-              now.plus(Duration.ofDays(rec.rotationPeriodDays()))));
+          registry.keys.put(
+              rec.keyId(),
+              rec.withRotation(
+                  true,
+                  rec.rotationPeriodDays(),
+                  now.plus(Duration.ofDays(rec.rotationPeriodDays()))));
           rotated = true;
         }
       }

@@ -23,25 +23,25 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...} header form) as
- * KMS does, and answers with the errors KMS returns: {@code MissingAuthenticationTokenException}
- * (no signature), {@code IncompleteSignatureException} (a malformed Authorization header or no
- * {@code X-Amz-Date}), {@code UnrecognizedClientException} (unknown access key or session token),
- * {@code InvalidSignatureException} (wrong signature, wrong scope, or a request date more than the
- * allowed skew away from now).
+ * Verifies AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...} header form) as KMS
+ * does, and answers with the errors KMS returns: {@code MissingAuthenticationTokenException} (no
+ * signature), {@code IncompleteSignatureException} (a malformed Authorization header or no {@code
+ * X-Amz-Date}), {@code UnrecognizedClientException} (unknown access key or session token), {@code
+ * InvalidSignatureException} (wrong signature, wrong scope, or a request date more than the allowed
+ * skew away from now).
  *
- * <p>The steps follow the SigV4 specification: canonical request (method, URI-encoded path,
- * sorted query, signed headers with trimmed values, SHA-256 of the payload), string to sign
- * ({@code AWS4-HMAC-SHA256}, request date, credential scope, hash of the canonical request), and
- * the signing key {@code HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
+ * <p>The steps follow the SigV4 specification: canonical request (method, URI-encoded path, sorted
+ * query, signed headers with trimmed values, SHA-256 of the payload), string to sign ({@code
+ * AWS4-HMAC-SHA256}, request date, credential scope, hash of the canonical request), and the
+ * signing key {@code HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
  * "aws4_request")}, all with the JCA's HmacSHA256. The region of the credential scope routes the
  * request, so one endpoint serves several Regions.
  *
  * <h2>Security guarantees</h2>
  *
  * Signatures are compared in constant time. The payload hash is always computed from the body
- * actually received ({@code UNSIGNED-PAYLOAD} is not accepted). Nothing secret appears in an
- * error. Not supported: presigned (query-string) requests and SigV4a.
+ * actually received ({@code UNSIGNED-PAYLOAD} is not accepted). Nothing secret appears in an error.
+ * Not supported: presigned (query-string) requests and SigV4a.
  */
 public final class SigV4Verifier {
   private static final String ALGORITHM = "AWS4-HMAC-SHA256";
@@ -52,7 +52,8 @@ public final class SigV4Verifier {
       "The request signature we calculated does not match the signature you provided. Check your"
           + " AWS Secret Access Key and signing method. Consult the service documentation for"
           + " details.";
-  private static final String INVALID_TOKEN = "The security token included in the request is invalid.";
+  private static final String INVALID_TOKEN =
+      "The security token included in the request is invalid.";
 
   private final Map<String, KmsCredentials> credentials;
   private final Set<String> regions;
@@ -96,7 +97,8 @@ public final class SigV4Verifier {
     if (amzDate == null) {
       throw incomplete(
           "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
-              + " Authorization=" + ALGORITHM);
+              + " Authorization="
+              + ALGORITHM);
     }
     Instant requestTime;
     try {
@@ -118,7 +120,13 @@ public final class SigV4Verifier {
     if (!scope[1].equals(date)) {
       throw invalid(
           "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from"
-              + " HTTP: '" + scope[1] + "' != '" + date + "', from '" + amzDate + "'.");
+              + " HTTP: '"
+              + scope[1]
+              + "' != '"
+              + date
+              + "', from '"
+              + amzDate
+              + "'.");
     }
     if (!regions.contains(scope[2])) {
       throw invalid("Credential should be scoped to a valid region. ");
@@ -129,19 +137,34 @@ public final class SigV4Verifier {
     if (!scope[4].equals(TERMINATOR)) {
       throw invalid(
           "Credential should be scoped with a valid terminator: 'aws4_request', not '"
-              + scope[4] + "'. ");
+              + scope[4]
+              + "'. ");
     }
 
     Instant now = clock.instant();
     if (requestTime.isBefore(now.minus(maxSkew))) {
       throw invalid(
-          "Signature expired: " + amzDate + " is now earlier than "
-              + format(now.minus(maxSkew)) + " (" + format(now) + " - " + skewText() + ".)");
+          "Signature expired: "
+              + amzDate
+              + " is now earlier than "
+              + format(now.minus(maxSkew))
+              + " ("
+              + format(now)
+              + " - "
+              + skewText()
+              + ".)");
     }
     if (requestTime.isAfter(now.plus(maxSkew))) {
       throw invalid(
-          "Signature not yet current: " + amzDate + " is still later than "
-              + format(now.plus(maxSkew)) + " (" + format(now) + " + " + skewText() + ".)");
+          "Signature not yet current: "
+              + amzDate
+              + " is still later than "
+              + format(now.plus(maxSkew))
+              + " ("
+              + format(now)
+              + " + "
+              + skewText()
+              + ".)");
     }
 
     String token = first(request.headers(), "x-amz-security-token");
@@ -156,7 +179,12 @@ public final class SigV4Verifier {
     String canonicalRequest = canonicalRequest(request, auth.signedHeaders);
     String credentialScope = scope[1] + "/" + scope[2] + "/" + scope[3] + "/" + scope[4];
     String stringToSign =
-        ALGORITHM + "\n" + amzDate + "\n" + credentialScope + "\n"
+        ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + credentialScope
+            + "\n"
             + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
     byte[] expected =
         hmac(signingKey(creds.secretAccessKey(), scope[1], scope[2], scope[3]), stringToSign);
@@ -249,11 +277,17 @@ public final class SigV4Verifier {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~') {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         sb.append(c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }
@@ -340,7 +374,9 @@ public final class SigV4Verifier {
         throw incomplete(
             "Authorization header requires 'Credential' parameter. Authorization header requires"
                 + " 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."
-                + " Unsupported AWS 'algorithm': '" + abbreviate(algorithm) + "'.");
+                + " Unsupported AWS 'algorithm': '"
+                + abbreviate(algorithm)
+                + "'.");
       }
       Map<String, String> parts = new LinkedHashMap<>();
       for (String part : h.substring(space + 1).split(",")) {
@@ -353,7 +389,9 @@ public final class SigV4Verifier {
       StringBuilder missing = new StringBuilder();
       for (String required : List.of("Credential", "Signature", "SignedHeaders")) {
         if (parts.get(required) == null || parts.get(required).isEmpty()) {
-          missing.append("Authorization header requires '").append(required)
+          missing
+              .append("Authorization header requires '")
+              .append(required)
               .append("' parameter. ");
         }
       }

@@ -1,0 +1,187 @@
+package dev.envelope.local.kms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/** The builder, the command line, the defaults, and stopping. */
+class KmsServerTest {
+
+  @Test
+  void defaults_bindLoopbackWithOneRegionAccountAndRandomRootCredentials() throws IOException {
+    try (KmsServer server = KmsServer.builder().start()) {
+      assertEquals("127.0.0.1", server.endpoint().getHost());
+      assertTrue(server.port() > 0);
+      assertEquals(List.of("us-east-1"), server.regions());
+      assertEquals("111122223333", server.accountId());
+      assertEquals("aws", server.partition());
+      assertEquals(1, server.credentials().size());
+      assertEquals("root", server.credentials().get(0).principal());
+      assertTrue(server.credentials().get(0).accessKeyId().matches("AKIA[A-Z2-7]{16}"));
+      assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
+    }
+  }
+
+  @Test
+  void partitionAndAccount_appearInArns() {
+    try (LocalKms kms =
+        LocalKms.start(
+            KmsServer.builder()
+                .partition("aws-cn")
+                .regions("cn-north-1")
+                .accountId("210987654321"))) {
+      assertTrue(kms.createKey().startsWith("arn:aws-cn:kms:cn-north-1:210987654321:key/"));
+    }
+  }
+
+  @Test
+  void builder_rejectsBadOrRepeatedValues() {
+    assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().regions("mars"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.builder().regions("us-east-1", "us-east-1"));
+    assertThrows(
+        IllegalStateException.class,
+        () -> KmsServer.builder().regions("us-east-1").regions("us-west-2"));
+    assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().port(70000));
+    assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().accountId("12345"));
+    assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().partition("gcp"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.builder().grantPropagationDelay(Duration.ofSeconds(-1)));
+    assertThrows(IllegalArgumentException.class, () -> KmsServer.builder().threads(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            KmsServer.builder()
+                .credentials(KmsCredentials.of("AKIA1", "a"), KmsCredentials.of("AKIA1", "b"))
+                .start());
+  }
+
+  @Test
+  void close_stopsAnswering() throws IOException {
+    LocalKms kms = new LocalKms(KmsServer.builder().start());
+    kms.createKey();
+    kms.close();
+    try (var client =
+        kms.clientBuilder(kms.region(), kms.credentials())
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(
+                        software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+            .build()) {
+      assertThrows(SdkClientException.class, () -> client.listKeys());
+    }
+  }
+
+  @Test
+  void credentials_neverShowTheirSecrets() {
+    KmsCredentials c =
+        KmsCredentials.builder()
+            .accessKeyId("AKIAEXAMPLE")
+            .secretAccessKey("super-secret-value")
+            .sessionToken("session-secret-token")
+            .principal("user/alice")
+            .build();
+    assertFalse(c.toString().contains("super-secret-value"));
+    assertFalse(c.toString().contains("session-secret-token"));
+    assertTrue(c.toString().contains("AKIAEXAMPLE"));
+    assertEquals("arn:aws:iam::111122223333:user/alice", c.principalArn("aws", "111122223333"));
+    assertEquals(
+        "arn:aws:sts::111122223333:assumed-role/app/s1",
+        KmsCredentials.random("assumed-role/app/s1").principalArn("aws", "111122223333"));
+    assertThrows(IllegalArgumentException.class, () -> KmsCredentials.random("group/devs"));
+    assertThrows(
+        IllegalStateException.class, () -> KmsCredentials.builder().accessKeyId("AKIAX").build());
+  }
+
+  @Test
+  void fromArgs_parsesTheCommandLine(@TempDir Path dir) throws IOException {
+    KmsServer.Builder b =
+        KmsServer.fromArgs(
+            new String[] {
+              "--port",
+              "0",
+              "--keystore",
+              dir.toString(),
+              "--region",
+              "us-east-1,us-west-2",
+              "--region",
+              "eu-west-1",
+              "--account",
+              "123456789012",
+              "--access-key",
+              "AKIACLI",
+              "--secret-key",
+              "cli-secret"
+            },
+            Map.of());
+    try (KmsServer server = b.start()) {
+      assertEquals(List.of("us-east-1", "us-west-2", "eu-west-1"), server.regions());
+      assertEquals("123456789012", server.accountId());
+      assertEquals("AKIACLI", server.credentials().get(0).accessKeyId());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      KmsServer.describe(server, false, new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertTrue(text.contains(server.endpoint().toString()));
+      assertFalse(text.contains("cli-secret"));
+    }
+    assertTrue(dir.resolve("keys").toFile().isDirectory());
+  }
+
+  @Test
+  void fromArgs_takesCredentialsFromEnvironment_orGeneratesAndPrintsThem() throws IOException {
+    KmsServer.Builder fromEnv =
+        KmsServer.fromArgs(
+            new String[0],
+            Map.of(
+                "AWS_ACCESS_KEY_ID",
+                "AKIAENV",
+                "AWS_SECRET_ACCESS_KEY",
+                "env-secret",
+                "AWS_SESSION_TOKEN",
+                "env-token"));
+    try (KmsServer server = fromEnv.start()) {
+      assertEquals("AKIAENV", server.credentials().get(0).accessKeyId());
+      assertEquals("env-token", server.credentials().get(0).sessionToken());
+    }
+    try (KmsServer server = KmsServer.fromArgs(new String[0], Map.of()).start()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      KmsServer.describe(server, true, new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertTrue(text.contains("AWS_ACCESS_KEY_ID=" + server.credentials().get(0).accessKeyId()));
+      assertTrue(text.contains(server.credentials().get(0).secretAccessKey()));
+    }
+  }
+
+  @Test
+  void fromArgs_rejectsUnknownOrIncompleteOptions() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.fromArgs(new String[] {"--bogus", "1"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.fromArgs(new String[] {"--port"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.fromArgs(new String[] {"--port", "eighty"}, Map.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KmsServer.fromArgs(new String[] {"--access-key", "AKIAX"}, Map.of()));
+    assertNull(KmsServer.fromArgs(new String[] {"--help"}, Map.of()));
+  }
+}
