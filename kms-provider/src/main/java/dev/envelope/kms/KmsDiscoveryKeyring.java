@@ -12,12 +12,14 @@ import dev.envelope.kms.internal.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -36,7 +38,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *   <li>With a {@link KmsClient}: only keys in that client's region are tried (others are skipped
  *       without a call).
  *   <li>With a {@link KmsClientSupplier} (default: one client per region, built on first use):
- *       each key is tried in its own region; {@link Builder#regions} limits which regions.
+ *       each key is tried in its own region; {@link Builder#regions} limits which regions
+ *       (default: the regions the AWS SDK knows, never an unknown name a message invents).
  *   <li>Multi-Region aware: a multi-Region key ({@code mrk-} id) recorded in any region is
  *       decrypted by its replica in this keyring's region(s) (the ARN's region is replaced);
  *       other keys must be in one of those regions. The regions are the client's, or {@link
@@ -112,7 +115,7 @@ public final class KmsDiscoveryKeyring implements Keyring {
       List<KmsIdentifier> tries = keyIdsToTry(arn);
       if (tries.isEmpty()) {
         attempts.skipped(i, edk, "in region " + arn.region().orElseThrow() + ", outside this"
-            + " keyring's regions " + regions
+            + " keyring's regions " + (regions.isEmpty() ? "(the regions the AWS SDK knows)" : regions)
             + (multiRegionAware ? " (and not a multi-Region key)" : ""));
         continue;
       }
@@ -147,10 +150,24 @@ public final class KmsDiscoveryKeyring implements Keyring {
       }
       return tries;
     }
-    if (regions.isEmpty() || regions.contains(region)) {
+    if (regions.isEmpty() ? KNOWN_REGIONS.contains(region) : regions.contains(region)) {
       return List.of(arn);
     }
     return List.of();
+  }
+
+  /**
+   * Without {@link Builder#regions}, the regions the SDK knows: a message names the region, and a
+   * crafted one must not make the keyring build clients for invented region names without bound.
+   */
+  private static final Set<String> KNOWN_REGIONS = knownRegions();
+
+  private static Set<String> knownRegions() {
+    Set<String> ids = new HashSet<>();
+    for (Region r : Region.regions()) {
+      ids.add(r.id());
+    }
+    return Set.copyOf(ids);
   }
 
   @Override

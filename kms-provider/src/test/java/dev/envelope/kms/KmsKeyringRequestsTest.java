@@ -157,4 +157,33 @@ class KmsKeyringRequestsTest {
     assertTrue(e.getMessage().contains("#1 (provider my-raw-aes): skipped, not an aws-kms key"), e.getMessage());
     assertTrue(kms.requests.isEmpty());
   }
+
+  @Test
+  void discovery_regionNoSdkKnows_isSkippedWithoutBuildingAClient() {
+    List<String> asked = new ArrayList<>();
+    KmsDiscoveryKeyring discovery = KmsDiscoveryKeyring.builder()
+        .clientSupplier(region -> {
+          asked.add(region);
+          throw new AssertionError("no client may be built for " + region);
+        }).build();
+    EncryptedDataKey invented = EncryptedDataKey.of(
+        "aws-kms", "arn:aws:kms:zz-invented-9:111122223333:key/abc", new byte[] {1});
+    dev.envelope.NoMatchingKeyException e = assertThrows(dev.envelope.NoMatchingKeyException.class,
+        () -> discovery.onDecrypt(DecryptionMaterials.of(SUITE, CONTEXT, Set.of(), null), List.of(invented)));
+    assertTrue(e.getMessage().contains("zz-invented-9, outside this keyring's regions"), e.getMessage());
+    assertTrue(asked.isEmpty());
+  }
+
+  @Test
+  void onDecrypt_manyForeignEdks_listsAtMost32() {
+    List<EncryptedDataKey> many = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add(EncryptedDataKey.of("other-" + i, new byte[] {1}, new byte[] {2}));
+    }
+    dev.envelope.NoMatchingKeyException e = assertThrows(dev.envelope.NoMatchingKeyException.class,
+        () -> keyring(new ScriptedKms(), List.of()).onDecrypt(
+            DecryptionMaterials.of(SUITE, CONTEXT, Set.of(), null), many));
+    assertTrue(e.getMessage().contains("#32 (provider other-31)"), e.getMessage());
+    assertTrue(!e.getMessage().contains("#33 ") && e.getMessage().contains("and 8 more"), e.getMessage());
+  }
 }

@@ -20,6 +20,9 @@ public final class DecryptAttempts {
   /** The provider id of every KMS-wrapped encrypted data key (spec: keyrings.md §6.2). */
   public static final String PROVIDER_ID = "aws-kms";
 
+  /** A message may carry many encrypted data keys; the exception lists this many. */
+  static final int MAX_LINES = 32;
+
   private final String keyring;
   private final int total;
   private final List<String> lines = new ArrayList<>();
@@ -80,8 +83,11 @@ public final class DecryptAttempts {
   public EnvelopeException failure(String hint) {
     StringBuilder m = new StringBuilder(keyring).append(" could not decrypt any of the message's ")
         .append(total).append(total == 1 ? " encrypted data key" : " encrypted data keys");
-    for (String line : lines) {
-      m.append("; ").append(line);
+    for (int i = 0; i < lines.size() && i < MAX_LINES; i++) {
+      m.append("; ").append(lines.get(i));
+    }
+    if (lines.size() > MAX_LINES) {
+      m.append("; and ").append(lines.size() - MAX_LINES).append(" more");
     }
     if (hint != null) {
       m.append(". ").append(hint);
