@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import com.amazonaws.encryptionsdk.kmssdkv2.KmsMasterKeyProvider;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.CommitmentPolicy;
 import dev.envelope.EncryptedDataKey;
@@ -194,5 +195,22 @@ class KmsEsdkInteropTest {
     KmsDiscoveryKeyring westDiscovery = KmsDiscoveryKeyring.builder().multiRegionAware(true)
         .kmsClient(supplier.clientFor("us-west-2")).build();
     assertArrayEquals(PLAINTEXT, decryptor(westDiscovery, suite).decrypt(message, CONTEXT).plaintext());
+  }
+
+  @Test
+  void esdkLegacyKmsMasterKeyProvider_interopsBothWays() {
+    AlgorithmSuite suite = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384;
+    KmsMasterKeyProvider provider = KmsMasterKeyProvider.builder()
+        .customRegionalClientSupplier(region -> supplier.clientFor(region.id()))
+        .buildStrict(generator, child);
+    byte[] ours = envelope(KmsKeyring.builder().generatorKey(generator).additionalKeys(child)
+        .clientSupplier(supplier).build(), suite).encrypt(PLAINTEXT, CONTEXT);
+    var result = esdk(suite).decryptData(provider, ours);
+    assertArrayEquals(PLAINTEXT, result.getResult());
+    assertEquals("acme", result.getEncryptionContext().get("tenant"));
+    byte[] theirs = esdk(suite).encryptData(provider, PLAINTEXT, CONTEXT_MAP).getResult();
+    assertEquals(List.of("aws-kms " + generator, "aws-kms " + child), edkLayout(theirs));
+    KmsKeyring childOnly = KmsKeyring.builder().generatorKey(child).clientSupplier(supplier).build();
+    assertArrayEquals(PLAINTEXT, decryptor(childOnly, suite).decrypt(theirs, CONTEXT).plaintext());
   }
 }
