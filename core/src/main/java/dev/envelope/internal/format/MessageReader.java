@@ -192,7 +192,7 @@ public final class MessageReader {
           "frame sequence number " + seq + " found where " + expected
               + " was expected: frames are missing, repeated or out of order");
     }
-    if (expected >= FrameCodec.MAX_FRAMES) {
+    if (expected > FrameCodec.MAX_FRAMES) {
       throw new MalformedMessageException("the message has more than 2^32 - 1 frames");
     }
   }
