@@ -11,6 +11,7 @@ import dev.envelope.materials.RequiredContextMaterialsManager;
 import dev.envelope.testing.Messages;
 import dev.envelope.testing.StaticKeyring;
 import dev.envelope.testing.TestKeys;
+import dev.envelope.testing.TrickleInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -110,5 +111,20 @@ class EnvelopeTest {
     assertThrows(NoMatchingKeyException.class, () -> other.decrypt(message, EncryptionContext.empty()));
     Envelope stranger = Envelope.builder().keyring(StaticKeyring.of(new byte[32])).build();
     assertThrows(NoMatchingKeyException.class, () -> stranger.decrypt(message, EncryptionContext.empty()));
+  }
+
+  /** The stream variant reads the header and not one byte more, so the caller can go on reading. */
+  @Test
+  void inspectUnauthenticated_stream_consumesExactlyTheHeader() {
+    Envelope envelope = Envelope.builder().keyring(TestKeys.aes256Keyring()).build();
+    byte[] message = envelope.encrypt(PLAINTEXT, EncryptionContext.of("k", "v"));
+    TrickleInputStream in = new TrickleInputStream(message);
+    UnauthenticatedHeader header = Envelope.inspectUnauthenticated(in);
+    assertEquals(header.headerLength(), in.position());
+    assertEquals(Envelope.inspectUnauthenticated(message).headerLength(), header.headerLength());
+    assertEquals("v", header.storedContext().get("k").orElseThrow());
+    byte[] id = header.messageId();
+    id[0] ^= 1;
+    assertTrue(header.messageId()[0] != id[0], "messageId() returns a copy");
   }
 }
