@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
 
 /**
@@ -151,9 +152,31 @@ class ParserRobustnessPropertiesTest {
     }
   }
 
+  /**
+   * Also checks that the mutations reach deep: a good share of mutated messages must parse far
+   * enough to fail a tag, commitment or signature check rather than stopping in the header parser.
+   */
   @Property
   void parse_mutatedValidMessages_throwOnlyEnvelopeExceptions(@ForAll("mutatedMessages") byte[] bytes) {
     exercise(bytes);
+    String outcome;
+    try {
+      READER.decrypt(bytes, EncryptionContext.empty());
+      outcome = "decrypted";
+      // Every byte of a message is authenticated: what decrypts must be one of the originals.
+      org.junit.jupiter.api.Assertions.assertTrue(
+          VALID.stream().anyMatch(valid -> Arrays.equals(valid, bytes)),
+          "a changed message decrypted: " + java.util.HexFormat.of().formatHex(bytes));
+    } catch (dev.envelope.EnvelopeException e) {
+      outcome = e.getClass().getSimpleName();
+    }
+    Statistics.label("outcome").collect(outcome);
+    Statistics.label("outcome")
+        .coverage(
+            coverage -> {
+              coverage.check("AuthenticationFailedException").percentage(p -> p >= 10.0);
+              coverage.check("MalformedMessageException").percentage(p -> p >= 10.0);
+            });
   }
 
   /** Short garbage straight into every entry point. */
