@@ -14,12 +14,13 @@ import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.MultipleFailuresError;
 
 /**
- * Every single-bit flip of a small message is rejected, not a random sample of them: one dynamic
- * test per message, each flipping all of its bits in turn and collecting every flip that was
- * accepted or failed with the wrong exception. Covers an unsigned and a signed suite of each
- * format version, framed and non-framed (the jqwik property samples all 22 combinations).
+ * Every single-bit flip and every truncation of small messages is rejected, not a random sample:
+ * one dynamic test per message, each trying all bits (or all lengths) in turn and collecting every
+ * change that was accepted or failed with the wrong exception. Bit flips cover an unsigned and a
+ * signed suite of each format version, framed and non-framed (the jqwik property samples all 22
+ * messages); truncations cover all 22.
  */
-class ExhaustiveBitFlipTest {
+class ExhaustiveTamperingTest {
   @TestFactory
   Stream<DynamicTest> decrypt_everySingleBitFlip_failsAsTampered() {
     List<Sample> samples =
@@ -48,6 +49,33 @@ class ExhaustiveBitFlipTest {
                       }
                       if (!failures.isEmpty()) {
                         throw new MultipleFailuresError(sample + ": " + failures.size() + " flips", failures);
+                      }
+                    }));
+  }
+
+  /** Every proper prefix of every sample is malformed (a cut message never passes for a shorter one). */
+  @TestFactory
+  Stream<DynamicTest> decrypt_everyTruncation_failsAsMalformed() {
+    return Samples.ALL.stream()
+        .map(
+            sample ->
+                DynamicTest.dynamicTest(
+                    sample.toString(),
+                    () -> {
+                      List<Throwable> failures = new ArrayList<>();
+                      for (int length = 0; length < sample.message.length; length++) {
+                        byte[] cut = java.util.Arrays.copyOf(sample.message, length);
+                        try {
+                          assertRejected(
+                              "length " + length,
+                              java.util.Set.of(dev.envelope.MalformedMessageException.class),
+                              () -> Samples.READER.decrypt(cut, Samples.CONTEXT));
+                        } catch (AssertionError e) {
+                          failures.add(e);
+                        }
+                      }
+                      if (!failures.isEmpty()) {
+                        throw new MultipleFailuresError(sample + ": " + failures.size() + " cuts", failures);
                       }
                     }));
   }
