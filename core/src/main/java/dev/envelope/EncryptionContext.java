@@ -191,7 +191,7 @@ public final class EncryptionContext {
    * context use these bytes.
    *
    * @return a fresh copy
-   * @throws IllegalStateException if the serialization exceeds 65,535 bytes (the format's limit)
+   * @throws IllegalArgumentException if the serialization exceeds 65,535 bytes (the format's limit)
    */
   public byte[] toCanonicalBytes() {
     return canonicalBytes().clone();

@@ -206,11 +206,17 @@ public final class Envelope {
     List<String> requiredOnly = checkExpected(header, expected);
     DecryptionMaterials materials = null;
     try {
-      materials = decryptionMaterials(header, expected);
-      byte[] plaintext = MessageReader.decrypt(header, materials, in);
+      FrameCodec codec;
+      try {
+        materials = decryptionMaterials(header, expected);
+        codec = MessageReader.open(header, materials);
+      } catch (AuthenticationFailedException | NoMatchingKeyException e) {
+        // Only a failure up to the header check can be caused by the expected context; once the
+        // header verified with it, a bad frame or signature is plain tampering (as in a stream).
+        throw explain(e, requiredOnly);
+      }
+      byte[] plaintext = MessageReader.decryptBody(header, codec, materials, in);
       return new Decrypted(plaintext, materials.encryptionContext(), header.suite());
-    } catch (AuthenticationFailedException | NoMatchingKeyException e) {
-      throw explain(e, requiredOnly);
     } finally {
       closeDataKey(materials);
     }

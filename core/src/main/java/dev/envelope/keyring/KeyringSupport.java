@@ -29,7 +29,7 @@ final class KeyringSupport {
   /** Raw keyrings must not claim the namespace reserved for AWS KMS. */
   static void checkNamespace(String namespace) {
     if (namespace == null || namespace.isEmpty()) {
-      throw new IllegalStateException("give the keyring a non-empty key namespace");
+      throw new IllegalArgumentException("the key namespace cannot be empty; give the keyring one");
     }
     if (namespace.startsWith("aws-kms")) {
       throw new IllegalArgumentException(

@@ -28,7 +28,7 @@ public final class MessageReader {
    *
    * @return the body codec for this message
    */
-  static FrameCodec open(MessageHeader header, DecryptionMaterials materials) {
+  public static FrameCodec open(MessageHeader header, DecryptionMaterials materials) {
     AlgorithmSuite suite = header.suite();
     MessageKeys keys =
         MessageKeys.derive(
@@ -85,7 +85,17 @@ public final class MessageReader {
    * @return the plaintext
    */
   public static byte[] decrypt(MessageHeader header, DecryptionMaterials materials, MessageInput.ArrayInput in) {
-    FrameCodec codec = open(header, materials);
+    return decryptBody(header, open(header, materials), materials, in);
+  }
+
+  /**
+   * Decrypts the body of a message whose header {@link #open} has verified. Its failures concern
+   * the body only (frames, signature, length), never the header or the context it was verified with.
+   *
+   * @return the plaintext
+   */
+  public static byte[] decryptBody(
+      MessageHeader header, FrameCodec codec, DecryptionMaterials materials, MessageInput.ArrayInput in) {
     byte[] data = in.array();
     int bodyStart = in.position();
     Body body = header.framed() ? scanFramed(header, in) : scanNonFramed(in);
@@ -182,7 +192,7 @@ public final class MessageReader {
           "frame sequence number " + seq + " found where " + expected
               + " was expected: frames are missing, repeated or out of order");
     }
-    if (expected >= FrameCodec.MAX_FRAMES) {
+    if (expected > FrameCodec.MAX_FRAMES) {
       throw new MalformedMessageException("the message has more than 2^32 - 1 frames");
     }
   }
