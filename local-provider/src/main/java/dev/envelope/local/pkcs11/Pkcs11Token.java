@@ -1,5 +1,6 @@
 package dev.envelope.local.pkcs11;
 
+import dev.envelope.local.KekSource;
 import dev.envelope.local.pkcs11.Pkcs11Exception.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -388,6 +389,28 @@ public final class Pkcs11Token {
         throw failure("destroy key '" + label + "'", e);
       }
     }
+  }
+
+  /**
+   * The AES key labelled {@code label} as the key-encryption key of a {@code LocalKeyStore}: the
+   * store seals its key files with AES-GCM inside this token, so the KEK never leaves it, and the
+   * store keeps rotation, disabling, scheduled destruction, policies and audit, which a token key
+   * alone does not have.
+   *
+   * <pre>{@code
+   * token.createAesKey("store-kek");   // once
+   * LocalKeyStore store = LocalKeyStore.builder(dir).kek(token.kekSource("store-kek")).openOrCreate();
+   * }</pre>
+   *
+   * Opening the store with another key of this or any token fails with {@code WrongKekException}.
+   * Destroying the token key makes every key of the store unreadable.
+   *
+   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, {@code WRONG_KEY_TYPE} (not an AES key) or
+   *     {@code MECHANISM_NOT_SUPPORTED} (no {@code CKM_AES_GCM})
+   */
+  public KekSource kekSource(String label) {
+    requireService("Cipher", "AES/GCM/NoPadding", "CKM_AES_GCM", "seal a key store's keys with AES-GCM");
+    return KekSource.secretKey(aesKey(label), provider);
   }
 
   /** The AES token key labelled {@code label}. */
