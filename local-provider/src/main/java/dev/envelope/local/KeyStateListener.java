@@ -29,7 +29,7 @@ public interface KeyStateListener {
    * which refuses the key ({@link KeyDisabledException} and the like) instead of the cache
    * serving a data key wrapped under it. Enabling a key purges nothing.
    *
-   * <h2>Security guarantees</h2>
+   * <h4>Security guarantees</h4>
    *
    * Once the state change has returned, no entry cached before it that the key wrapped is served
    * again, and loads running during the purge are not cached (see {@link

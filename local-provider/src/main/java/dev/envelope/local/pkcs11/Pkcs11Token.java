@@ -42,7 +42,9 @@ import javax.security.auth.login.LoginException;
 /**
  * An open, logged-in PKCS#11 token, reached through the JDK's SunPKCS11 provider, and the admin
  * calls for its keys: {@link #createAesKey}, {@link #createRsaKeyPair}, {@link #listKeys}, {@link
- * #describeKey} and {@link #destroyKey}. {@link Pkcs11Keyring} uses its keys.
+ * #describeKey} and {@link #destroyKey}. {@link Pkcs11Keyring} uses its keys; {@link
+ * Pkcs11KeyManager} offers the same admin calls through the {@code KeyManager} lifecycle API, with
+ * audit and state events; {@link #kekSource} makes a key the KEK of a local key store.
  *
  * <p>Keys are token objects found by label (the SunPKCS11 key store alias): an AES key's {@code
  * CKA_LABEL}; an RSA key pair's private key {@code CKA_ID} and the label of the self-signed
