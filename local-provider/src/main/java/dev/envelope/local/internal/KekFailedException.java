@@ -12,17 +12,6 @@ final class KekFailedException extends GeneralSecurityException {
   private static final long serialVersionUID = 1L;
 
   KekFailedException(Throwable cause) {
-    super(rootMessage(cause), cause);
-  }
-
-  /** The innermost message (for SunPKCS11, the PKCS#11 return code). */
-  static String rootMessage(Throwable t) {
-    String message = t.getClass().getSimpleName();
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c.getMessage() != null && !c.getMessage().isBlank()) {
-        message = c.getMessage();
-      }
-    }
-    return message;
+    super(Errors.rootMessage(cause), cause);
   }
 }

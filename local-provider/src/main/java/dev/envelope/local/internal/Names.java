@@ -2,7 +2,7 @@ package dev.envelope.local.internal;
 
 import java.util.regex.Pattern;
 
-/** Alias, key id, key name and key namespace syntax of the local key store and PKCS#11 key manager. */
+/** Alias, key id, key name, key namespace and caller label rules of the local key store and PKCS#11 key manager. */
 public final class Names {
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9/_\\-.:]{1,256}");
   private static final Pattern KEY_ID =
@@ -35,6 +35,15 @@ public final class Names {
     if (namespace.startsWith("aws-kms")) {
       throw new IllegalArgumentException("key namespace '" + namespace + "' is reserved for AWS KMS keyrings; choose another");
     }
+  }
+
+  /** @throws IllegalArgumentException unless a caller label has 1 to 256 characters */
+  public static String checkCallerLabel(String label) {
+    java.util.Objects.requireNonNull(label, "callerLabel");
+    if (label.isEmpty() || label.length() > 256) {
+      throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
+    }
+    return label;
   }
 
   /** Whether {@code s} has the shape of a key id (a lower-case UUID). */

@@ -396,7 +396,7 @@ public final class StoreEngine implements AutoCloseable {
   /** The KEK itself failed (not the data): say so instead of blaming the key file. */
   private KeyProviderException kekUnavailable(String action, KekFailedException e) {
     return new KeyProviderException(
-        "the key store's KEK failed and could not " + action + " (" + KekFailedException.rootMessage(e)
+        "the key store's KEK failed and could not " + action + " (" + e.getMessage()
             + "): check that the KEK is available, e.g. that its token is present and the token key still exists", e);
   }
 
@@ -975,23 +975,7 @@ public final class StoreEngine implements AutoCloseable {
   }
 
   private void notifyState(KeyStateEvent event) {
-    RuntimeException first = null;
-    for (KeyStateListener l : stateListeners) {
-      try {
-        l.onKeyStateChange(event);
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw new KeyProviderException(
-          "key " + event.keyId() + " is now " + event.newState() + ", but a key state listener failed: "
-              + first.getMessage(), first);
-    }
+    Listeners.notifyState(stateListeners, event);
   }
 
   // ------------------------------------------------------------------------- KEK change

@@ -24,6 +24,7 @@ import dev.envelope.local.KeyVersion;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.internal.AuditChain;
 import dev.envelope.local.internal.DirectoryLock;
+import dev.envelope.local.internal.Listeners;
 import dev.envelope.local.internal.Names;
 import dev.envelope.local.pkcs11.Pkcs11Exception.Reason;
 import java.io.IOException;
@@ -489,23 +490,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
 
   /** As the key store: every listener is called; the first failure is reported afterwards. */
   private void notifyState(KeyStateEvent event) {
-    RuntimeException first = null;
-    for (KeyStateListener l : stateListeners) {
-      try {
-        l.onKeyStateChange(event);
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw new dev.envelope.KeyProviderException(
-          "key " + event.keyId() + " is now " + event.newState() + ", but a key state listener failed: "
-              + first.getMessage(), first);
-    }
+    Listeners.notifyState(stateListeners, event);
   }
 
   private void checkOpen() {
@@ -606,10 +591,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
       if (caller != null) {
         throw new IllegalStateException("callerLabel was already set");
       }
-      if (label.isEmpty() || label.length() > 256) {
-        throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
-      }
-      this.caller = label;
+      this.caller = Names.checkCallerLabel(label);
       return this;
     }
 

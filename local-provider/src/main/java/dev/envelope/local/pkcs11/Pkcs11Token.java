@@ -1,6 +1,7 @@
 package dev.envelope.local.pkcs11;
 
 import dev.envelope.local.KekSource;
+import dev.envelope.local.internal.Errors;
 import dev.envelope.local.pkcs11.Pkcs11Exception.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -624,16 +625,7 @@ public final class Pkcs11Token {
 
   /** The innermost message, which for SunPKCS11 failures is the PKCS#11 return code (CKR_...). */
   static String rootMessage(Throwable t) {
-    String message = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c.getMessage() != null && !c.getMessage().isBlank()) {
-        message = c.getMessage();
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return message != null ? message : t.getClass().getSimpleName();
+    return Errors.rootMessage(t);
   }
 
   /** Names the token; never the PIN. */
