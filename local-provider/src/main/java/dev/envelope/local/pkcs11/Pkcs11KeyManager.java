@@ -230,10 +230,13 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
   @Override
   public List<KeyMetadata> listKeys() {
     checkOpen();
+    // The token first, then the records: a destroy writes its tombstone after deleting the token
+    // object, so a concurrent destroy is seen as not yet happened or as done, never half-way.
+    List<Pkcs11KeyInfo> tokenKeys = token.listKeys();
     Map<String, TokenKeyRecords.Record> all = records.read();
     List<KeyMetadata> out = new ArrayList<>();
     Set<String> onToken = new HashSet<>();
-    for (Pkcs11KeyInfo info : token.listKeys()) {
+    for (Pkcs11KeyInfo info : tokenKeys) {
       onToken.add(info.label());
       if (info.type() != Pkcs11KeyInfo.Type.OTHER) {
         out.add(metadata(info.label(), all.get(info.label()), KeyState.ENABLED));
@@ -259,15 +262,14 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
   public KeyMetadata describeKey(String key) {
     Objects.requireNonNull(key, "key");
     checkOpen();
-    Map<String, TokenKeyRecords.Record> all = records.read();
     Pkcs11KeyInfo info;
     try {
-      info = token.describeKey(key);
+      info = token.describeKey(key); // before the records, as in listKeys
     } catch (Pkcs11Exception e) {
       if (e.reason() != Reason.KEY_NOT_FOUND) {
         throw e;
       }
-      TokenKeyRecords.Record r = all.get(key);
+      TokenKeyRecords.Record r = records.read().get(key);
       if (r != null) {
         return metadata(key, r, KeyState.DESTROYED);
       }
@@ -277,7 +279,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
       throw notFound("key '" + key + "' on " + token.description() + " is " + info.algorithm()
           + " key, which no Envelope keyring uses; give the label of an AES key or RSA key pair", null);
     }
-    return metadata(key, all.get(key), KeyState.ENABLED);
+    return metadata(key, records.read().get(key), KeyState.ENABLED);
   }
 
   /**
