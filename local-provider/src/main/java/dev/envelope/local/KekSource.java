@@ -19,7 +19,8 @@ import javax.security.auth.Destroyable;
  *   <li>{@link #passphrase}: Argon2id (Bouncy Castle) over the passphrase and a random salt gives
  *       an AES-256-GCM key. Parameters and salt live in the store's metadata.
  *   <li>{@link #secretKey}: an AES key held by a JCA provider, typically a non-extractable key in a
- *       PKCS#11 token with its {@code SunPKCS11} provider; the KEK never enters this process.
+ *       PKCS#11 token ({@code Pkcs11Token.kekSource(label)} gives that source); the KEK never
+ *       enters this process.
  *   <li>{@link #keyring}: any Envelope {@link Keyring}, e.g. a KMS keyring: each key file is an
  *       Envelope message encrypted under it, so opening a key costs one call to that keyring.
  * </ul>

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Key lifecycle: the "key management" half of Envelope, one interface for every key source that
- * manages keys (the {@link LocalKeyStore}; a PKCS#11 token for the operations a token allows,
- * throwing {@link UnsupportedOperationException} for the others).
+ * manages keys (the {@link LocalKeyStore}; {@code Pkcs11KeyManager} for the operations a PKCS#11
+ * token allows, throwing {@link UnsupportedOperationException} for the others, and destroying
+ * without a waiting period).
  *
  * <p>Keys are named by key id or alias wherever {@code key} appears. Every call returns metadata
  * only, never key material. Each change is audited, checked against the key's policy (the

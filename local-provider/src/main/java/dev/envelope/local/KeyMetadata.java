@@ -10,7 +10,8 @@ import java.util.Optional;
  * versions, times and policy. Returned by every {@link KeyManager} call. Immutable.
  *
  * <p>{@link #keyNamespace()} and {@link #keyNamePrefix()} say how encrypted data keys made under
- * this key look: provider id = the namespace, provider info starts with {@code <keyId>/v}.
+ * this key look: provider id = the namespace, provider info starts with {@code <keyId>/v} (local
+ * key store) or the key's label (PKCS#11 token key); each {@link KeyVersion#keyName()} is exact.
  */
 public final class KeyMetadata {
   private final String keyId;
@@ -25,6 +26,7 @@ public final class KeyMetadata {
   private final Instant destructionDate;
   private final KeyPolicy policy;
   private final String keyNamespace;
+  private final String keyNamePrefix;
 
   private KeyMetadata(Builder b) {
     this.keyId = b.keyId;
@@ -39,6 +41,28 @@ public final class KeyMetadata {
     this.destructionDate = b.destructionDate;
     this.policy = b.policy;
     this.keyNamespace = b.keyNamespace;
+    this.keyNamePrefix = commonPrefix(keyId, versions);
+  }
+
+  /** {@code <keyId>/v} if every version is named that way (the key store), else the names' common prefix. */
+  private static String commonPrefix(String keyId, List<KeyVersion> versions) {
+    String storePrefix = keyId + "/v";
+    String common = null;
+    boolean allStore = true;
+    for (KeyVersion v : versions) {
+      String name = v.keyName();
+      allStore &= name.startsWith(storePrefix);
+      if (common == null) {
+        common = name;
+      } else {
+        int n = 0;
+        while (n < common.length() && n < name.length() && common.charAt(n) == name.charAt(n)) {
+          n++;
+        }
+        common = common.substring(0, n);
+      }
+    }
+    return allStore ? storePrefix : common;
   }
 
   public static Builder builder() {
@@ -100,9 +124,14 @@ public final class KeyMetadata {
     return keyNamespace;
   }
 
-  /** The start of the key name of every version of this key: {@code <keyId>/v}. */
+  /**
+   * The start of the key name of every version of this key: {@code <keyId>/v} in the local key
+   * store, the label of a PKCS#11 token key (its one version's full name). For {@code
+   * CachingMaterialsManager.invalidateWrappedBy(keyNamespace(), keyNamePrefix())}; note that a
+   * label prefix also matches longer labels, which {@link KeyStateEvent#matches} does not.
+   */
   public String keyNamePrefix() {
-    return keyId + "/v";
+    return keyNamePrefix;
   }
 
   /** Whether the key can be used for cryptographic operations right now. */

@@ -6,14 +6,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A key became unusable (disabled, scheduled for destruction, destroyed) or usable again: the
  * incident-response signal for caches and sessions holding data keys wrapped under it.
  *
  * <p>It identifies the key the way encrypted data keys do: {@link #keyNamespace()} is their
- * provider id, and their provider info starts with {@link #keyNamePrefix()} ({@code <keyId>/v})
- * followed by the version number; {@link #matches(EncryptedDataKey)} does that check.
+ * provider id, and their provider info starts with one of {@link #keyNames()} ({@code
+ * <keyId>/v<n>} in the local key store, the label of a PKCS#11 token key);
+ * {@link #matches(EncryptedDataKey)} does that check. {@link KeyStateListener#purging} turns it
+ * into a cache purge.
  */
 public final class KeyStateEvent {
   private final String keyId;
@@ -21,19 +24,23 @@ public final class KeyStateEvent {
   private final KeyState previousState;
   private final KeyState newState;
   private final List<Integer> versions;
+  private final List<String> keyNames;
+  private final String keyNamePrefix;
+  private final List<byte[]> keyNamesUtf8;
   private final String keyNamespace;
   private final Instant time;
   private final String caller;
 
-  private KeyStateEvent(
-      String keyId, String alias, KeyState previousState, KeyState newState, List<Integer> versions,
-      String keyNamespace, Instant time, String caller) {
-    this.keyId = keyId;
-    this.alias = alias;
+  private KeyStateEvent(KeyMetadata metadata, KeyState previousState, Instant time, String caller) {
+    this.keyId = metadata.keyId();
+    this.alias = metadata.alias().orElse(null);
     this.previousState = previousState;
-    this.newState = newState;
-    this.versions = versions;
-    this.keyNamespace = keyNamespace;
+    this.newState = metadata.state();
+    this.versions = metadata.versions().stream().map(KeyVersion::number).collect(Collectors.toUnmodifiableList());
+    this.keyNames = metadata.versions().stream().map(KeyVersion::keyName).collect(Collectors.toUnmodifiableList());
+    this.keyNamePrefix = metadata.keyNamePrefix();
+    this.keyNamesUtf8 = keyNames.stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).collect(Collectors.toUnmodifiableList());
+    this.keyNamespace = metadata.keyNamespace();
     this.time = time;
     this.caller = caller;
   }
@@ -43,15 +50,7 @@ public final class KeyStateEvent {
     Objects.requireNonNull(previousState, "previousState");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(caller, "caller");
-    return new KeyStateEvent(
-        metadata.keyId(),
-        metadata.alias().orElse(null),
-        previousState,
-        metadata.state(),
-        metadata.versions().stream().map(KeyVersion::number).collect(java.util.stream.Collectors.toUnmodifiableList()),
-        metadata.keyNamespace(),
-        time,
-        caller);
+    return new KeyStateEvent(metadata, previousState, time, caller);
   }
 
   public String keyId() {
@@ -85,25 +84,30 @@ public final class KeyStateEvent {
     return keyNamespace;
   }
 
-  /** The start of their key names: {@code <keyId>/v}. */
+  /** The start of their key names: {@link KeyMetadata#keyNamePrefix()}. */
   public String keyNamePrefix() {
-    return keyId + "/v";
+    return keyNamePrefix;
   }
 
-  /** The full key names of all versions ({@code <keyId>/v1}, …). */
+  /** The full key names of all versions ({@code <keyId>/v1}, … in the key store; a token key's label). */
   public List<String> keyNames() {
-    return versions.stream().map(v -> KeyVersion.keyName(keyId, v)).collect(java.util.stream.Collectors.toUnmodifiableList());
+    return keyNames;
   }
 
-  /** Whether {@code edk} was wrapped under (any version of) this key. */
+  /**
+   * Whether {@code edk} was wrapped under (any version of) this key: its provider id is {@link
+   * #keyNamespace()} and its provider info is one of {@link #keyNames()}, followed by the AES-GCM
+   * parameters in the raw AES layout, or alone in the raw RSA layout (a PKCS#11 RSA key pair).
+   */
   public boolean matches(EncryptedDataKey edk) {
     if (!edk.providerId().equals(keyNamespace)) {
       return false;
     }
-    for (String name : keyNames()) {
-      byte[] n = name.getBytes(StandardCharsets.UTF_8);
-      // The raw-AES provider info is name ‖ 4-byte tag length ‖ 4-byte IV length ‖ 12-byte IV.
-      if (edk.providerInfoLength() == n.length + 20 && edk.providerInfoStartsWith(n)) {
+    int length = edk.providerInfoLength();
+    for (byte[] name : keyNamesUtf8) {
+      // spec: framework/raw-aes-keyring.md: name ‖ tag bits (4) ‖ IV length (4) ‖ IV (12);
+      // framework/raw-rsa-keyring.md: name.
+      if ((length == name.length + 20 || length == name.length) && edk.providerInfoStartsWith(name)) {
         return true;
       }
     }

@@ -5,6 +5,7 @@ import dev.envelope.DataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.local.internal.EdkLayout;
+import dev.envelope.local.internal.Names;
 import dev.envelope.local.internal.StoreEngine;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,11 +86,7 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   }
 
   private static String checkCaller(String label) {
-    Objects.requireNonNull(label, "callerLabel");
-    if (label.isEmpty() || label.length() > 256) {
-      throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
-    }
-    return label;
+    return Names.checkCallerLabel(label);
   }
 
   /** The caller label this view audits under. */

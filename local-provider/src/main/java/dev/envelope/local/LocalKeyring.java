@@ -32,7 +32,9 @@ import java.util.Set;
  * tries each encrypted data key naming this key, with the version it names. Encrypted data keys of
  * other providers or keys are not this keyring's ({@link NoMatchingKeyException}); a key that is
  * disabled, pending destruction or destroyed, or a policy denial, fails the whole operation with
- * {@link KeyStateException} or {@link KeyPolicyViolationException}.
+ * {@link KeyStateException} or {@link KeyPolicyViolationException} (inside a {@code MultiKeyring}'s
+ * decrypt, which tries its other keyrings, as one of the failures its {@link
+ * NoMatchingKeyException} lists and carries as suppressed exceptions).
  *
  * <p>Every use is checked against the key's state and policy and audited. Thread-safe.
  */

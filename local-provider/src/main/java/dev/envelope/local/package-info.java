@@ -13,7 +13,8 @@
  *       context conditions.
  *   <li>{@link dev.envelope.local.AuditListener}, {@link dev.envelope.local.AuditLog}: the audit
  *       SPI and the default hash-chained JSON-lines log.
- *   <li>{@link dev.envelope.local.KeyStateListener}: the incident-response hook.
+ *   <li>{@link dev.envelope.local.KeyStateListener}: the incident-response hook; {@link
+ *       dev.envelope.local.KeyStateListener#purging} purges a data-key cache.
  * </ul>
  */
 package dev.envelope.local;

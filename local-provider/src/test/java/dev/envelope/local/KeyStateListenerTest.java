@@ -67,6 +67,25 @@ class KeyStateListenerTest {
     }
   }
 
+  /** A key named by a label (a PKCS#11 token key): its EDKs carry the label, in the raw AES or raw RSA layout. */
+  @Test
+  void matches_keyNamedByLabel_matchesExactlyThatNameInEitherLayout() {
+    java.time.Instant t = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    KeyMetadata token = KeyMetadata.builder().keyId("orders").alias("orders").state(KeyState.DESTROYED)
+        .versions(List.of(KeyVersion.named("orders", 1, t))).createdAt(t).policy(KeyPolicy.defaultPolicy())
+        .keyNamespace("acme-hsm").build();
+    KeyStateEvent e = KeyStateEvent.of(token, KeyState.ENABLED, t, "admin");
+    byte[] aesInfo = java.util.Arrays.copyOf("orders".getBytes(java.nio.charset.StandardCharsets.UTF_8), 6 + 20);
+
+    assertEquals("orders", token.keyNamePrefix());
+    assertEquals(List.of("orders"), e.keyNames());
+    assertTrue(e.matches(EncryptedDataKey.of("acme-hsm", aesInfo, new byte[48])));
+    assertTrue(e.matches(EncryptedDataKey.of("acme-hsm", "orders", new byte[256])));
+    assertFalse(e.matches(EncryptedDataKey.of("acme-hsm", "orders-2", new byte[256])));
+    assertFalse(e.matches(EncryptedDataKey.of("acme-hsm", java.util.Arrays.copyOf(aesInfo, 25), new byte[48])));
+    assertFalse(e.matches(EncryptedDataKey.of("other-ns", "orders", new byte[256])));
+  }
+
   @Test
   void scheduleCancelEnableDestroy_eachNotifies() {
     try (LocalKeyStore store = Fixtures.store(dir).clock(clock).keyStateListener(events::add).create()) {

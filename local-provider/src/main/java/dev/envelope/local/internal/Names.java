@@ -2,7 +2,7 @@ package dev.envelope.local.internal;
 
 import java.util.regex.Pattern;
 
-/** Alias, key id and key name syntax of the local key store. */
+/** Alias, key id, key name, key namespace and caller label rules of the local key store and PKCS#11 key manager. */
 public final class Names {
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9/_\\-.:]{1,256}");
   private static final Pattern KEY_ID =
@@ -19,6 +19,31 @@ public final class Names {
     if (isKeyId(alias)) {
       throw new IllegalArgumentException("alias '" + alias + "' looks like a key id; choose a name");
     }
+  }
+
+  /**
+   * The provider id rule for encrypted data keys this module writes: 1 to 256 characters, not the
+   * {@code aws-kms} prefix reserved for AWS KMS keyrings (the same rule and message as core's raw
+   * keyrings, whose check is not public; {@code Pkcs11Keyring} gets it from them).
+   *
+   * @throws IllegalArgumentException naming the rule the namespace breaks
+   */
+  public static void checkNamespace(String namespace) {
+    if (namespace == null || namespace.isEmpty() || namespace.length() > 256) {
+      throw new IllegalArgumentException("a key namespace must be 1 to 256 characters");
+    }
+    if (namespace.startsWith("aws-kms")) {
+      throw new IllegalArgumentException("key namespace '" + namespace + "' is reserved for AWS KMS keyrings; choose another");
+    }
+  }
+
+  /** @throws IllegalArgumentException unless a caller label has 1 to 256 characters */
+  public static String checkCallerLabel(String label) {
+    java.util.Objects.requireNonNull(label, "callerLabel");
+    if (label.isEmpty() || label.length() > 256) {
+      throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
+    }
+    return label;
   }
 
   /** Whether {@code s} has the shape of a key id (a lower-case UUID). */

@@ -3,6 +3,7 @@ package dev.envelope.local.internal;
 import com.google.gson.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.ProviderException;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -60,14 +61,18 @@ public final class SecretKeyKekSpec extends KekSpec {
       public byte[] encrypt(byte[] plaintext, byte[] ad) throws GeneralSecurityException {
         byte[] iv = new byte[IV_LENGTH];
         random.nextBytes(iv);
-        Cipher c = cipher();
-        c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-        c.updateAAD(ad);
-        byte[] body = c.doFinal(plaintext);
-        byte[] out = new byte[IV_LENGTH + body.length];
-        System.arraycopy(iv, 0, out, 0, IV_LENGTH);
-        System.arraycopy(body, 0, out, IV_LENGTH, body.length);
-        return out;
+        try {
+          Cipher c = cipher();
+          c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+          c.updateAAD(ad);
+          byte[] body = c.doFinal(plaintext);
+          byte[] out = new byte[IV_LENGTH + body.length];
+          System.arraycopy(iv, 0, out, 0, IV_LENGTH);
+          System.arraycopy(body, 0, out, IV_LENGTH, body.length);
+          return out;
+        } catch (GeneralSecurityException | ProviderException e) {
+          throw new KekFailedException(e);
+        }
       }
 
       @Override
@@ -75,10 +80,17 @@ public final class SecretKeyKekSpec extends KekSpec {
         if (ciphertext.length < IV_LENGTH + TAG_BITS / 8) {
           throw new AEADBadTagException("ciphertext too short");
         }
-        Cipher c = cipher();
-        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 0, IV_LENGTH));
-        c.updateAAD(ad);
-        return c.doFinal(ciphertext, IV_LENGTH, ciphertext.length - IV_LENGTH);
+        try {
+          Cipher c = cipher();
+          c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 0, IV_LENGTH));
+          c.updateAAD(ad);
+          return c.doFinal(ciphertext, IV_LENGTH, ciphertext.length - IV_LENGTH);
+        } catch (AEADBadTagException wrongKeyOrData) {
+          throw wrongKeyOrData;
+        } catch (GeneralSecurityException | ProviderException e) {
+          // Not a verdict on the data: the key or its provider (a token) failed.
+          throw new KekFailedException(e);
+        }
       }
     };
   }

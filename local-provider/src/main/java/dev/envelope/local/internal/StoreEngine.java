@@ -142,7 +142,7 @@ public final class StoreEngine implements AutoCloseable {
 
   /** Creates a new, empty store in {@code dir} (created if absent). */
   public static StoreEngine create(Path dir, KekSpec spec, Options o) {
-    checkNamespace(o.namespace);
+    Names.checkNamespace(o.namespace);
     try {
       Files.createDirectories(dir);
       DirectoryLock lock = new DirectoryLock(dir.resolve(".store.lock"));
@@ -243,15 +243,6 @@ public final class StoreEngine implements AutoCloseable {
 
   private static byte[] checkAad(String storeId, String namespace) {
     return ("envelope-local/kek-check\0" + storeId + "\0" + namespace).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void checkNamespace(String namespace) {
-    if (namespace == null || namespace.isEmpty() || namespace.length() > 256) {
-      throw new IllegalArgumentException("a key namespace must be 1 to 256 characters");
-    }
-    if (namespace.startsWith("aws-kms")) {
-      throw new IllegalArgumentException("key namespace '" + namespace + "' is reserved for AWS KMS keyrings; choose another");
-    }
   }
 
   public String namespace() {
@@ -393,11 +384,20 @@ public final class StoreEngine implements AutoCloseable {
         throw new KeyStoreIntegrityException("key file " + file + ": the keyset's versions do not match its metadata");
       }
       return new LoadedKey(md, keyset, aeads, stamp);
+    } catch (KekFailedException e) {
+      throw kekUnavailable("open key " + keyId, e);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new KeyStoreIntegrityException(
           "key file " + file + " fails authentication under the store's KEK: it was modified, or comes from"
               + " another store; restore it from a backup", e);
     }
+  }
+
+  /** The KEK itself failed (not the data): say so instead of blaming the key file. */
+  private KeyProviderException kekUnavailable(String action, KekFailedException e) {
+    return new KeyProviderException(
+        "the key store's KEK failed and could not " + action + " (" + e.getMessage()
+            + "): check that the KEK is available, e.g. that its token is present and the token key still exists", e);
   }
 
   private static List<Integer> versionNumbers(KeyMetadata md) {
@@ -975,23 +975,7 @@ public final class StoreEngine implements AutoCloseable {
   }
 
   private void notifyState(KeyStateEvent event) {
-    RuntimeException first = null;
-    for (KeyStateListener l : stateListeners) {
-      try {
-        l.onKeyStateChange(event);
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw new KeyProviderException(
-          "key " + event.keyId() + " is now " + event.newState() + ", but a key state listener failed: "
-              + first.getMessage(), first);
-    }
+    Listeners.notifyState(stateListeners, event);
   }
 
   // ------------------------------------------------------------------------- KEK change
@@ -1024,6 +1008,8 @@ public final class StoreEngine implements AutoCloseable {
           KeysetHandle keyset;
           try {
             keyset = Keysets.open(Base64.getDecoder().decode(sealed.getAsString()), kek, aad);
+          } catch (KekFailedException e) {
+            throw kekUnavailable("open key " + keyId + "; KEK change aborted", e);
           } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new KeyStoreIntegrityException("key file " + file + " fails authentication; KEK change aborted", e);
           }

@@ -1,5 +1,7 @@
 package dev.envelope.local.pkcs11;
 
+import dev.envelope.local.KekSource;
+import dev.envelope.local.internal.Errors;
 import dev.envelope.local.pkcs11.Pkcs11Exception.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +43,9 @@ import javax.security.auth.login.LoginException;
 /**
  * An open, logged-in PKCS#11 token, reached through the JDK's SunPKCS11 provider, and the admin
  * calls for its keys: {@link #createAesKey}, {@link #createRsaKeyPair}, {@link #listKeys}, {@link
- * #describeKey} and {@link #destroyKey}. {@link Pkcs11Keyring} uses its keys.
+ * #describeKey} and {@link #destroyKey}. {@link Pkcs11Keyring} uses its keys; {@link
+ * Pkcs11KeyManager} offers the same admin calls through the {@code KeyManager} lifecycle API, with
+ * audit and state events; {@link #kekSource} makes a key the KEK of a local key store.
  *
  * <p>Keys are token objects found by label (the SunPKCS11 key store alias): an AES key's {@code
  * CKA_LABEL}; an RSA key pair's private key {@code CKA_ID} and the label of the self-signed
@@ -390,6 +394,28 @@ public final class Pkcs11Token {
     }
   }
 
+  /**
+   * The AES key labelled {@code label} as the key-encryption key of a {@code LocalKeyStore}: the
+   * store seals its key files with AES-GCM inside this token, so the KEK never leaves it, and the
+   * store keeps rotation, disabling, scheduled destruction, policies and audit, which a token key
+   * alone does not have.
+   *
+   * <pre>{@code
+   * token.createAesKey("store-kek");   // once
+   * LocalKeyStore store = LocalKeyStore.builder(dir).kek(token.kekSource("store-kek")).openOrCreate();
+   * }</pre>
+   *
+   * Opening the store with another key of this or any token fails with {@code WrongKekException}.
+   * Destroying the token key makes every key of the store unreadable.
+   *
+   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, {@code WRONG_KEY_TYPE} (not an AES key) or
+   *     {@code MECHANISM_NOT_SUPPORTED} (no {@code CKM_AES_GCM})
+   */
+  public KekSource kekSource(String label) {
+    requireService("Cipher", "AES/GCM/NoPadding", "CKM_AES_GCM", "seal a key store's keys with AES-GCM");
+    return KekSource.secretKey(aesKey(label), provider);
+  }
+
   /** The AES token key labelled {@code label}. */
   SecretKey aesKey(String label) {
     KeyStore keyStore = keyStore();
@@ -599,16 +625,7 @@ public final class Pkcs11Token {
 
   /** The innermost message, which for SunPKCS11 failures is the PKCS#11 return code (CKR_...). */
   static String rootMessage(Throwable t) {
-    String message = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c.getMessage() != null && !c.getMessage().isBlank()) {
-        message = c.getMessage();
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return message != null ? message : t.getClass().getSimpleName();
+    return Errors.rootMessage(t);
   }
 
   /** Names the token; never the PIN. */
