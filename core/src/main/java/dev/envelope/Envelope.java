@@ -47,6 +47,8 @@ public final class Envelope {
   public static final int DEFAULT_FRAME_SIZE = 4096;
   /** The default cap on encrypted data keys in a message read or written. */
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 64;
+  /** The default cap on the frame (or non-framed body) a decrypting stream holds in memory. */
+  public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
 
   private final MaterialsManager materialsManager;
   private final CommitmentPolicy commitmentPolicy;
@@ -54,6 +56,7 @@ public final class Envelope {
   private final int frameSize;
   private final boolean framed;
   private final int maxEncryptedDataKeys;
+  private final int maxFrameLength;
 
   private Envelope(Builder b) {
     this.materialsManager = b.materialsManager;
@@ -62,6 +65,7 @@ public final class Envelope {
     this.frameSize = b.frameSize;
     this.framed = b.framed;
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
+    this.maxFrameLength = b.maxFrameLength;
   }
 
   public static Builder builder() {
@@ -231,11 +235,17 @@ public final class Envelope {
     Objects.requireNonNull(expected, "expected");
     MessageInput.StreamInput input = MessageInput.of(in);
     MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys);
+    if (header.frameLength() > maxFrameLength) {
+      throw new PolicyViolationException(
+          "the message's frames are " + header.frameLength() + " bytes, more than the "
+              + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
+              + " if you trust the sender, or decrypt the message in memory");
+    }
     List<String> requiredOnly = checkExpected(header, expected);
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
-      DecryptingInput body = MessageReader.stream(header, materials, input);
+      DecryptingInput body = MessageReader.stream(header, materials, input, maxFrameLength);
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
       throw explain(e, requiredOnly);
@@ -360,6 +370,7 @@ public final class Envelope {
     private boolean framed = true;
     private boolean framedSet;
     private int maxEncryptedDataKeys = -1;
+    private int maxFrameLength = -1;
 
     private Builder() {}
 
@@ -436,8 +447,27 @@ public final class Envelope {
     }
 
     /**
-     * @throws IllegalStateException if no keyring or materials manager was given, or the suite is
-     *     not allowed by the commitment policy
+     * The largest frame, or non-framed body, that {@link Envelope#decryptingStream} holds in
+     * memory: a stream must verify a whole frame before releasing it, so this bounds the memory a
+     * hostile or unusual message can make it use (buffers grow only as bytes arrive, so a header's
+     * claim alone costs nothing). Default {@value Envelope#DEFAULT_MAX_FRAME_LENGTH} bytes. In-memory
+     * {@link Envelope#decrypt} needs no such bound. New messages' frame size must not exceed it.
+     */
+    public Builder maxFrameLength(int bytes) {
+      if (maxFrameLength != -1) {
+        throw new IllegalStateException("maxFrameLength was already set");
+      }
+      if (bytes <= 0 || bytes > FrameCodec.MAX_FRAME_LENGTH) {
+        throw new IllegalArgumentException(
+            "maxFrameLength must be between 1 and " + FrameCodec.MAX_FRAME_LENGTH + ": " + bytes);
+      }
+      this.maxFrameLength = bytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if no keyring or materials manager was given, the suite is
+     *     not allowed by the commitment policy, or the frame size exceeds maxFrameLength
      */
     public Envelope build() {
       if (materialsManager == null) {
@@ -459,6 +489,14 @@ public final class Envelope {
       }
       if (maxEncryptedDataKeys == -1) {
         maxEncryptedDataKeys = DEFAULT_MAX_ENCRYPTED_DATA_KEYS;
+      }
+      if (maxFrameLength == -1) {
+        maxFrameLength = Math.max(DEFAULT_MAX_FRAME_LENGTH, frameSize);
+      }
+      if (frameSize > maxFrameLength) {
+        throw new IllegalStateException(
+            "frameSize " + frameSize + " exceeds maxFrameLength " + maxFrameLength
+                + ": streams could not read back what this Envelope writes");
       }
       return new Envelope(this);
     }

@@ -1,6 +1,7 @@
 package dev.envelope.internal.format;
 
 import dev.envelope.MalformedMessageException;
+import dev.envelope.PolicyViolationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.Signature;
@@ -27,6 +28,7 @@ public final class DecryptingInput extends InputStream {
   private final FrameCodec codec;
   private final Signature verifier;
   private final MessageInput.StreamInput in;
+  private final int maxBuffered;
   private long expectedSeq = 1;
   private byte[] cipherBuffer = new byte[0];
   private byte[] plain = new byte[0];
@@ -37,8 +39,9 @@ public final class DecryptingInput extends InputStream {
   private boolean closed;
 
   DecryptingInput(
-      MessageHeader header, FrameCodec codec, Signature verifier, MessageInput.StreamInput in) {
+      MessageHeader header, FrameCodec codec, Signature verifier, MessageInput.StreamInput in, int maxBuffered) {
     this.header = header;
+    this.maxBuffered = maxBuffered;
     this.codec = codec;
     this.verifier = verifier;
     this.in = in;
@@ -93,6 +96,12 @@ public final class DecryptingInput extends InputStream {
       long length = in.readU64("the body length");
       if (length < 0 || length > FrameCodec.MAX_FRAME_LENGTH) {
         throw new MalformedMessageException("the body length " + length + " is out of range");
+      }
+      if (length > maxBuffered) {
+        throw new PolicyViolationException(
+            "the message's non-framed body is " + length + " bytes, more than the " + maxBuffered
+                + " a decrypting stream may hold in memory; raise maxFrameLength if you trust the"
+                + " sender, or decrypt the message in memory");
       }
       int n = readCiphertext(iv, (int) length, "the body");
       finish();

@@ -241,9 +241,9 @@ public final class MessageReader {
 
   /** A stream that decrypts a message frame by frame; see {@link DecryptingInput}. */
   public static DecryptingInput stream(
-      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in) {
+      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered) {
     FrameCodec codec = open(header, materials);
     Signature verifier = header.suite().isSigned() ? verifier(header, materials) : null;
-    return new DecryptingInput(header, codec, verifier, in);
+    return new DecryptingInput(header, codec, verifier, in, maxBuffered);
   }
 }
