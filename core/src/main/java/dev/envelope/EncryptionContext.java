@@ -50,7 +50,7 @@ public final class EncryptionContext {
   private final String[] values;
   private final byte[][] keyBytes;
   private final byte[][] valueBytes;
-  private final Map<String, String> map;
+  private volatile Map<String, String> map;
   private volatile byte[] serialized;
 
   private EncryptionContext(String[] keys, String[] values, byte[][] keyBytes, byte[][] valueBytes) {
@@ -58,11 +58,6 @@ public final class EncryptionContext {
     this.values = values;
     this.keyBytes = keyBytes;
     this.valueBytes = valueBytes;
-    Map<String, String> m = new LinkedHashMap<>(keys.length * 2);
-    for (int i = 0; i < keys.length; i++) {
-      m.put(keys[i], values[i]);
-    }
-    this.map = Collections.unmodifiableMap(m);
   }
 
   /** The empty context. */
@@ -98,20 +93,52 @@ public final class EncryptionContext {
 
   /** The pairs in canonical order, as an unmodifiable map. */
   public Map<String, String> asMap() {
-    return map;
+    Map<String, String> m = map;
+    if (m == null) {
+      Map<String, String> ordered = new LinkedHashMap<>(keys.length * 2);
+      for (int i = 0; i < keys.length; i++) {
+        ordered.put(keys[i], values[i]);
+      }
+      m = Collections.unmodifiableMap(ordered);
+      map = m;
+    }
+    return m;
+  }
+
+  /** Calls {@code action} with each pair, in canonical order. */
+  public void forEach(java.util.function.BiConsumer<String, String> action) {
+    for (int i = 0; i < keys.length; i++) {
+      action.accept(keys[i], values[i]);
+    }
   }
 
   /** The keys in canonical order. */
   public Set<String> keys() {
-    return map.keySet();
+    return asMap().keySet();
   }
 
   public Optional<String> get(String key) {
-    return Optional.ofNullable(map.get(key));
+    return Optional.ofNullable(value(key));
+  }
+
+  /**
+   * The value of {@code key}, or {@code null}. Contexts are small, so a scan beats building a
+   * hash map on the per-message path; large contexts use the map.
+   */
+  private String value(String key) {
+    if (keys.length > 16) {
+      return asMap().get(key);
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return values[i];
+      }
+    }
+    return null;
   }
 
   public boolean containsKey(String key) {
-    return map.containsKey(key);
+    return value(key) != null;
   }
 
   public int size() {
@@ -281,8 +308,8 @@ public final class EncryptionContext {
       byte[][] vb = new byte[n][];
       int[] order = new int[n];
       for (int i = 0; i < n; i++) {
-        kb[i] = utf8(keys.get(i), "key");
-        vb[i] = utf8(values.get(i), "value of key '" + keys.get(i) + "'");
+        kb[i] = utf8(keys.get(i), null);
+        vb[i] = utf8(values.get(i), keys.get(i));
         // Insertion sort by unsigned key bytes: contexts are small, and this avoids boxing.
         int j = i;
         while (j > 0 && Arrays.compareUnsigned(kb[order[j - 1]], kb[i]) > 0) {
@@ -308,15 +335,20 @@ public final class EncryptionContext {
       return new EncryptionContext(k, v, skb, svb);
     }
 
-    /** UTF-8 bytes of {@code s}, refusing unpaired surrogates (which UTF-8 cannot encode). */
-    private static byte[] utf8(String s, String what) {
+    /**
+     * UTF-8 bytes of {@code s}, refusing unpaired surrogates (which UTF-8 cannot encode).
+     *
+     * @param keyOfValue null when {@code s} is a key, else the key whose value {@code s} is
+     */
+    private static byte[] utf8(String s, String keyOfValue) {
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
         if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else if (Character.isSurrogate(c)) {
           throw new IllegalArgumentException(
-              "encryption context " + what + " is not well-formed Unicode (unpaired surrogate)");
+              "encryption context " + (keyOfValue == null ? "key" : "value of key '" + keyOfValue + "'")
+                  + " is not well-formed Unicode (unpaired surrogate)");
         }
       }
       return s.getBytes(StandardCharsets.UTF_8);

@@ -263,8 +263,8 @@ public final class Envelope {
     EncryptionContext stored = header.storedContext();
     List<String> differing = new ArrayList<>();
     List<String> requiredOnly = new ArrayList<>();
-    expected.asMap().forEach((key, value) -> {
-      String storedValue = stored.asMap().get(key);
+    expected.forEach((key, value) -> {
+      String storedValue = stored.get(key).orElse(null);
       if (storedValue == null) {
         requiredOnly.add(key);
       } else if (!storedValue.equals(value)) {

@@ -105,16 +105,27 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     }
 
     EncryptionContext full = stored;
-    Set<String> required = new HashSet<>();
-    List<String> differing = new ArrayList<>();
-    for (var pair : request.reproducedContext().asMap().entrySet()) {
-      String storedValue = stored.asMap().get(pair.getKey());
-      if (storedValue == null) {
-        full = full.with(pair.getKey(), pair.getValue());
-        required.add(pair.getKey());
-      } else if (!storedValue.equals(pair.getValue())) {
-        differing.add(pair.getKey());
+    Set<String> required = Set.of();
+    List<String> differing = List.of();
+    if (!request.reproducedContext().isEmpty()) {
+      Set<String> requiredKeys = new HashSet<>();
+      List<String> differingKeys = new ArrayList<>();
+      EncryptionContext.Builder merged = null;
+      for (var pair : request.reproducedContext().asMap().entrySet()) {
+        String storedValue = stored.get(pair.getKey()).orElse(null);
+        if (storedValue == null) {
+          if (merged == null) {
+            merged = EncryptionContext.builder().putAll(stored.asMap());
+          }
+          merged.put(pair.getKey(), pair.getValue());
+          requiredKeys.add(pair.getKey());
+        } else if (!storedValue.equals(pair.getValue())) {
+          differingKeys.add(pair.getKey());
+        }
       }
+      full = merged == null ? stored : merged.build();
+      required = requiredKeys;
+      differing = differingKeys;
     }
     if (!differing.isEmpty()) {
       throw new ContextMismatchException(

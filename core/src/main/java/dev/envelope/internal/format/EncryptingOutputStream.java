@@ -104,7 +104,7 @@ final class EncryptingOutputStream extends OutputStream {
   private void writeHeaderOnce() throws IOException {
     if (!headerWritten) {
       headerWritten = true;
-      emit(p.header, p.header.length);
+      emit(p.buffer, p.headerLength);
     }
   }
 

@@ -80,9 +80,9 @@ public final class EncryptionContextCodec {
     }
     EncryptionContext.Builder builder = EncryptionContext.builder();
     for (int i = 0; i < count; i++) {
-      String key = readString(data, off, end, "key " + (i + 1));
+      String key = readString(data, off, end, "key", i + 1);
       off += 2 + Bytes.getU16(data, off);
-      String value = readString(data, off, end, "value " + (i + 1));
+      String value = readString(data, off, end, "value", i + 1);
       off += 2 + Bytes.getU16(data, off);
       try {
         builder.put(key, value);
@@ -100,15 +100,17 @@ public final class EncryptionContextCodec {
     }
   }
 
-  private static String readString(byte[] data, int off, int end, String what) {
+  /** Reads one length-prefixed string; the description ({@code kind number}) is built only on error. */
+  private static String readString(byte[] data, int off, int end, String kind, int number) {
     if (end - off < 2) {
-      throw malformed("it ends inside the length of " + what);
+      throw malformed("it ends inside the length of " + kind + " " + number);
     }
     int len = Bytes.getU16(data, off);
     if (end - off - 2 < len) {
-      throw malformed("the length of " + what + " runs past its end");
+      throw malformed("the length of " + kind + " " + number + " runs past its end");
     }
-    return Utf8.decode(data, off + 2, len, "encryption context " + what);
+    String fast = Utf8.decodeOrNull(data, off + 2, len);
+    return fast != null ? fast : Utf8.decode(data, off + 2, len, "encryption context " + kind + " " + number);
   }
 
   private static MalformedMessageException malformed(String detail) {

@@ -97,12 +97,16 @@ public final class FrameCodec {
   /** Checks the header tag of a parsed header. */
   public void verifyHeader(MessageHeader header, byte[] requiredContext) {
     Cipher cipher = Jca.aesGcm();
-    byte[] iv = header.version() == 1 ? header.headerIv() : ZERO_IV;
+    byte[] bytes = header.headerBytes();
+    GCMParameterSpec iv =
+        header.version() == 1
+            ? new GCMParameterSpec(TAG * 8, bytes, header.bodyLength(), IV)
+            : new GCMParameterSpec(TAG * 8, ZERO_IV);
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, iv));
-      cipher.updateAAD(header.headerBytes(), 0, header.bodyLength());
+      cipher.init(Cipher.DECRYPT_MODE, key, iv);
+      cipher.updateAAD(bytes, 0, header.bodyLength());
       cipher.updateAAD(requiredContext);
-      cipher.doFinal(header.headerTag());
+      cipher.doFinal(bytes, bytes.length - TAG, TAG);
     } catch (AEADBadTagException e) {
       throw new AuthenticationFailedException(
           "the message header does not verify: it was altered, or it was encrypted under a"

@@ -42,6 +42,7 @@ public final class HeaderCodec {
   public static final int IV_LENGTH = 12;
   public static final int TAG_LENGTH = 16;
   private static final int COMMIT_KEY_LENGTH = 32;
+  private static final String EDK_FIELD = "an encrypted data key";
 
   private HeaderCodec() {}
 
@@ -59,6 +60,25 @@ public final class HeaderCodec {
       boolean framed,
       int frameLength,
       byte[] commitKey) {
+    return writeBody(suite, messageId, storedContext, edks, framed, frameLength, commitKey, 0);
+  }
+
+  /**
+   * Serializes a header body at the start of a new array with {@code trailingCapacity} zero bytes
+   * after it, so the header authentication, body and footer can be written in place behind it: the
+   * body occupies the first {@code length - trailingCapacity} bytes.
+   *
+   * @throws IllegalArgumentException if the whole array would exceed a Java array's limit
+   */
+  public static byte[] writeBody(
+      AlgorithmSuite suite,
+      byte[] messageId,
+      byte[] storedContext,
+      List<EncryptedDataKey> edks,
+      boolean framed,
+      int frameLength,
+      byte[] commitKey,
+      long trailingCapacity) {
     int version = suite.messageFormatVersion();
     List<byte[][]> fields = new ArrayList<>(edks.size());
     int edkBytes = 0;
@@ -68,7 +88,13 @@ public final class HeaderCodec {
       edkBytes += 6 + f[0].length + f[1].length + f[2].length;
     }
     int fixed = version == 1 ? 1 + 1 + 2 + 16 + 2 + 2 + 1 + 4 + 1 + 4 : 1 + 2 + 32 + 2 + 2 + 1 + 4 + 32;
-    byte[] out = new byte[fixed + storedContext.length + edkBytes];
+    int bodyLength = fixed + storedContext.length + edkBytes;
+    if (bodyLength + trailingCapacity > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(
+          "the message would be " + (bodyLength + trailingCapacity)
+              + " bytes, too large for a byte array; use a stream");
+    }
+    byte[] out = new byte[(int) (bodyLength + trailingCapacity)];
     int off = 0;
     out[off++] = (byte) version;
     if (version == 1) {
@@ -102,8 +128,8 @@ public final class HeaderCodec {
       System.arraycopy(commitKey, 0, out, off, COMMIT_KEY_LENGTH);
       off += COMMIT_KEY_LENGTH;
     }
-    if (off != out.length) {
-      throw new IllegalStateException("header size miscomputed: " + off + " != " + out.length);
+    if (off != bodyLength) {
+      throw new IllegalStateException("header size miscomputed: " + off + " != " + bodyLength);
     }
     return out;
   }
@@ -160,11 +186,11 @@ public final class HeaderCodec {
     }
     List<EncryptedDataKey> edks = new ArrayList<>(edkCount);
     for (int i = 1; i <= edkCount; i++) {
-      String which = "encrypted data key " + i + " of " + edkCount;
-      byte[] providerId = in.readBytes(in.readU16(which), which);
-      byte[] providerInfo = in.readBytes(in.readU16(which), which);
-      byte[] ciphertext = in.readBytes(in.readU16(which), which);
-      String id = Utf8.decode(providerId, "the provider id of " + which);
+      // Constant descriptions: this runs for every message, and the text is only for errors.
+      byte[] providerId = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
+      byte[] providerInfo = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
+      byte[] ciphertext = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
+      String id = Utf8.decode(providerId, "the provider id of an encrypted data key");
       edks.add(EncryptedDataKey.of(id, providerInfo, ciphertext));
     }
     int contentType = in.readU8("the content type");
@@ -195,10 +221,12 @@ public final class HeaderCodec {
               + FrameCodec.MAX_FRAME_LENGTH + " bytes)");
     }
     byte[] commitKey = version == 2 ? in.readBytes(COMMIT_KEY_LENGTH, "the commit key") : null;
-    byte[] bodyBytes = in.stopRecording();
-    byte[] headerIv = version == 1 ? in.readBytes(IV_LENGTH, "the header IV") : null;
-    byte[] headerTag = in.readBytes(TAG_LENGTH, "the header tag");
-    byte[] headerBytes = concat(bodyBytes, headerIv, headerTag);
+    int bodyLength = in.recordedLength();
+    if (version == 1) {
+      in.discard(IV_LENGTH, "the header IV");
+    }
+    in.discard(TAG_LENGTH, "the header tag");
+    byte[] headerBytes = in.stopRecording();
     return new MessageHeader(
         version,
         suite,
@@ -208,22 +236,8 @@ public final class HeaderCodec {
         framed,
         (int) frameLength,
         commitKey,
-        headerIv,
-        headerTag,
         headerBytes,
-        bodyBytes.length);
-  }
-
-  private static byte[] concat(byte[] body, byte[] iv, byte[] tag) {
-    int n = body.length + (iv == null ? 0 : iv.length) + tag.length;
-    byte[] out = java.util.Arrays.copyOf(body, n);
-    int off = body.length;
-    if (iv != null) {
-      System.arraycopy(iv, 0, out, off, iv.length);
-      off += iv.length;
-    }
-    System.arraycopy(tag, 0, out, off, tag.length);
-    return out;
+        bodyLength);
   }
 
   private static String versionError(int version) {

@@ -20,8 +20,6 @@ public final class MessageHeader {
   private final boolean framed;
   private final int frameLength;
   private final byte[] commitKey;
-  private final byte[] headerIv;
-  private final byte[] headerTag;
   private final byte[] headerBytes;
   private final int bodyLength;
 
@@ -34,8 +32,6 @@ public final class MessageHeader {
       boolean framed,
       int frameLength,
       byte[] commitKey,
-      byte[] headerIv,
-      byte[] headerTag,
       byte[] headerBytes,
       int bodyLength) {
     this.version = version;
@@ -46,8 +42,6 @@ public final class MessageHeader {
     this.framed = framed;
     this.frameLength = frameLength;
     this.commitKey = commitKey;
-    this.headerIv = headerIv;
-    this.headerTag = headerTag;
     this.headerBytes = headerBytes;
     this.bodyLength = bodyLength;
   }
@@ -87,13 +81,14 @@ public final class MessageHeader {
     return commitKey;
   }
 
-  /** The version-1 header-auth IV, or null. Not copied. */
+  /** The version-1 header-auth IV (a copy), or null in version 2. */
   byte[] headerIv() {
-    return headerIv;
+    return version == 1 ? java.util.Arrays.copyOfRange(headerBytes, bodyLength, bodyLength + HeaderCodec.IV_LENGTH) : null;
   }
 
+  /** The header tag (a copy). */
   byte[] headerTag() {
-    return headerTag;
+    return java.util.Arrays.copyOfRange(headerBytes, headerBytes.length - HeaderCodec.TAG_LENGTH, headerBytes.length);
   }
 
   /** The whole header as read. Not copied. */

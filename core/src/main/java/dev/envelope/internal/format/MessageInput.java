@@ -36,6 +36,12 @@ public abstract class MessageInput {
   /** Stops capturing and returns what was read since {@link #startRecording()}. */
   abstract byte[] stopRecording();
 
+  /** How many bytes have been read since {@link #startRecording()}. */
+  abstract int recordedLength();
+
+  /** Reads and drops {@code len} bytes (still recorded and fed to a verifier). */
+  abstract void discard(int len, String what);
+
   public byte[] readBytes(int len, String what) {
     byte[] b = new byte[len];
     readFully(b, 0, len, what);
@@ -150,6 +156,16 @@ public abstract class MessageInput {
       recordStart = -1;
       return out;
     }
+
+    @Override
+    int recordedLength() {
+      return pos - recordStart;
+    }
+
+    @Override
+    void discard(int len, String what) {
+      skip(len, what);
+    }
   }
 
   /** Input over a stream, reading exactly what is asked for (no read-ahead past the message). */
@@ -236,6 +252,16 @@ public abstract class MessageInput {
       byte[] out = recorder.toByteArray();
       recorder = null;
       return out;
+    }
+
+    @Override
+    int recordedLength() {
+      return recorder.size();
+    }
+
+    @Override
+    void discard(int len, String what) {
+      readFully(new byte[len], 0, len, what);
     }
   }
 }

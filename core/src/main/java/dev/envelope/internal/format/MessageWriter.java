@@ -19,26 +19,31 @@ import java.util.Arrays;
 public final class MessageWriter {
   private MessageWriter() {}
 
-  /** The parts of a message that precede the body, ready to be written. */
+  /**
+   * A message under construction: the authenticated header at the start of {@link #buffer}, which
+   * may have room behind it for the body and footer.
+   */
   static final class Prepared {
     final AlgorithmSuite suite;
-    final byte[] header;
+    final byte[] buffer;
+    final int headerLength;
     final FrameCodec codec;
     final Signature signer;
 
-    Prepared(AlgorithmSuite suite, byte[] header, FrameCodec codec, Signature signer) {
+    Prepared(AlgorithmSuite suite, byte[] buffer, int headerLength, FrameCodec codec, Signature signer) {
       this.suite = suite;
-      this.header = header;
+      this.buffer = buffer;
+      this.headerLength = headerLength;
       this.codec = codec;
       this.signer = signer;
     }
   }
 
   /**
-   * Derives the message keys and writes the authenticated header. The data key is not closed
-   * here; the caller owns the materials.
+   * Derives the message keys and writes the authenticated header into a new array with {@code
+   * room} bytes behind it. The data key is not closed here; the caller owns the materials.
    */
-  static Prepared prepare(EncryptionMaterials materials, boolean framed, int frameLength) {
+  static Prepared prepare(EncryptionMaterials materials, boolean framed, int frameLength, long room) {
     AlgorithmSuite suite = materials.algorithmSuite();
     EncryptionContext context = materials.encryptionContext();
     byte[] stored = context.removeKeys(materials.requiredContextKeys()).toCanonicalBytes();
@@ -48,21 +53,23 @@ public final class MessageWriter {
     DataKey dataKey = materials.dataKey().orElseThrow(() -> new IllegalStateException("no data key"));
     MessageKeys keys = MessageKeys.derive(suite, dataKey, messageId);
     try {
-      byte[] body =
-          HeaderCodec.writeBody(
-              suite, messageId, stored, materials.encryptedDataKeys(), framed, frameLength, keys.commitKey());
-      FrameCodec codec = new FrameCodec(keys.contentKey(), messageId, frameLength);
-      byte[] tag = codec.headerTag(body, body.length, required);
       int auth = HeaderCodec.authLength(suite.messageFormatVersion());
-      byte[] header = Arrays.copyOf(body, body.length + auth);
+      byte[] buffer =
+          HeaderCodec.writeBody(
+              suite, messageId, stored, materials.encryptedDataKeys(), framed, frameLength,
+              keys.commitKey(), auth + room);
+      int bodyLength = (int) (buffer.length - auth - room);
+      FrameCodec codec = new FrameCodec(keys.contentKey(), messageId, frameLength);
+      byte[] tag = codec.headerTag(buffer, bodyLength, required);
       // Version 1 writes a 12-byte all-zero IV before the tag; the array is already zero there.
-      System.arraycopy(tag, 0, header, header.length - tag.length, tag.length);
+      int headerLength = bodyLength + auth;
+      System.arraycopy(tag, 0, buffer, headerLength - tag.length, tag.length);
       Signature signer = null;
       if (suite.isSigned()) {
         signer = Jca.signature(suite.signing().signatureAlgorithm());
         signer.initSign(materials.signingKey().orElseThrow(), Jca.random());
       }
-      return new Prepared(suite, header, codec, signer);
+      return new Prepared(suite, buffer, headerLength, codec, signer);
     } catch (GeneralSecurityException e) {
       throw new CryptoBugException("cannot start the message signature", e);
     } finally {
@@ -70,23 +77,18 @@ public final class MessageWriter {
     }
   }
 
-  /** Encrypts a whole plaintext into one array. */
+  /** Encrypts a whole plaintext into one array, written in place behind the header. */
   public static byte[] encrypt(
       EncryptionMaterials materials, byte[] plaintext, boolean framed, int frameLength) {
-    Prepared p = prepare(materials, framed, frameLength);
+    AlgorithmSuite suite = materials.algorithmSuite();
     long bodyLength = FrameCodec.bodyLength(plaintext.length, framed, frameLength);
-    int footerMax = p.signer == null ? 0 : 2 + p.suite.signing().maxSignatureLength();
-    long total = p.header.length + bodyLength + footerMax;
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException(
-          "the message would be " + total + " bytes, too large for a byte array; use a stream");
-    }
-    byte[] out = new byte[(int) total];
-    System.arraycopy(p.header, 0, out, 0, p.header.length);
+    int footerMax = suite.isSigned() ? 2 + suite.signing().maxSignatureLength() : 0;
+    Prepared p = prepare(materials, framed, frameLength, bodyLength + footerMax);
+    byte[] out = p.buffer;
     int end =
         framed
-            ? p.codec.encryptFramedBody(plaintext, 0, plaintext.length, out, p.header.length)
-            : p.codec.encryptNonFramed(plaintext, 0, plaintext.length, out, p.header.length);
+            ? p.codec.encryptFramedBody(plaintext, 0, plaintext.length, out, p.headerLength)
+            : p.codec.encryptNonFramed(plaintext, 0, plaintext.length, out, p.headerLength);
     if (p.signer == null) {
       return out;
     }
@@ -99,6 +101,7 @@ public final class MessageWriter {
     } catch (GeneralSecurityException e) {
       throw new CryptoBugException("ECDSA signing failed", e);
     }
+    // DER signatures vary in length; the array was sized for the longest.
     return end == out.length ? out : Arrays.copyOf(out, end);
   }
 
@@ -110,7 +113,7 @@ public final class MessageWriter {
    */
   public static OutputStream stream(
       EncryptionMaterials materials, OutputStream out, int frameLength, long maxPlaintextLength) {
-    Prepared p = prepare(materials, true, frameLength);
+    Prepared p = prepare(materials, true, frameLength, 0);
     return new EncryptingOutputStream(
         out, p, materials.plaintextMeter().orElse(null), maxPlaintextLength);
   }

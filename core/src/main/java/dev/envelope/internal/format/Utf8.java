@@ -14,6 +14,12 @@ final class Utf8 {
     return decode(bytes, 0, bytes.length, what);
   }
 
+  /** The decoded string if the bytes are well-formed UTF-8 and hold no U+FFFD; else null. */
+  static String decodeOrNull(byte[] bytes, int offset, int length) {
+    String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
+    return fast.indexOf('\uFFFD') < 0 ? fast : null;
+  }
+
   static String decode(byte[] bytes, int offset, int length, String what) {
     // Fast path: the JDK's decoder replaces malformed input with U+FFFD, so a result without one
     // came from well-formed input. Only a result containing U+FFFD needs the strict decoder.
