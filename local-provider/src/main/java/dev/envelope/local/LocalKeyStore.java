@@ -62,6 +62,10 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   public static final int MAX_PLAINTEXT = StoreEngine.MAX_BLOB_PLAINTEXT;
   /** The most bytes {@link #generateDataKey} returns. */
   public static final int MAX_DATA_KEY_BYTES = 1024;
+  /** The longest caller label: the longest IAM principal ARN, so a KMS caller fits whole. */
+  public static final int MAX_CALLER_LABEL = 2048;
+  /** The longest key description. */
+  public static final int MAX_DESCRIPTION = 8192;
 
   private final StoreEngine engine;
   private final String caller;
@@ -86,8 +90,9 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
 
   private static String checkCaller(String label) {
     Objects.requireNonNull(label, "callerLabel");
-    if (label.isEmpty() || label.length() > 256) {
-      throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
+    if (label.isEmpty() || label.length() > MAX_CALLER_LABEL) {
+      throw new IllegalArgumentException(
+          "a caller label must be 1 to " + MAX_CALLER_LABEL + " characters: " + label.length());
     }
     return label;
   }
@@ -186,6 +191,16 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   @Override
   public KeyMetadata updatePolicy(String key, KeyPolicy policy) {
     return engine.updatePolicy(key, policy, caller);
+  }
+
+  /**
+   * Replaces the key's description (at most {@value #MAX_DESCRIPTION} characters). Checked and
+   * audited as {@link KeyOperation#UPDATE_POLICY}.
+   *
+   * @throws KeyStateException if the key is destroyed
+   */
+  public KeyMetadata updateDescription(String key, String description) {
+    return engine.updateDescription(key, CreateKeyRequest.checkDescription(description), caller);
   }
 
   /**
