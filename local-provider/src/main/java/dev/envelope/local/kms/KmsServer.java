@@ -80,9 +80,12 @@ import javax.crypto.spec.SecretKeySpec;
  * replicated with ReplicateKey has the same id and key material in each, with a Region-specific
  * ARN.
  *
- * <p>Differences from AWS: one account; key ids of single-Region keys are the key store's key ids,
- * and a multi-Region key is the store key whose alias is its {@code mrk-} id; replicas of a multi-Region key share key state, policy and
- * description with the primary (in AWS each replica has its own); grants become effective after
+ * <p>Differences from AWS: one account; a single-Region key's id is its key store id, and a
+ * multi-Region key is the store key whose alias is its {@code mrk-} id; replicas of a multi-Region
+ * key share key state, policy and description with the primary (in AWS each replica has its own);
+ * keys created in the store directly are served too (with the default key policy), and changes
+ * made through the store are seen at once for a key's state and within a minute for the key list;
+ * grants become effective after
  * {@link Builder#grantPropagationDelay} (default zero) or at once with their grant token; IAM is
  * not modeled: a key policy statement naming the account root allows every principal of the
  * account.

@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * which opens a payload only if it names the store key behind that KMS key id, so editing the key
  * id (or splicing another key's payload under it) gives {@code InvalidCiphertextException}. A
  * multi-Region key's replicas share one store key, so a blob made in one Region opens in another,
- * as in KMS. Format 0x01 (key material kept unencrypted by earlier releases) is no longer read.
+ * as in KMS. Format 0x01, written by earlier releases of this endpoint, is not read.
  */
 public final class CiphertextBlob {
   public static final int MAX_BLOB = 6144;
