@@ -40,6 +40,15 @@ public final class CreateKeyRequest {
     return policy;
   }
 
+  static String checkDescription(String description) {
+    Objects.requireNonNull(description, "description");
+    if (description.length() > LocalKeyStore.MAX_DESCRIPTION) {
+      throw new IllegalArgumentException(
+          "a key description is at most " + LocalKeyStore.MAX_DESCRIPTION + " characters: " + description.length());
+    }
+    return description;
+  }
+
   @Override
   public String toString() {
     return "CreateKeyRequest[alias=" + alias + ", policy=" + policy + "]";
@@ -69,14 +78,10 @@ public final class CreateKeyRequest {
 
     /** Free text, at most 8192 characters. Stored in metadata (not secret). */
     public Builder description(String description) {
-      Objects.requireNonNull(description, "description");
       if (this.description != null) {
         throw new IllegalStateException("description was already set");
       }
-      if (description.length() > 8192) {
-        throw new IllegalArgumentException("a key description is at most 8192 characters: " + description.length());
-      }
-      this.description = description;
+      this.description = checkDescription(description);
       return this;
     }
 

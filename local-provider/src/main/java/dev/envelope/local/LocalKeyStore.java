@@ -63,6 +63,10 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   public static final int MAX_PLAINTEXT = StoreEngine.MAX_BLOB_PLAINTEXT;
   /** The most bytes {@link #generateDataKey} returns. */
   public static final int MAX_DATA_KEY_BYTES = 1024;
+  /** The longest caller label: the longest IAM principal ARN, so a KMS caller fits whole. */
+  public static final int MAX_CALLER_LABEL = Names.MAX_CALLER_LABEL;
+  /** The longest key description. */
+  public static final int MAX_DESCRIPTION = 8192;
 
   private final StoreEngine engine;
   private final String caller;
@@ -183,6 +187,16 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   @Override
   public KeyMetadata updatePolicy(String key, KeyPolicy policy) {
     return engine.updatePolicy(key, policy, caller);
+  }
+
+  /**
+   * Replaces the key's description (at most {@value #MAX_DESCRIPTION} characters). Checked and
+   * audited as {@link KeyOperation#UPDATE_POLICY}.
+   *
+   * @throws KeyStateException if the key is destroyed
+   */
+  public KeyMetadata updateDescription(String key, String description) {
+    return engine.updateDescription(key, CreateKeyRequest.checkDescription(description), caller);
   }
 
   /**

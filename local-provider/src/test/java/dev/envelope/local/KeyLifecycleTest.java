@@ -371,4 +371,36 @@ class KeyLifecycleTest {
     Instant when = clock.instant();
     assertEquals(when, store.disableKey("k").stateChangedAt());
   }
+
+  @Test
+  void updateDescription_replacesDescriptionDurably_checkedAsUpdatePolicy() {
+    store.createKey(CreateKeyRequest.builder().alias("k").description("old").build());
+
+    assertEquals("new", store.updateDescription("k", "new").description());
+    assertThrows(IllegalArgumentException.class, () -> store.updateDescription("k", "x".repeat(8193)));
+    store.updatePolicy("k", KeyPolicy.defaultPolicy().toBuilder().deny(KeyOperation.UPDATE_POLICY).build());
+    assertThrows(KeyPolicyViolationException.class, () -> store.updateDescription("k", "denied"));
+    store.close();
+    store = Fixtures.store(dir).clock(clock).open();
+
+    assertEquals("new", store.describeKey("k").description());
+  }
+
+  @Test
+  void updateDescription_destroyedKey_refuses() {
+    store.createKey(CreateKeyRequest.withAlias("k"));
+    store.scheduleDestruction("k", Duration.ofDays(1));
+    clock.advance(Duration.ofDays(1));
+    store.destroyKey("k");
+
+    assertThrows(KeyDestroyedException.class, () -> store.updateDescription("k", "too late"));
+  }
+
+  @Test
+  void withCaller_acceptsLabelsUpToAnIamArnsLength() {
+    String arn = "arn:aws:iam::111122223333:role/" + "p/".repeat(1000);
+    assertEquals(arn, store.withCaller(arn).callerLabel());
+    assertThrows(IllegalArgumentException.class, () -> store.withCaller("x".repeat(2049)));
+    assertThrows(IllegalArgumentException.class, () -> store.withCaller(""));
+  }
 }

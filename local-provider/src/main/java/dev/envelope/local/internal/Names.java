@@ -37,14 +37,18 @@ public final class Names {
     }
   }
 
-  /** @throws IllegalArgumentException unless a caller label has 1 to 256 characters */
+  /** @throws IllegalArgumentException unless a caller label has 1 to {@value #MAX_CALLER_LABEL} characters */
   public static String checkCallerLabel(String label) {
     java.util.Objects.requireNonNull(label, "callerLabel");
-    if (label.isEmpty() || label.length() > 256) {
-      throw new IllegalArgumentException("a caller label must be 1 to 256 characters");
+    if (label.isEmpty() || label.length() > MAX_CALLER_LABEL) {
+      throw new IllegalArgumentException(
+          "a caller label must be 1 to " + MAX_CALLER_LABEL + " characters: " + label.length());
     }
     return label;
   }
+
+  /** The longest caller label: an IAM principal ARN's maximum length, so KMS callers fit. */
+  public static final int MAX_CALLER_LABEL = 2048;
 
   /** Whether {@code s} has the shape of a key id (a lower-case UUID). */
   public static boolean isKeyId(String s) {

@@ -750,6 +750,17 @@ public final class StoreEngine implements AutoCloseable {
     });
   }
 
+  public KeyMetadata updateDescription(String key, String description, String caller) {
+    Objects.requireNonNull(description, "description");
+    return change(key, KeyOperation.UPDATE_POLICY, caller, (cur, now) -> {
+      KeyMetadata m = cur.metadata;
+      if (m.state() == KeyState.DESTROYED) {
+        throw refusal(m, "its description can no longer change");
+      }
+      return new Result(m.toBuilder().description(description).build(), cur.keyset);
+    });
+  }
+
   /** The plaintext bytes of one version; see {@code LocalKeyStore.exportKeyVersionInsecure}. */
   public byte[] exportKeyVersionInsecure(String key, int version, String caller) {
     KeyOperation op = KeyOperation.EXPORT;

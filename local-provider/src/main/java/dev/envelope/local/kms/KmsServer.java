@@ -1,25 +1,32 @@
 package dev.envelope.local.kms;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.envelope.local.KekSource;
+import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.kms.internal.Arns;
+import dev.envelope.local.kms.internal.AtomicFiles;
 import dev.envelope.local.kms.internal.FaultDecision;
-import dev.envelope.local.kms.internal.InMemoryKmsBackend;
-import dev.envelope.local.kms.internal.KmsBackend;
+import dev.envelope.local.kms.internal.KeyStoreKmsBackend;
 import dev.envelope.local.kms.internal.KmsHttpHandler;
 import dev.envelope.local.kms.internal.KmsRegistry;
 import dev.envelope.local.kms.internal.KmsService;
+import dev.envelope.local.kms.internal.ServerLock;
 import dev.envelope.local.kms.internal.SigV4Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,9 +37,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local endpoint that speaks the AWS KMS API (the JSON 1.1 protocol of the AWS SDKs) so that the
@@ -52,6 +63,13 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
+ * <p>Keys live in the local key store ({@link LocalKeyStore}): sealed at rest under the store's KEK,
+ * versioned, with the store's lifecycle, key policy and hash-chained audit log, which records every
+ * call under the SigV4 principal's ARN. Give the endpoint a store directory and its KEK ({@link
+ * Builder#keyStoreDirectory} and {@link Builder#kek}), or an open store ({@link Builder#keyStore});
+ * without either it runs on an ephemeral store in a temporary directory, sealed under a random KEK
+ * that never leaves memory and deleted when the endpoint closes.
+ *
  * <p>What it implements: symmetric keys (single- and multi-Region, {@code mrk-} ids) with key ARNs
  * {@code arn:PARTITION:kms:REGION:ACCOUNT:key/ID}; aliases; GenerateDataKey(WithoutPlaintext),
  * Encrypt, Decrypt, ReEncrypt, GenerateRandom; enable/disable, scheduled deletion with a waiting
@@ -62,8 +80,12 @@ import java.util.regex.Pattern;
  * replicated with ReplicateKey has the same id and key material in each, with a Region-specific
  * ARN.
  *
- * <p>Differences from AWS: one account; replicas of a multi-Region key share key state, policy and
- * description with the primary (in AWS each replica has its own); grants become effective after
+ * <p>Differences from AWS: one account; a single-Region key's id is its key store id, and a
+ * multi-Region key is the store key whose alias is its {@code mrk-} id; replicas of a multi-Region
+ * key share key state, policy and description with the primary (in AWS each replica has its own);
+ * keys created in the store directly are served too (with the default key policy), and changes
+ * made through the store are seen at once for a key's state and within a minute for the key list;
+ * grants become effective after
  * {@link Builder#grantPropagationDelay} (default zero) or at once with their grant token; IAM is
  * not modeled: a key policy statement naming the account root allows every principal of the
  * account.
@@ -78,9 +100,12 @@ import java.util.regex.Pattern;
  * Every request must carry a valid SigV4 signature from configured credentials, dated within {@link
  * Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and speaks
  * plain HTTP: it is a development and test tool, not a key service for production. Key material
- * never leaves it except as data keys in responses; it is never logged. With a key-store directory,
- * the self-contained backend keeps key material <b>unencrypted</b> on disk (owner-only files).
- * Thread-safe.
+ * never leaves it except as data keys in responses; it is never logged, and it is written to disk
+ * only sealed under the key store's KEK. Besides the endpoint's own authorization (key policies
+ * and grants), the key store checks its own policy for every call, with the SigV4 principal's ARN
+ * as caller label. The endpoint's state file ({@code kms-state.json}: aliases, grants, key policy
+ * documents, rotation settings, tags) holds no key material and is not authenticated; protect the
+ * directory as the key store's README says. Thread-safe.
  */
 public final class KmsServer implements AutoCloseable {
   static {
@@ -93,6 +118,22 @@ public final class KmsServer implements AutoCloseable {
   private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z]+)*");
 
+  /**
+   * The caller label under which the key store sees what the endpoint does on its own: rotation
+   * when automatic rotation is due, and deleting a key at the end of its waiting period. A key
+   * whose store policy has caller grants must grant it ROTATE and DESTROY for those to happen.
+   */
+  public static final String SERVICE_CALLER = "kms-endpoint";
+
+  /**
+   * The environment variable {@link #main} reads the key store's passphrase from. It must be set
+   * whenever {@code --keystore} is given, for a new store as for an existing one.
+   */
+  public static final String PASSPHRASE_ENV = "ENVELOPE_KEYSTORE_PASSPHRASE";
+
+  /** The endpoint's state file in a key-store directory. */
+  static final String STATE_FILE = "kms-state.json";
+
   private final HttpServer http;
   private final ExecutorService executor;
   private final URI endpoint;
@@ -103,8 +144,14 @@ public final class KmsServer implements AutoCloseable {
   private final KmsFaults faults = new KmsFaults();
   private final Map<KmsOperation, LongAdder> calls = new EnumMap<>(KmsOperation.class);
   private final Arns arns;
+  private final LocalKeyStore store;
+  private final boolean ownsStore;
+  private final Path temporaryDirectory;
+  private final ServerLock lock;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private KmsServer(Builder b) throws IOException {
+    b.checkKeyStoreOptions();
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
@@ -117,24 +164,64 @@ public final class KmsServer implements AutoCloseable {
     this.arns = new Arns(partition, accountId);
     Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
 
-    KmsBackend backend;
-    KmsRegistry registry;
-    if (b.directory == null) {
-      backend = InMemoryKmsBackend.inMemory();
-      registry = KmsRegistry.inMemory();
-    } else {
-      backend = InMemoryKmsBackend.persistent(b.directory.resolve("keys"));
-      registry = KmsRegistry.persistent(b.directory.resolve("kms-state.json"));
+    // Each step below owns what it opened until the server is built; on failure, release it all.
+    Path directory = b.store != null ? b.store.directory() : b.directory;
+    ServerLock heldLock = null;
+    LocalKeyStore openedStore = null;
+    Path temporary = null;
+    try {
+      KmsRegistry registry;
+      if (directory == null) {
+        temporary = Files.createTempDirectory("envelope-local-kms-"); // owner-only on POSIX
+        openedStore = ephemeralStore(temporary, clock);
+        registry = KmsRegistry.inMemory();
+      } else {
+        refuseEarlierFormat(directory);
+        AtomicFiles.createDirectories(directory);
+        heldLock = ServerLock.acquire(directory);
+        if (b.store == null) {
+          openedStore =
+              LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
+        }
+        registry = KmsRegistry.persistent(directory.resolve(STATE_FILE));
+      }
+      this.store = b.store != null ? b.store : openedStore;
+      KmsService service =
+          new KmsService(
+              new KeyStoreKmsBackend(store),
+              registry,
+              arns,
+              regions,
+              clock,
+              b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay,
+              SERVICE_CALLER);
+      this.http = bind(b, service);
+    } catch (IOException | RuntimeException e) {
+      if (openedStore != null) {
+        openedStore.close();
+      }
+      if (heldLock != null) {
+        heldLock.close();
+      }
+      if (temporary != null) {
+        deleteTree(temporary);
+      }
+      throw e;
     }
-    KmsService service =
-        new KmsService(
-            backend,
-            registry,
-            arns,
-            regions,
-            clock,
-            b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay);
+    this.ownsStore = b.store == null;
+    this.lock = heldLock;
+    this.temporaryDirectory = temporary;
+    this.executor = (ExecutorService) http.getExecutor();
+    this.http.start();
+    InetSocketAddress bound = http.getAddress();
+    String host = bound.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
+  }
 
+  private HttpServer bind(Builder b, KmsService service) throws IOException {
     Map<String, KmsCredentials> byAccessKey = new LinkedHashMap<>();
     for (KmsCredentials c : credentials) {
       if (byAccessKey.put(c.accessKeyId(), c) != null) {
@@ -150,16 +237,52 @@ public final class KmsServer implements AutoCloseable {
             Clock.systemUTC());
 
     InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
-    this.http = HttpServer.create(new InetSocketAddress(address, b.port), 64);
-    this.http.createContext("/", new KmsHttpHandler(service, verifier, arns, this::onCall));
-    this.executor = Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads());
-    this.http.setExecutor(executor);
-    this.http.start();
-    String host = address.getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, b.port), 64);
+    server.createContext("/", new KmsHttpHandler(service, verifier, arns, this::onCall));
+    server.setExecutor(
+        Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
+    return server;
+  }
+
+  /**
+   * A store in a fresh temporary directory, sealed under a random AES-256 KEK that exists only in
+   * this process: what is on disk can never be opened once the process ends.
+   */
+  private static LocalKeyStore ephemeralStore(Path directory, Clock clock) {
+    byte[] kek = new byte[32];
+    new SecureRandom().nextBytes(kek);
+    try {
+      return LocalKeyStore.builder(directory)
+          .kek(KekSource.secretKey(new SecretKeySpec(kek, "AES"), null))
+          .clock(clock)
+          .create();
+    } finally {
+      Arrays.fill(kek, (byte) 0);
     }
-    this.endpoint = URI.create("http://" + host + ":" + http.getAddress().getPort());
+  }
+
+  /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */
+  private static void refuseEarlierFormat(Path directory) throws IOException {
+    if (Files.exists(directory.resolve(STATE_FILE)) && !Files.exists(directory.resolve("store.json"))) {
+      throw new IOException(
+          directory
+              + " holds the state of an earlier local KMS endpoint, which kept key material"
+              + " unencrypted in "
+              + directory.resolve("keys")
+              + "; this release serves keys from a local key store and cannot read those keys."
+              + " Delete the directory (securely: it holds plaintext keys) or choose another.");
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      System.getLogger(KmsServer.class.getName())
+          .log(System.Logger.Level.WARNING, "could not delete " + root + ": " + e);
+    }
   }
 
   public static Builder builder() {
@@ -198,6 +321,17 @@ public final class KmsServer implements AutoCloseable {
     return arns.keyArn(region, keyId);
   }
 
+  /**
+   * The key store this endpoint serves: the one given to {@link Builder#keyStore}, the one it
+   * opened in {@link Builder#keyStoreDirectory}, or its ephemeral one. Use it to manage keys
+   * ({@link dev.envelope.local.KeyManager}) or read the audit log while the endpoint runs; the
+   * endpoint sees every change at the next request. It is closed with the endpoint unless it was
+   * given to the builder.
+   */
+  public LocalKeyStore keyStore() {
+    return store;
+  }
+
   /** Faults to inject, changeable while the server runs. */
   public KmsFaults faults() {
     return faults;
@@ -227,11 +361,32 @@ public final class KmsServer implements AutoCloseable {
     calls.values().forEach(LongAdder::reset);
   }
 
-  /** Stops accepting requests, closes open connections and stops the worker threads. */
+  /**
+   * Stops accepting requests, closes open connections, stops the worker threads (waiting up to
+   * five seconds for calls in progress), then closes the key store if the endpoint opened it,
+   * releases the directory and deletes an ephemeral store. Idempotent.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     http.stop(0);
     executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (ownsStore) {
+      store.close();
+    }
+    if (lock != null) {
+      lock.close();
+    }
+    if (temporaryDirectory != null) {
+      deleteTree(temporaryDirectory);
+    }
   }
 
   @Override
@@ -267,11 +422,18 @@ public final class KmsServer implements AutoCloseable {
    *            [--access-key ID --secret-key SECRET]
    * </pre>
    *
-   * Without {@code --keystore}, keys live in memory only. Credentials default to the environment
-   * ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}); without
-   * them, fresh credentials are generated and printed once.
+   * With {@code --keystore DIR}, keys live in the local key store in DIR (created if absent),
+   * sealed under a KEK derived from the passphrase in the environment variable {@value
+   * #PASSPHRASE_ENV}; the endpoint refuses to start without it, for a new store as for an existing
+   * one (it never invents a passphrase, which would end up in a terminal or a CI log). Without
+   * {@code --keystore}, keys live only as long as the process. Credentials default to the
+   * environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
+   * AWS_SESSION_TOKEN}); without them, fresh credentials are generated and printed once.
+   *
+   * <p>Exit status 2 for a usage error, 1 if the endpoint cannot start (port in use, wrong
+   * passphrase, directory served by another endpoint...), with one line on stderr.
    */
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws InterruptedException {
     Builder builder;
     try {
       builder = fromArgs(args, System.getenv());
@@ -286,7 +448,14 @@ public final class KmsServer implements AutoCloseable {
       return;
     }
     boolean generated = builder.credentials.isEmpty();
-    KmsServer server = builder.start();
+    KmsServer server;
+    try {
+      server = builder.start();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("kms-server: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     describe(server, generated, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -309,6 +478,18 @@ public final class KmsServer implements AutoCloseable {
             + "; account "
             + server.accountId()
             + ")");
+    if (server.temporaryDirectory != null) {
+      out.println(
+          "Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
+              + " keep keys)");
+    } else {
+      out.println(
+          "Keys: the key store in "
+              + server.store.directory()
+              + " (audit log "
+              + server.store.auditLogFile()
+              + ")");
+    }
     if (generatedCredentials) {
       KmsCredentials c = server.credentials().get(0);
       out.println("Generated credentials (this run only):");
@@ -378,6 +559,9 @@ public final class KmsServer implements AutoCloseable {
     if (!regions.isEmpty()) {
       b.regions(regions.toArray(new String[0]));
     }
+    if (b.directory != null) {
+      b.kek(passphraseFromEnvironment(b.directory, env));
+    }
     if ((accessKey == null) != (secretKey == null)) {
       throw new IllegalArgumentException("--access-key and --secret-key go together");
     }
@@ -400,9 +584,43 @@ public final class KmsServer implements AutoCloseable {
   }
 
   /**
+   * The KEK of the key store in {@code directory} from {@value #PASSPHRASE_ENV}.
+   *
+   * @throws IllegalArgumentException if the variable is unset or empty, saying how to set it
+   */
+  static KekSource passphraseFromEnvironment(Path directory, Map<String, String> env) {
+    String passphrase = env.get(PASSPHRASE_ENV);
+    if (passphrase == null || passphrase.isEmpty()) {
+      if (Files.exists(directory.resolve("store.json"))) {
+        throw new IllegalArgumentException(
+            "the key store in "
+                + directory
+                + " is sealed under a passphrase: set "
+                + PASSPHRASE_ENV
+                + " to it");
+      }
+      throw new IllegalArgumentException(
+          "--keystore "
+              + directory
+              + " creates a key store sealed under a passphrase: set "
+              + PASSPHRASE_ENV
+              + " to a new one and keep it safe (without it the keys are lost), e.g. export "
+              + PASSPHRASE_ENV
+              + "=\"$(head -c 32 /dev/urandom | base64)\"");
+    }
+    char[] chars = passphrase.toCharArray();
+    try {
+      return KekSource.passphrase(chars);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
+  }
+
+  /**
    * Configures and starts a {@link KmsServer}. Each value may be set once; everything has a
    * default: 127.0.0.1, an ephemeral port, Region us-east-1, account 111122223333, partition aws,
-   * fresh random root credentials, keys in memory, 16 worker threads, 5 minutes of clock skew.
+   * fresh random root credentials, an ephemeral key store, 16 worker threads, 5 minutes of clock
+   * skew.
    */
   public static final class Builder {
     private String host;
@@ -413,6 +631,8 @@ public final class KmsServer implements AutoCloseable {
     private String partition;
     private final List<KmsCredentials> credentials = new ArrayList<>();
     private Path directory;
+    private KekSource kek;
+    private LocalKeyStore store;
     private Clock clock;
     private Duration grantPropagationDelay;
     private Duration maxClockSkew;
@@ -499,13 +719,41 @@ public final class KmsServer implements AutoCloseable {
     }
 
     /**
-     * Persists keys, aliases and grants in {@code directory} (created if missing) and loads what is
-     * there; without it, everything lives in memory.
+     * Serves the keys of the local key store in {@code directory}, opened (or created, if the
+     * directory holds none) with the KEK of {@link #kek}, which is then required. The endpoint
+     * keeps its own state (aliases, grants, key policy documents, rotation settings, tags) in
+     * {@code kms-state.json} there, and holds {@code .kms-server.lock} while it runs, so a second
+     * endpoint cannot serve the same directory. Without a store, the endpoint uses an ephemeral
+     * one that is deleted when it closes.
      */
     public Builder keyStoreDirectory(Path directory) {
       Objects.requireNonNull(directory, "directory");
       requireUnset(this.directory, "keyStoreDirectory");
       this.directory = directory;
+      return this;
+    }
+
+    /**
+     * The KEK of the key store in {@link #keyStoreDirectory}: a passphrase, a token key or a
+     * keyring (see {@link KekSource}). Used when the endpoint starts; a new store records its kind.
+     */
+    public Builder kek(KekSource kek) {
+      Objects.requireNonNull(kek, "kek");
+      requireUnset(this.kek, "kek");
+      this.kek = kek;
+      return this;
+    }
+
+    /**
+     * Serves the keys of an open key store, which the caller closes after the endpoint (the
+     * endpoint's state file and lock go in its directory). Instead of {@link #keyStoreDirectory}
+     * and {@link #kek}. The store's own clock decides destruction dates: in tests give the store
+     * and the endpoint the same clock.
+     */
+    public Builder keyStore(LocalKeyStore store) {
+      Objects.requireNonNull(store, "store");
+      requireUnset(this.store, "keyStore");
+      this.store = store;
       return this;
     }
 
@@ -561,6 +809,22 @@ public final class KmsServer implements AutoCloseable {
      */
     public KmsServer start() throws IOException {
       return new KmsServer(this);
+    }
+
+    /** @throws IllegalStateException for a store configured two ways, or half-configured */
+    void checkKeyStoreOptions() {
+      if (store != null && (directory != null || kek != null)) {
+        throw new IllegalStateException(
+            "keyStore(...) is an open key store: do not also set keyStoreDirectory or kek");
+      }
+      if ((directory == null) != (kek == null)) {
+        throw new IllegalStateException(
+            directory == null
+                ? "kek(...) is the KEK of the key store in keyStoreDirectory(...): set both"
+                : "the key store in "
+                    + directory
+                    + " needs its KEK: set kek(...), e.g. KekSource.passphrase(...)");
+      }
     }
 
     private static void requireUnset(Object current, String name) {

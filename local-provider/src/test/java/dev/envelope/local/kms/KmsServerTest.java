@@ -129,7 +129,7 @@ class KmsServerTest {
               "--secret-key",
               "cli-secret"
             },
-            Map.of());
+            Map.of(KmsServer.PASSPHRASE_ENV, "a passphrase for the test"));
     try (KmsServer server = b.start()) {
       assertEquals(List.of("us-east-1", "us-west-2", "eu-west-1"), server.regions());
       assertEquals("123456789012", server.accountId());
@@ -183,5 +183,70 @@ class KmsServerTest {
         IllegalArgumentException.class,
         () -> KmsServer.fromArgs(new String[] {"--access-key", "AKIAX"}, Map.of()));
     assertNull(KmsServer.fromArgs(new String[] {"--help"}, Map.of()));
+  }
+
+  @Test
+  void fromArgs_keystoreWithoutPassphrase_refusesSayingHowToSetIt(@TempDir Path dir)
+      throws IOException {
+    var fresh =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KmsServer.fromArgs(new String[] {"--keystore", dir.toString()}, Map.of()));
+    assertTrue(fresh.getMessage().contains(KmsServer.PASSPHRASE_ENV + "="), fresh.getMessage());
+    assertTrue(fresh.getMessage().contains("keep it safe"), fresh.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            KmsServer.fromArgs(
+                new String[] {"--keystore", dir.toString()}, Map.of(KmsServer.PASSPHRASE_ENV, "")));
+    Map<String, String> env = Map.of(KmsServer.PASSPHRASE_ENV, "the passphrase");
+    try (KmsServer server =
+        KmsServer.fromArgs(new String[] {"--keystore", dir.toString()}, env).start()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      KmsServer.describe(server, false, new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertTrue(text.contains("Keys: the key store in " + dir), text);
+      assertFalse(text.contains("the passphrase"), text);
+    }
+    var existing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KmsServer.fromArgs(new String[] {"--keystore", dir.toString()}, Map.of()));
+    assertTrue(existing.getMessage().contains("is sealed under a passphrase"), existing.getMessage());
+    KmsServer.Builder wrong =
+        KmsServer.fromArgs(
+            new String[] {"--keystore", dir.toString()},
+            Map.of(KmsServer.PASSPHRASE_ENV, "another passphrase"));
+    assertThrows(dev.envelope.local.WrongKekException.class, wrong::start);
+  }
+
+  @Test
+  void describe_withoutKeystore_saysKeysAreEphemeral() throws IOException {
+    try (KmsServer server = KmsServer.fromArgs(new String[0], Map.of()).start()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      KmsServer.describe(server, false, new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("Keys: an ephemeral key store"));
+    }
+  }
+
+  @Test
+  void builder_keyStoreConfiguredTwiceOrHalfway_failsAtStart(@TempDir Path dir) {
+    var kek =
+        dev.envelope.local.KekSource.passphrase(
+            "p".toCharArray(), dev.envelope.local.PassphraseKdfParameters.insecureForTests());
+    var noKek =
+        assertThrows(
+            IllegalStateException.class, () -> KmsServer.builder().keyStoreDirectory(dir).start());
+    assertTrue(noKek.getMessage().contains("kek(...)"), noKek.getMessage());
+    assertThrows(IllegalStateException.class, () -> KmsServer.builder().kek(kek).start());
+    try (var store = dev.envelope.local.LocalKeyStore.builder(dir).kek(kek).create()) {
+      assertThrows(
+          IllegalStateException.class,
+          () -> KmsServer.builder().keyStore(store).keyStoreDirectory(dir).start());
+      assertThrows(
+          IllegalStateException.class, () -> KmsServer.builder().keyStore(store).kek(kek).start());
+      assertThrows(IllegalStateException.class, () -> KmsServer.builder().kek(kek).kek(kek));
+    }
+    assertFalse(java.nio.file.Files.exists(dir.resolve("kms-state.json")));
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * JUnit 5 extension that starts a local KMS endpoint once per test class and injects a {@link
  * LocalKms} (or the {@link KmsServer}) into test methods, constructors and lifecycle methods.
  * Before each test it clears injected faults and call counts; keys persist across the class's
- * tests. The server stops when the class finishes.
+ * tests, in the server's ephemeral key store ({@code kms.server().keyStore()}), which is deleted
+ * when the server stops at the end of the class.
  *
  * <pre>{@code
  * @ExtendWith(LocalKmsExtension.class)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,16 +72,18 @@ public final class AtomicFiles {
     }
   }
 
-  /** Deletes {@code target} if present and makes the deletion durable. */
-  public static void delete(Path target) throws IOException {
-    if (Files.deleteIfExists(target)) {
-      syncDirectory(target.toAbsolutePath().getParent());
+  /**
+   * Deletes what an interrupted {@link #write} of {@code target} left behind. Call it only while no
+   * other writer of {@code target} runs.
+   */
+  public static void deleteTemporaries(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    String prefix = "." + target.getFileName() + TEMP_MARKER;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(prefix))) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
     }
-  }
-
-  /** True for leftovers of a {@link #write} interrupted by a crash. */
-  public static boolean isTemporary(Path file) {
-    return file.getFileName().toString().contains(TEMP_MARKER);
   }
 
   private static void syncDirectory(Path dir) throws IOException {

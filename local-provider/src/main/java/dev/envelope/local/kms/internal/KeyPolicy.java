@@ -134,6 +134,39 @@ public final class KeyPolicy {
     return allowed ? Decision.ALLOW : Decision.NO_DECISION;
   }
 
+  /**
+   * Which of {@code actions} this policy denies to every caller whatever the request: those named
+   * (by {@code Action}, or left out by {@code NotAction}) in a {@code Deny} statement whose
+   * principal is everyone ({@code "*"} or {@code {"AWS": "*"}}), whose resource is {@code "*"} and
+   * that has no condition. Grants cannot override such a statement, so a key store may enforce it
+   * as well; any other statement depends on the request and is left to {@link #evaluate}.
+   */
+  public Set<String> deniedToEveryone(Collection<String> actions) {
+    Set<String> denied = new java.util.TreeSet<>();
+    for (Statement s : statements) {
+      if (!s.deny || s.notPrincipal || s.condition != null || s.notResource
+          || !s.resources.contains("*") || !isEveryone(s.principal)) {
+        continue;
+      }
+      for (String action : actions) {
+        boolean named = s.actions.stream().anyMatch(p -> glob(p, action, true));
+        if (named != s.notAction) {
+          denied.add(action);
+        }
+      }
+    }
+    return denied;
+  }
+
+  private static boolean isEveryone(JsonElement principal) {
+    if (principal.isJsonPrimitive()) {
+      return principal.getAsString().equals("*");
+    }
+    JsonObject o = principal.getAsJsonObject();
+    JsonElement aws = o.get("AWS");
+    return o.size() == 1 && aws != null && strings(aws, "Principal").contains("*");
+  }
+
   private enum Match {
     YES,
     NO,

@@ -1,74 +1,102 @@
 package dev.envelope.local.kms.internal;
 
+import dev.envelope.EncryptionContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The key operations the KMS endpoint needs from a key store: versioned symmetric keys with a
- * lifecycle and a policy document, used for AEAD under a caller-supplied AAD. Everything
- * KMS-specific (ARNs, regions, aliases, grants, the ciphertext-blob layout, policy evaluation)
- * stays in the endpoint; a backend only keeps keys.
+ * lifecycle, used to encrypt small payloads bound to an encryption context. Everything
+ * KMS-specific (ARNs, regions, aliases, grants, the ciphertext-blob envelope, key policy
+ * documents and their evaluation) stays in the endpoint; a backend keeps keys, enforces its own
+ * key policy and audits every call under the {@code caller} it is given.
  *
- * <p>Implementations: {@link InMemoryKmsBackend} (self-contained, optionally persisted to a
- * directory). A backend over the local key store maps {@link #create} / {@link #setEnabled} /
- * {@link #scheduleDeletion} / {@link #rotate} / {@link #putPolicy} onto the store's lifecycle and
- * policy, and {@link KeyUse} onto its audited operations.
+ * <p>The implementation is {@link KeyStoreKmsBackend}, over the local key store.
  *
- * <p>Key ids are chosen by the caller (a UUID, or {@code mrk-} and 32 hex digits) and are unique.
- * Implementations are thread-safe. Methods throw {@link java.util.NoSuchElementException} for an
- * unknown key id and {@link IllegalStateException} when the key's state forbids the operation (the
- * endpoint checks state first and maps it to the KMS error; these are a second line).
+ * <p>Key ids are KMS key ids: a UUID, or {@code mrk-} and 32 hex digits for a multi-Region key
+ * (whose replicas share the one backend key). Implementations are thread-safe. Every failure the
+ * client should see is a {@link BackendException}; the endpoint checks key states itself first, so
+ * these are mostly a second line (a change made to the key store by another process meanwhile).
  */
 public interface KmsBackend {
 
-  /** Creates an enabled key with one fresh AES-256 version (version 1). */
-  BackendKey create(String keyId, String description, String policy, Instant now);
+  /**
+   * Creates an enabled key with one fresh AES-256 version (version 1) and returns it with its new
+   * id.
+   *
+   * @param forbiddenUses uses the backend's own policy refuses from the start
+   */
+  BackendKey create(
+      boolean multiRegion, String description, Set<KeyUse> forbiddenUses, String caller);
 
   /** The key, or empty if there is none (never created, or deleted). */
   Optional<BackendKey> find(String keyId);
 
-  /** Every key, in key-id order. */
+  /** Every key that is not deleted, in key-id order. */
   List<BackendKey> list();
 
-  /**
-   * Encrypts under the key's primary version with AES-GCM, {@code aad} as associated data. Refuses
-   * a key that is not enabled.
-   */
-  Sealed seal(String keyId, KeyUse use, byte[] plaintext, byte[] aad);
+  /** Encrypts {@code plaintext} (at most 4096 bytes) under the key's primary version. */
+  Sealed encrypt(String keyId, byte[] plaintext, EncryptionContext context, String caller);
 
   /**
-   * Decrypts what {@link #seal} produced under {@code version}. Refuses a key that is not enabled.
-   *
-   * @throws BadCiphertextException if the ciphertext, nonce or AAD do not authenticate under the
-   *     key, or the version does not exist
+   * Generates a random data key of {@code numberOfBytes} (1 to 1024) and encrypts it under the
+   * key's primary version. The caller zeroes {@link Generated#plaintext()}.
    */
-  byte[] open(String keyId, KeyUse use, int version, byte[] nonce, byte[] ciphertext, byte[] aad);
+  Generated generateDataKey(
+      String keyId, int numberOfBytes, EncryptionContext context, String caller);
+
+  /**
+   * Decrypts a payload made under {@code keyId} by this backend. The caller zeroes {@link
+   * Opened#plaintext()}.
+   *
+   * @throws BackendException {@link Kind#BAD_CIPHERTEXT} if the payload was not made under this
+   *     key, was modified, or {@code context} differs from the one it was made with
+   */
+  Opened decrypt(String keyId, byte[] payload, EncryptionContext context, String caller);
+
+  /** Decrypts a payload of {@code sourceKeyId} and encrypts its plaintext under another key. */
+  Resealed reEncrypt(
+      String sourceKeyId,
+      byte[] payload,
+      EncryptionContext sourceContext,
+      String destinationKeyId,
+      EncryptionContext destinationContext,
+      String caller);
 
   /** Enables or disables a key that is not pending deletion. */
-  BackendKey setEnabled(String keyId, boolean enabled);
+  BackendKey setEnabled(String keyId, boolean enabled, String caller);
 
-  /** Marks an enabled or disabled key pending deletion at {@code deletionDate}. */
-  BackendKey scheduleDeletion(String keyId, Instant deletionDate);
+  /** Makes an enabled or disabled key pending deletion, {@code waitingPeriod} from now. */
+  BackendKey scheduleDeletion(String keyId, Duration waitingPeriod, String caller);
 
   /** Cancels a pending deletion; the key becomes disabled (as in KMS). */
-  BackendKey cancelDeletion(String keyId);
+  BackendKey cancelDeletion(String keyId, String caller);
 
-  /** Adds a fresh version and makes it primary; older versions still open. */
-  BackendKey rotate(String keyId, Instant now);
+  /** Adds a fresh version and makes it primary; older versions still decrypt. */
+  BackendKey rotate(String keyId, String caller);
 
-  BackendKey updateDescription(String keyId, String description);
+  BackendKey updateDescription(String keyId, String description, String caller);
 
-  BackendKey putPolicy(String keyId, String policy);
+  /**
+   * Makes the backend's own policy refuse {@code forbidden} uses, and allow again those in {@code
+   * previouslyForbidden} that are not in {@code forbidden} (the rest of its policy is kept).
+   */
+  BackendKey restrictUses(
+      String keyId, Set<KeyUse> forbidden, Set<KeyUse> previouslyForbidden, String caller);
 
-  /** Destroys the key and all its versions (after the waiting period has passed). */
-  void delete(String keyId);
+  /** Destroys the key and all its versions, once its deletion date has passed. */
+  void delete(String keyId, String caller);
 
-  /** Why the endpoint uses a key; a key store maps it to its policy operations and audit. */
+  /** The uses of a key that a backend's policy can allow or refuse. */
   enum KeyUse {
+    /** GenerateDataKey and GenerateDataKeyWithoutPlaintext. */
     GENERATE,
     ENCRYPT,
     DECRYPT,
+    /** ReEncrypt, from and to the key. */
     REENCRYPT
   }
 
@@ -92,29 +120,72 @@ public interface KmsBackend {
   /**
    * A snapshot of a key's metadata (never its material).
    *
-   * @param primaryVersion the version {@link #seal} uses; versions are 1..primaryVersion
+   * @param primaryVersion the version new payloads are made under; versions are 1..primaryVersion
    * @param deletionDate set only when pending deletion
    * @param lastRotated when the primary version was created
    */
   record BackendKey(
       String keyId,
       String description,
-      String policy,
       KeyState state,
       Instant created,
       Instant deletionDate,
       int primaryVersion,
       Instant lastRotated) {}
 
-  /** AES-GCM output: the version used, the nonce and ciphertext ‖ tag. */
-  record Sealed(int version, byte[] nonce, byte[] ciphertext) {}
+  /** An encrypted payload and the key version that made it. */
+  record Sealed(int version, byte[] payload) {}
 
-  /** The ciphertext does not authenticate under the key (wrong key, version, nonce or AAD). */
-  final class BadCiphertextException extends RuntimeException {
+  /** A generated data key: its plaintext (zero it when done), payload and key version. */
+  record Generated(int version, byte[] plaintext, byte[] payload) {}
+
+  /** A decrypted payload (zero the plaintext when done) and the key version that made it. */
+  record Opened(int version, byte[] plaintext) {}
+
+  /** A re-encrypted payload with the source and destination key versions. */
+  record Resealed(int sourceVersion, int destinationVersion, byte[] payload) {}
+
+  /** Why a backend refused a call, in the terms the endpoint maps to KMS errors. */
+  enum Kind {
+    /** The key does not exist (or was deleted). */
+    NOT_FOUND,
+    DISABLED,
+    PENDING_DELETION,
+    /** Any other state conflict (e.g. rotating a key that is not enabled). */
+    INVALID_STATE,
+    /** The payload is not one of this key's, was modified, or the context differs. */
+    BAD_CIPHERTEXT,
+    /** The backend's own key policy refuses the caller. */
+    ACCESS_DENIED
+  }
+
+  /**
+   * A refusal the endpoint turns into a KMS error. The message never holds key material,
+   * plaintext or encryption-context values (except those the backend's policy marks loggable).
+   */
+  final class BackendException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public BadCiphertextException(String message) {
-      super(message, null, false, false);
+    private final Kind kind;
+    private final String keyId;
+
+    /**
+     * @param keyId the KMS key id the refusal concerns, or null if unknown
+     * @param detail why, in words (for access denials: the rule)
+     */
+    public BackendException(Kind kind, String keyId, String detail, Throwable cause) {
+      super(detail, cause, false, false);
+      this.kind = kind;
+      this.keyId = keyId;
+    }
+
+    public Kind kind() {
+      return kind;
+    }
+
+    /** The KMS key id concerned, or null. */
+    public String keyId() {
+      return keyId;
     }
   }
 }

@@ -17,15 +17,19 @@ import java.util.TreeMap;
 
 /**
  * What the endpoint knows beyond the keys themselves: the Regions each key lives in (its
- * multi-Region replicas), rotation settings, tags, aliases per Region and grants. Persisted, when a
+ * multi-Region replicas), key policy documents, rotation settings, tags, aliases per Region and
+ * grants. No key material: the keys are in the key store. Persisted, when a
  * directory is given, as one JSON file ({@code kms-state.json}) replaced atomically on every
  * change. Not thread-safe: the caller holds a lock.
  */
 public final class KmsRegistry {
-  private static final String FORMAT = "envelope-local-kms-state/1";
+  private static final String FORMAT = "envelope-local-kms-state/2";
   private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
-  /** KMS facts about one key. {@code replicaRegions} excludes the primary Region. */
+  /**
+   * KMS facts about one key. {@code replicaRegions} excludes the primary Region; {@code policy} is
+   * the key policy document exactly as the caller put it.
+   */
   public record KeyRecord(
       String keyId,
       String primaryRegion,
@@ -35,7 +39,8 @@ public final class KmsRegistry {
       Instant nextRotationDate,
       Instant onDemandRotationStartDate,
       int pendingWindowDays,
-      Map<String, String> tags) {
+      Map<String, String> tags,
+      String policy) {
 
     public boolean multiRegion() {
       return KeyIds.isMultiRegion(keyId);
@@ -57,7 +62,8 @@ public final class KmsRegistry {
           nextRotationDate,
           onDemandRotationStartDate,
           pendingWindowDays,
-          tags);
+          tags,
+          policy);
     }
 
     public KeyRecord withRotation(boolean enabled, int periodDays, Instant next) {
@@ -70,7 +76,8 @@ public final class KmsRegistry {
           next,
           onDemandRotationStartDate,
           pendingWindowDays,
-          tags);
+          tags,
+          policy);
     }
 
     public KeyRecord withOnDemandRotation(Instant start) {
@@ -83,7 +90,22 @@ public final class KmsRegistry {
           nextRotationDate,
           start,
           pendingWindowDays,
-          tags);
+          tags,
+          policy);
+    }
+
+    public KeyRecord withPolicy(String document) {
+      return new KeyRecord(
+          keyId,
+          primaryRegion,
+          replicaRegions,
+          rotationEnabled,
+          rotationPeriodDays,
+          nextRotationDate,
+          onDemandRotationStartDate,
+          pendingWindowDays,
+          tags,
+          document);
     }
 
     public KeyRecord withPendingWindow(int days) {
@@ -96,7 +118,8 @@ public final class KmsRegistry {
           nextRotationDate,
           onDemandRotationStartDate,
           days,
-          tags);
+          tags,
+          policy);
     }
   }
 
@@ -135,8 +158,12 @@ public final class KmsRegistry {
     return new KmsRegistry(null);
   }
 
-  /** Loads {@code file} if it exists; later changes are written back to it. */
+  /**
+   * Loads {@code file} if it exists, after deleting what an interrupted write left; later changes
+   * are written back to it. The caller is its only writer (it holds the {@link ServerLock}).
+   */
   public static KmsRegistry persistent(Path file) throws IOException {
+    AtomicFiles.deleteTemporaries(file);
     KmsRegistry r = new KmsRegistry(file);
     if (Files.exists(file)) {
       if (Files.size(file) > MAX_FILE_BYTES) {
@@ -183,6 +210,7 @@ public final class KmsRegistry {
       putInstant(o, "onDemandRotationStartDate", k.onDemandRotationStartDate());
       o.addProperty("pendingWindowDays", k.pendingWindowDays());
       o.add("tags", Json.stringObject(k.tags()));
+      o.addProperty("policy", k.policy());
       ks.add(o);
     }
     root.add("keys", ks);
@@ -220,8 +248,13 @@ public final class KmsRegistry {
   }
 
   private void decode(JsonObject root) {
-    if (!FORMAT.equals(root.get("format").getAsString())) {
-      throw new IllegalArgumentException("unknown format " + root.get("format"));
+    String format = root.get("format").getAsString();
+    if (!FORMAT.equals(format)) {
+      throw new IllegalArgumentException(
+          "it has format " + format + "; this release reads " + FORMAT
+              + (format.equals("envelope-local-kms-state/1")
+                  ? " (state of an earlier endpoint that kept keys unencrypted: start afresh)"
+                  : ""));
     }
     for (JsonElement e : root.getAsJsonArray("keys")) {
       JsonObject o = e.getAsJsonObject();
@@ -240,7 +273,8 @@ public final class KmsRegistry {
               instant(o, "nextRotationDate"),
               instant(o, "onDemandRotationStartDate"),
               o.get("pendingWindowDays").getAsInt(),
-              map(o.getAsJsonObject("tags"))));
+              map(o.getAsJsonObject("tags")),
+              o.get("policy").getAsString()));
     }
     for (JsonElement e : root.getAsJsonArray("aliases")) {
       JsonObject o = e.getAsJsonObject();

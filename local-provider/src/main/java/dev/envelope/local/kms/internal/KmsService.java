@@ -2,7 +2,9 @@ package dev.envelope.local.kms.internal;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.envelope.EncryptionContext;
 import dev.envelope.local.kms.KmsOperation;
+import dev.envelope.local.kms.internal.KmsBackend.BackendException;
 import dev.envelope.local.kms.internal.KmsBackend.BackendKey;
 import dev.envelope.local.kms.internal.KmsBackend.KeyState;
 import dev.envelope.local.kms.internal.KmsBackend.KeyUse;
@@ -21,17 +23,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,10 +42,16 @@ import java.util.regex.Pattern;
  * ARN, alias name, alias ARN, per Region), authorization (key policy, then grants), key-state
  * rules, the ciphertext blob, and the response shapes of the AWS KMS API reference.
  *
+ * <p>Every backend call names the caller's principal ARN, so the backend's own policy and audit
+ * see who asked; what the endpoint does on its own (rotation when due, deletion when the waiting
+ * period ends) names the service caller label instead. The backend's refusals become the KMS
+ * errors ({@link #toKms}).
+ *
  * <p>Thread-safe: read-only and cryptographic operations share a read lock; operations that change
  * keys, aliases or grants take the write lock (and persist before they answer).
  */
 public final class KmsService {
+  private static final System.Logger LOG = System.getLogger(KmsService.class.getName());
   static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
   private static final int MAX_KEY_ID = 2048;
   private static final int MAX_GRANT_TOKENS = 10;
@@ -101,6 +110,21 @@ public final class KmsService {
           KmsOperation.GET_KEY_POLICY,
           KmsOperation.GET_KEY_ROTATION_STATUS,
           KmsOperation.GENERATE_RANDOM);
+  /** The data-plane actions a backend's policy can refuse, by the backend use they need. */
+  private static final Map<KeyUse, List<String>> USE_ACTIONS =
+      Map.of(
+          KeyUse.GENERATE, List.of("kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"),
+          KeyUse.ENCRYPT, List.of("kms:Encrypt"),
+          KeyUse.DECRYPT, List.of("kms:Decrypt"),
+          KeyUse.REENCRYPT, List.of("kms:ReEncryptFrom", "kms:ReEncryptTo"));
+  /**
+   * How often the endpoint re-reads the key store for changes made by its other users (keys
+   * created, destroyed or scheduled for destruction through the store): at most this long after
+   * such a change, ListKeys, ListAliases and the deletion schedule reflect it.
+   */
+  private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
+  /** How long maintenance leaves a key alone after the backend refused to rotate or delete it. */
+  private static final Duration MAINTENANCE_BACKOFF = Duration.ofHours(1);
 
   private final KmsBackend backend;
   private final KmsRegistry registry;
@@ -108,10 +132,14 @@ public final class KmsService {
   private final List<String> regions;
   private final Clock clock;
   private final Duration grantPropagationDelay;
+  private final String serviceCaller;
   private final SecureRandom random = new SecureRandom();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, KeyPolicy> policies = new ConcurrentHashMap<>();
   private volatile Instant nextMaintenance;
+  private volatile Instant lastReconciled = Instant.MIN;
+  /** key id → when maintenance may try it again after the backend refused (guarded by lock). */
+  private final Map<String, Instant> maintenanceBackoff = new HashMap<>();
 
   /** Who is calling, from which Region (the one their signature was scoped to). */
   public record Caller(String principalArn, String account, String region) {}
@@ -133,13 +161,15 @@ public final class KmsService {
       Arns arns,
       List<String> regions,
       Clock clock,
-      Duration grantPropagationDelay) {
+      Duration grantPropagationDelay,
+      String serviceCaller) {
     this.backend = backend;
     this.registry = registry;
     this.arns = arns;
     this.regions = List.copyOf(regions);
     this.clock = clock;
     this.grantPropagationDelay = grantPropagationDelay;
+    this.serviceCaller = serviceCaller;
     reconcile();
   }
 
@@ -154,12 +184,46 @@ public final class KmsService {
     l.lock();
     try {
       return dispatch(op, caller, request);
-    } catch (NoSuchElementException | IllegalStateException e) {
-      // The backend disagreed with a state the endpoint had just checked (a race with deletion).
-      throw KmsException.internal("The key changed state during the request; retry.");
+    } catch (BackendException e) {
+      // A call not wrapped with its exact action (see backendCall): name the operation's.
+      throw toKms(caller, op.action(), e);
     } finally {
       l.unlock();
     }
+  }
+
+  /** Runs a backend call, turning its refusals into the KMS errors for {@code action}. */
+  private <T> T backendCall(Caller c, String action, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (BackendException e) {
+      throw toKms(c, action, e);
+    }
+  }
+
+  /**
+   * The KMS error for a backend refusal: not found, disabled, pending deletion, other invalid
+   * state, invalid ciphertext (no message, as KMS), and access denied naming the backend's rule.
+   */
+  private KmsException toKms(Caller c, String action, BackendException e) {
+    String arn = e.keyId() == null ? "(new key)" : arns.keyArn(c.region(), e.keyId());
+    return switch (e.kind()) {
+      case NOT_FOUND -> KmsException.keyNotFound(arn);
+      case DISABLED -> KmsException.disabled(arn);
+      case PENDING_DELETION -> KmsException.pendingDeletion(arn);
+      case INVALID_STATE -> KmsException.invalidState(arn + ": " + e.getMessage());
+      case BAD_CIPHERTEXT -> KmsException.invalidCiphertext();
+      case ACCESS_DENIED ->
+          KmsException.accessDenied(
+              "User: "
+                  + c.principalArn()
+                  + " is not authorized to perform: "
+                  + action
+                  + " on resource: "
+                  + arn
+                  + " because the local key store's policy denies it: "
+                  + e.getMessage());
+    };
   }
 
   private JsonObject dispatch(KmsOperation op, Caller c, Json r) {
@@ -242,14 +306,21 @@ public final class KmsService {
     if (policy == null) {
       policy = KeyPolicy.defaultPolicy(arns.accountRootArn());
     }
-    String keyId = KeyIds.newKeyId(multiRegion);
     KeyPolicy parsed = parsePolicy(policy);
     if (!bypass) {
-      lockoutCheck(c, parsed, arns.keyArn(c.region(), keyId), multiRegion);
+      // The backend picks the key id, so the check runs before it exists, with a wildcard id: a key
+      // policy's Resource is "*" ("this key") in practice, and it cannot name a key not yet made.
+      lockoutCheck(c, parsed, arns.keyArn(c.region(), multiRegion ? "mrk-*" : "*"), multiRegion);
     }
-    Instant now = clock.instant();
-    BackendKey bk = backend.create(keyId, description == null ? "" : description, policy, now);
-    KeyRecord rec = new KeyRecord(keyId, c.region(), List.of(), false, 365, null, null, 0, tags);
+    String text = description == null ? "" : description;
+    BackendKey bk =
+        backendCall(
+            c,
+            "kms:CreateKey",
+            () -> backend.create(multiRegion, text, forbiddenUses(parsed), c.principalArn()));
+    String keyId = bk.keyId();
+    KeyRecord rec =
+        new KeyRecord(keyId, c.region(), List.of(), false, 365, null, null, 0, tags, policy);
     registry.keys.put(keyId, rec);
     registry.save();
     JsonObject out = new JsonObject();
@@ -301,7 +372,10 @@ public final class KmsService {
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
     }
-    backend.updateDescription(k.keyId(), description);
+    backendCall(
+        c,
+        "kms:UpdateKeyDescription",
+        () -> backend.updateDescription(k.keyId(), description, c.principalArn()));
     return new JsonObject();
   }
 
@@ -311,7 +385,10 @@ public final class KmsService {
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
     }
-    backend.setEnabled(k.keyId(), enable);
+    backendCall(
+        c,
+        enable ? "kms:EnableKey" : "kms:DisableKey",
+        () -> backend.setEnabled(k.keyId(), enable, c.principalArn()));
     scheduleMaintenance();
     return new JsonObject();
   }
@@ -325,8 +402,12 @@ public final class KmsService {
     if (k.state() == KeyState.PENDING_DELETION) {
       throw KmsException.pendingDeletion(k.arn());
     }
-    Instant deletionDate = clock.instant().plus(Duration.ofDays(window));
-    backend.scheduleDeletion(k.keyId(), deletionDate);
+    BackendKey scheduled =
+        backendCall(
+            c,
+            "kms:ScheduleKeyDeletion",
+            () -> backend.scheduleDeletion(k.keyId(), Duration.ofDays(window), c.principalArn()));
+    Instant deletionDate = scheduled.deletionDate();
     registry.keys.put(k.keyId(), k.record().withPendingWindow(window));
     registry.save();
     scheduleMaintenance();
@@ -344,7 +425,8 @@ public final class KmsService {
     if (k.state() != KeyState.PENDING_DELETION) {
       throw KmsException.invalidState(k.arn() + " is not pending deletion.");
     }
-    backend.cancelDeletion(k.keyId());
+    backendCall(
+        c, "kms:CancelKeyDeletion", () -> backend.cancelDeletion(k.keyId(), c.principalArn()));
     scheduleMaintenance();
     JsonObject out = new JsonObject();
     out.addProperty("KeyId", k.arn());
@@ -395,7 +477,7 @@ public final class KmsService {
     requireUsable(k);
     requirePrimaryRegion(k);
     Instant now = clock.instant();
-    backend.rotate(k.keyId(), now);
+    backendCall(c, "kms:RotateKeyOnDemand", () -> backend.rotate(k.keyId(), c.principalArn()));
     registry.keys.put(k.keyId(), k.record().withOnDemandRotation(now));
     registry.save();
     JsonObject out = new JsonObject();
@@ -442,7 +524,7 @@ public final class KmsService {
       throw new KmsException(
           "AlreadyExistsException", arns.keyArn(replicaRegion, k.keyId()) + " already exists.");
     }
-    if (policy != null && !policy.equals(k.backend().policy())) {
+    if (policy != null && !policy.equals(k.record().policy())) {
       throw KmsException.unsupported(
           "Replicas of a multi-Region key share the primary's key policy on this local endpoint;"
               + " omit Policy or pass the primary's policy, then use PutKeyPolicy.");
@@ -466,14 +548,15 @@ public final class KmsService {
               rec.nextRotationDate(),
               rec.onDemandRotationStartDate(),
               rec.pendingWindowDays(),
-              Map.copyOf(merged));
+              Map.copyOf(merged),
+              rec.policy());
     }
     registry.keys.put(k.keyId(), rec);
     registry.save();
     Key replica = new Key(rec, k.backend(), replicaRegion, arns.keyArn(replicaRegion, k.keyId()));
     JsonObject out = new JsonObject();
     out.add("ReplicaKeyMetadata", metadata(replica));
-    out.addProperty("ReplicaPolicy", k.backend().policy());
+    out.addProperty("ReplicaPolicy", k.record().policy());
     JsonArray tagList = new JsonArray();
     rec.tags()
         .forEach(
@@ -495,7 +578,7 @@ public final class KmsService {
     Key k = resolve(c, keyId, false);
     authorize(c, k, "kms:GetKeyPolicy", null, Set.of(), null);
     JsonObject out = new JsonObject();
-    out.addProperty("Policy", k.backend().policy());
+    out.addProperty("Policy", k.record().policy());
     out.addProperty("PolicyName", "default");
     return out;
   }
@@ -511,8 +594,35 @@ public final class KmsService {
     if (!bypass) {
       lockoutCheck(c, parsed, k.arn(), k.record().multiRegion());
     }
-    backend.putPolicy(k.keyId(), policy);
+    // The backend first: its own policy may refuse this caller, and then nothing changed.
+    Set<KeyUse> before = forbiddenUses(parsePolicy(k.record().policy()));
+    backendCall(
+        c,
+        "kms:PutKeyPolicy",
+        () ->
+            backend.restrictUses(k.keyId(), forbiddenUses(parsed), before, c.principalArn()));
+    registry.keys.put(k.keyId(), k.record().withPolicy(policy));
+    registry.save();
     return new JsonObject();
+  }
+
+  /**
+   * The key uses a policy denies to everyone unconditionally (for every action of the use), which
+   * the backend enforces too: such a denial holds whatever the grants, so the backend's refusal
+   * never differs from the endpoint's, and it survives a tampered state file.
+   */
+  private static Set<KeyUse> forbiddenUses(KeyPolicy policy) {
+    List<String> actions = new ArrayList<>();
+    USE_ACTIONS.values().forEach(actions::addAll);
+    Set<String> denied = policy.deniedToEveryone(actions);
+    Set<KeyUse> uses = EnumSet.noneOf(KeyUse.class);
+    USE_ACTIONS.forEach(
+        (use, needed) -> {
+          if (denied.containsAll(needed)) {
+            uses.add(use);
+          }
+        });
+    return uses;
   }
 
   private static void policyName(Json r) {
@@ -675,6 +785,7 @@ public final class KmsService {
   private JsonObject generateDataKey(Caller c, Json r, boolean withPlaintext) {
     String keyId = r.requiredString("KeyId", 1, MAX_KEY_ID);
     Map<String, String> context = r.stringMap("EncryptionContext");
+    EncryptionContext ec = encryptionContext(context);
     Integer numberOfBytes = r.integer("NumberOfBytes", 1, 1024);
     String keySpec = r.enumValue("KeySpec", List.of("AES_256", "AES_128"));
     Set<String> tokens = grantTokens(r);
@@ -692,19 +803,19 @@ public final class KmsService {
     authorize(c, k, action, context, tokens, null);
     requireUsable(k);
     dryRun(dryRun);
-    byte[] plaintext = new byte[length];
+    KmsBackend.Generated generated =
+        backendCall(
+            c, action, () -> backend.generateDataKey(k.keyId(), length, ec, c.principalArn()));
+    byte[] plaintext = generated.plaintext();
     try {
-      random.nextBytes(plaintext);
-      KmsBackend.Sealed sealed =
-          backend.seal(
-              k.keyId(), KeyUse.GENERATE, plaintext, CiphertextBlob.aad(k.keyId(), context));
       JsonObject out = new JsonObject();
-      out.addProperty("CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), sealed)));
+      out.addProperty(
+          "CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), generated.payload())));
       if (withPlaintext) {
         out.addProperty("Plaintext", Json.base64(plaintext));
       }
       out.addProperty("KeyId", k.arn());
-      out.addProperty("KeyMaterialId", keyMaterialId(k.keyId(), sealed.version()));
+      out.addProperty("KeyMaterialId", keyMaterialId(k.keyId(), generated.version()));
       return out;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -716,6 +827,7 @@ public final class KmsService {
     byte[] plaintext = r.requiredBlob("Plaintext", 1, MAX_PLAINTEXT);
     try {
       Map<String, String> context = r.stringMap("EncryptionContext");
+      EncryptionContext ec = encryptionContext(context);
       Set<String> tokens = grantTokens(r);
       String algorithm = encryptionAlgorithm(r, "EncryptionAlgorithm");
       boolean dryRun = r.bool("DryRun");
@@ -725,10 +837,11 @@ public final class KmsService {
       requireSymmetric(algorithm);
       dryRun(dryRun);
       KmsBackend.Sealed sealed =
-          backend.seal(
-              k.keyId(), KeyUse.ENCRYPT, plaintext, CiphertextBlob.aad(k.keyId(), context));
+          backendCall(
+              c, "kms:Encrypt", () -> backend.encrypt(k.keyId(), plaintext, ec, c.principalArn()));
       JsonObject out = new JsonObject();
-      out.addProperty("CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), sealed)));
+      out.addProperty(
+          "CiphertextBlob", Json.base64(CiphertextBlob.encode(k.keyId(), sealed.payload())));
       out.addProperty("KeyId", k.arn());
       out.addProperty("EncryptionAlgorithm", SYMMETRIC_DEFAULT);
       return out;
@@ -740,6 +853,7 @@ public final class KmsService {
   private JsonObject decrypt(Caller c, Json r) {
     byte[] blobBytes = r.requiredBlob("CiphertextBlob", 1, CiphertextBlob.MAX_BLOB);
     Map<String, String> context = r.stringMap("EncryptionContext");
+    EncryptionContext ec = encryptionContext(context);
     Set<String> tokens = grantTokens(r);
     String keyId = r.optionalString("KeyId", 1, MAX_KEY_ID);
     String algorithm = encryptionAlgorithm(r, "EncryptionAlgorithm");
@@ -760,13 +874,18 @@ public final class KmsService {
     requireUsable(k);
     requireSymmetric(algorithm);
     dryRun(dryRun);
-    byte[] plaintext = open(k, KeyUse.DECRYPT, blob, context);
+    KmsBackend.Opened opened =
+        backendCall(
+            c,
+            "kms:Decrypt",
+            () -> backend.decrypt(k.keyId(), blob.payload(), ec, c.principalArn()));
+    byte[] plaintext = opened.plaintext();
     try {
       JsonObject out = new JsonObject();
       out.addProperty("KeyId", k.arn());
       out.addProperty("Plaintext", Json.base64(plaintext));
       out.addProperty("EncryptionAlgorithm", SYMMETRIC_DEFAULT);
-      out.addProperty("KeyMaterialId", keyMaterialId(k.keyId(), blob.keyVersion()));
+      out.addProperty("KeyMaterialId", keyMaterialId(k.keyId(), opened.version()));
       return out;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -776,9 +895,11 @@ public final class KmsService {
   private JsonObject reEncrypt(Caller c, Json r) {
     byte[] blobBytes = r.requiredBlob("CiphertextBlob", 1, CiphertextBlob.MAX_BLOB);
     Map<String, String> sourceContext = r.stringMap("SourceEncryptionContext");
+    EncryptionContext sourceEc = encryptionContext(sourceContext);
     String sourceKeyId = r.optionalString("SourceKeyId", 1, MAX_KEY_ID);
     String destinationKeyId = r.requiredString("DestinationKeyId", 1, MAX_KEY_ID);
     Map<String, String> destinationContext = r.stringMap("DestinationEncryptionContext");
+    EncryptionContext destinationEc = encryptionContext(destinationContext);
     String sourceAlgorithm = encryptionAlgorithm(r, "SourceEncryptionAlgorithm");
     String destinationAlgorithm = encryptionAlgorithm(r, "DestinationEncryptionAlgorithm");
     Set<String> tokens = grantTokens(r);
@@ -799,28 +920,32 @@ public final class KmsService {
     requireSymmetric(sourceAlgorithm);
     requireSymmetric(destinationAlgorithm);
     dryRun(dryRun);
-    byte[] plaintext = open(source, KeyUse.REENCRYPT, blob, sourceContext);
-    try {
-      KmsBackend.Sealed sealed =
-          backend.seal(
-              destination.keyId(),
-              KeyUse.REENCRYPT,
-              plaintext,
-              CiphertextBlob.aad(destination.keyId(), destinationContext));
-      JsonObject out = new JsonObject();
-      out.addProperty(
-          "CiphertextBlob", Json.base64(CiphertextBlob.encode(destination.keyId(), sealed)));
-      out.addProperty("SourceKeyId", source.arn());
-      out.addProperty("KeyId", destination.arn());
-      out.addProperty("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT);
-      out.addProperty("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT);
-      out.addProperty("SourceKeyMaterialId", keyMaterialId(source.keyId(), blob.keyVersion()));
-      out.addProperty(
-          "DestinationKeyMaterialId", keyMaterialId(destination.keyId(), sealed.version()));
-      return out;
-    } finally {
-      Arrays.fill(plaintext, (byte) 0);
-    }
+    KmsBackend.Resealed resealed =
+        backendCall(
+            c,
+            "kms:ReEncrypt*",
+            () ->
+                backend.reEncrypt(
+                    source.keyId(),
+                    blob.payload(),
+                    sourceEc,
+                    destination.keyId(),
+                    destinationEc,
+                    c.principalArn()));
+    JsonObject out = new JsonObject();
+    out.addProperty(
+        "CiphertextBlob",
+        Json.base64(CiphertextBlob.encode(destination.keyId(), resealed.payload())));
+    out.addProperty("SourceKeyId", source.arn());
+    out.addProperty("KeyId", destination.arn());
+    out.addProperty("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT);
+    out.addProperty("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT);
+    out.addProperty(
+        "SourceKeyMaterialId", keyMaterialId(source.keyId(), resealed.sourceVersion()));
+    out.addProperty(
+        "DestinationKeyMaterialId",
+        keyMaterialId(destination.keyId(), resealed.destinationVersion()));
+    return out;
   }
 
   private JsonObject generateRandom(Json r) {
@@ -852,17 +977,20 @@ public final class KmsService {
     return keyInRegion(blob.keyId(), c.region()).orElseThrow(KmsException::invalidCiphertext);
   }
 
-  private byte[] open(Key k, KeyUse use, CiphertextBlob blob, Map<String, String> context) {
+  /**
+   * The request's encryption context as the backend binds it: keys and values must be non-empty
+   * (KMS answers "Invalid EncryptionContext" too) and well-formed Unicode, the encoding at most
+   * 65535 bytes.
+   */
+  private static EncryptionContext encryptionContext(Map<String, String> pairs) {
     try {
-      return backend.open(
-          k.keyId(),
-          use,
-          blob.keyVersion(),
-          blob.nonce(),
-          blob.ciphertext(),
-          CiphertextBlob.aad(k.keyId(), context));
-    } catch (KmsBackend.BadCiphertextException e) {
-      throw KmsException.invalidCiphertext();
+      EncryptionContext context = EncryptionContext.from(pairs);
+      context.canonicalLength(); // throws if the encoding is over 65535 bytes
+      return context;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw KmsException.validation(
+          "Invalid EncryptionContext: keys and values must be non-empty, well-formed Unicode"
+              + " strings, at most 65535 bytes together.");
     }
   }
 
@@ -1261,7 +1389,7 @@ public final class KmsService {
       Set<String> grantTokens,
       String algorithm,
       List<String> grantOperations) {
-    KeyPolicy policy = parsePolicy(k.backend().policy());
+    KeyPolicy policy = parsePolicy(k.record().policy());
     KeyPolicy.Decision decision =
         policy.evaluate(
             new KeyPolicy.Request(
@@ -1437,7 +1565,8 @@ public final class KmsService {
   /**
    * Brings the registry in line with the backend at start: adopts keys the backend has but the
    * registry does not (e.g. after a crash between the two writes, or keys made in the key store
-   * directly) into the first Region, and forgets records whose key is gone.
+   * directly) into the first Region with the default key policy, and forgets records whose key is
+   * gone.
    */
   private void reconcile() {
     boolean changed = false;
@@ -1448,7 +1577,16 @@ public final class KmsService {
         registry.keys.put(
             bk.keyId(),
             new KeyRecord(
-                bk.keyId(), regions.get(0), List.of(), false, 365, null, null, 30, Map.of()));
+                bk.keyId(),
+                regions.get(0),
+                List.of(),
+                false,
+                365,
+                null,
+                null,
+                30,
+                Map.of(),
+                KeyPolicy.defaultPolicy(arns.accountRootArn())));
         changed = true;
       }
     }
@@ -1456,6 +1594,7 @@ public final class KmsService {
     if (changed) {
       registry.save();
     }
+    lastReconciled = clock.instant();
     scheduleMaintenance();
   }
 
@@ -1471,33 +1610,52 @@ public final class KmsService {
   /** Deletes keys whose waiting period has passed and rotates keys whose rotation is due. */
   private void maintain() {
     Instant due = nextMaintenance;
-    if (due == null || clock.instant().isBefore(due)) {
+    Instant checkedAt = lastReconciled;
+    Instant at = clock.instant();
+    boolean reconcileDue = !at.isBefore(checkedAt.plus(RECONCILE_EVERY));
+    if (!reconcileDue && (due == null || at.isBefore(due))) {
       return;
     }
     lock.writeLock().lock();
     try {
       Instant now = clock.instant();
+      if (!now.isBefore(lastReconciled.plus(RECONCILE_EVERY))) {
+        try {
+          reconcile(); // see what other users of the key store changed meanwhile
+        } catch (RuntimeException e) {
+          // e.g. a damaged key file: keep serving the other keys, try again later
+          LOG.log(System.Logger.Level.WARNING, "could not re-read the key store: " + e, e);
+          lastReconciled = now;
+        }
+      }
+      if (nextMaintenance == null || now.isBefore(nextMaintenance)) {
+        return;
+      }
       Set<String> deleted = new HashSet<>();
       for (BackendKey bk : backend.list()) {
         if (bk.state() == KeyState.PENDING_DELETION && !now.isBefore(bk.deletionDate())) {
           deleted.add(bk.keyId());
         }
       }
-      if (!deleted.isEmpty()) {
+      boolean destroyed = false;
+      for (String keyId : deleted) {
+        destroyed |= tryMaintenance(keyId, now, () -> backend.delete(keyId, serviceCaller));
+      }
+      if (destroyed) {
+        // Destroy first, then forget: a crash in between leaves a record of a destroyed key, which
+        // resolves to nothing and is forgotten at the next reconcile.
         Set<String> present = new HashSet<>();
         backend.list().forEach(bk -> present.add(bk.keyId()));
-        present.removeAll(deleted);
         forgetMissingKeys(present);
-        registry.save(); // forget first: a crash here leaves a key to adopt, never a dangling id
-        deleted.forEach(backend::delete);
+        registry.save();
       }
       boolean rotated = false;
       for (KeyRecord rec : new ArrayList<>(registry.keys.values())) {
         if (!rec.rotationEnabled() || now.isBefore(rec.nextRotationDate())) {
           continue;
         }
-        if (backend.find(rec.keyId()).map(bk -> bk.state() == KeyState.ENABLED).orElse(false)) {
-          backend.rotate(rec.keyId(), now);
+        if (backend.find(rec.keyId()).map(bk -> bk.state() == KeyState.ENABLED).orElse(false)
+            && tryMaintenance(rec.keyId(), now, () -> backend.rotate(rec.keyId(), serviceCaller))) {
           registry.keys.put(
               rec.keyId(),
               rec.withRotation(
@@ -1516,18 +1674,48 @@ public final class KmsService {
     }
   }
 
+  /**
+   * Runs one maintenance step on a key unless it is backing off; a backend refusal (its own policy
+   * does not allow the service caller, or another process changed the key) is audited by the
+   * backend and retried after {@link #MAINTENANCE_BACKOFF}, without failing the request that
+   * happened to trigger maintenance.
+   *
+   * @return whether the step ran and succeeded
+   */
+  private boolean tryMaintenance(String keyId, Instant now, Runnable step) {
+    Instant retry = maintenanceBackoff.get(keyId);
+    if (retry != null && now.isBefore(retry)) {
+      return false;
+    }
+    try {
+      step.run();
+      maintenanceBackoff.remove(keyId);
+      return true;
+    } catch (BackendException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "maintenance of key " + keyId + " was refused (" + e.kind() + "): " + e.getMessage());
+      maintenanceBackoff.put(keyId, now.plus(MAINTENANCE_BACKOFF));
+      return false;
+    }
+  }
+
   private void scheduleMaintenance() {
     Instant next = null;
     for (BackendKey bk : backend.list()) {
       if (bk.state() == KeyState.PENDING_DELETION) {
-        next = earliest(next, bk.deletionDate());
+        next = earliest(next, later(bk.deletionDate(), maintenanceBackoff.get(bk.keyId())));
       }
       KeyRecord rec = registry.keys.get(bk.keyId());
       if (rec != null && rec.rotationEnabled() && bk.state() == KeyState.ENABLED) {
-        next = earliest(next, rec.nextRotationDate());
+        next = earliest(next, later(rec.nextRotationDate(), maintenanceBackoff.get(bk.keyId())));
       }
     }
     nextMaintenance = next;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   private static Instant earliest(Instant a, Instant b) {

@@ -189,4 +189,34 @@ class KeyPolicyTest {
       assertEquals("MalformedPolicyDocumentException", e.errorType());
     }
   }
+
+  @Test
+  void deniedToEveryone_onlyUnconditionalDenyForAllPrincipalsOnAllResources() {
+    List<String> actions = List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey");
+    KeyPolicy p =
+        policy(
+            statement("Allow", "{\"AWS\":\"" + ME + "\"}", "\"kms:*\"", null)
+                + ","
+                + statement("Deny", "\"*\"", "\"kms:Decrypt\"", null)
+                + ","
+                + statement("Deny", "{\"AWS\":[\"" + ME + "\",\"*\"]}", "\"kms:gen*\"", null));
+    assertEquals(
+        java.util.Set.of("kms:Decrypt", "kms:GenerateDataKey"), p.deniedToEveryone(actions));
+    assertEquals(
+        java.util.Set.of("kms:Decrypt", "kms:GenerateDataKey"),
+        policy(statement("Deny", "\"*\"", "\"kms:*\"", null).replace("\"Action\"", "\"NotAction\"")
+                .replace("\"kms:*\"", "\"kms:Encrypt\""))
+            .deniedToEveryone(actions),
+        "NotAction denies everything it does not name");
+    for (String notEveryone :
+        List.of(
+            statement("Deny", "{\"AWS\":\"" + ME + "\"}", "\"kms:*\"", null),
+            statement("Deny", "\"*\"", "\"kms:*\"", "{\"Bool\":{\"kms:MultiRegion\":\"true\"}}"),
+            statement("Deny", "{\"Service\":\"x.amazonaws.com\"}", "\"kms:*\"", null),
+            statement("Deny", "\"*\"", "\"kms:*\"", null).replace("\"Resource\":\"*\"",
+                "\"Resource\":\"" + KEY + "\""),
+            statement("Allow", "\"*\"", "\"kms:*\"", null))) {
+      assertTrue(policy(notEveryone).deniedToEveryone(actions).isEmpty(), notEveryone);
+    }
+  }
 }
