@@ -60,6 +60,12 @@ public final class EnvelopeCli implements Callable<Integer> {
     cli.addSubcommand(new EncryptCommand(io));
     cli.addSubcommand(new DecryptCommand(io));
     cli.addSubcommand(new InspectCommand(io));
+    CommandLine keys = new CommandLine(new KeysCommand());
+    for (Object sub : KeysCommand.subcommands(io)) {
+      keys.addSubcommand(sub);
+    }
+    cli.addSubcommand(keys);
+    cli.addSubcommand(new DemoCommand(io));
     cli.setOut(new PrintWriter(new OutputStreamWriter(io.stdout(), StandardCharsets.UTF_8), true));
     cli.setErr(io.stderr());
     applyToAll(cli, io);
