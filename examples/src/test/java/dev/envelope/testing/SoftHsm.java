@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *       generated in the token (non-extractable).
  *   <li>{@link #PIN_TOKEN}: never logged in to with the right PIN. PKCS#11 login state is per
  *       process, so a wrong PIN can only be seen on a token this JVM has not logged in to.
- *   <li>{@link #SAMPLE_TOKEN}: empty, for the PKCS#11 sample to create its own key in.
+ *   <li>{@link #SAMPLE_TOKEN}, {@link #SAMPLE_MAIN_TOKEN}: empty, for the PKCS#11 sample to create
+ *       its own key in (one per test, so neither depends on the other's order).
  * </ul>
  *
  * When SoftHSM2 is missing the tests fail, never skip: with an install hint, and saying so plainly
@@ -35,6 +36,7 @@ public final class SoftHsm {
   public static final String CLI_TOKEN = "cli-main";
   public static final String PIN_TOKEN = "cli-pin";
   public static final String SAMPLE_TOKEN = "sample";
+  public static final String SAMPLE_MAIN_TOKEN = "sample-main";
   /** The user PIN of every token (TEST ONLY). */
   public static final String USER_PIN = "test-user-pin-4321";
   private static final String SO_PIN = "test-so-pin-8765";
@@ -104,7 +106,7 @@ public final class SoftHsm {
     Files.createDirectories(tokens);
     Files.writeString(configuration, "directories.tokendir = " + tokens + "\n"
         + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n", StandardCharsets.UTF_8);
-    for (String label : List.of(CLI_TOKEN, PIN_TOKEN, SAMPLE_TOKEN)) {
+    for (String label : List.of(CLI_TOKEN, PIN_TOKEN, SAMPLE_TOKEN, SAMPLE_MAIN_TOKEN)) {
       run(softhsmUtil, "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", USER_PIN);
     }
     Pkcs11Token token = Pkcs11Token.open(config(CLI_TOKEN).build());
