@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
         "--out is written to a temporary file and renamed only once every frame, the key commitment"
             + " and the signature have verified, so a failed decrypt leaves no file at --out."
             + " With --out - frames are written as they verify; discard them unless the exit status is 0.",
+        "",
+        "KEYRING is the options of one key provider below, or of several: any one of them that holds a"
+            + " key of the message decrypts it.",
         ""
     })
 final class DecryptCommand implements Callable<Integer> {

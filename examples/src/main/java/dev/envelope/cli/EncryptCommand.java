@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
         "The context is authenticated, not secret: its pairs are stored readable in the message."
             + " --out is written to a temporary file and renamed when complete, so a failure leaves"
             + " no file behind.",
+        "",
+        "KEYRING is the options of one key provider below, or of several: the data key is then wrapped"
+            + " under each (the first given generates it), so any one of them decrypts the message.",
         ""
     })
 final class EncryptCommand implements Callable<Integer> {
