@@ -157,7 +157,10 @@ final class KeysCommand implements Callable<Integer> {
         }
         if (format.json) {
           Map<String, Object> out = new LinkedHashMap<>();
-          out.put("keyStore", Map.of("directory", store.directory.toAbsolutePath().toString(), "created", opened.created()));
+          Map<String, Object> keyStoreInfo = new LinkedHashMap<>();
+          keyStoreInfo.put("directory", store.directory.toAbsolutePath().toString());
+          keyStoreInfo.put("created", opened.created());
+          out.put("keyStore", keyStoreInfo);
           out.putAll(KeyView.json(key));
           Stdout.print(io, Json.write(out));
         } else {
