@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
         "--out is written to a temporary file and renamed only once every frame, the key commitment"
             + " and the signature have verified, so a failed decrypt leaves no file at --out."
             + " With --out - frames are written as they verify; discard them unless the exit status is 0.",
+        "",
+        "KEYRING is the options of one key provider below, or of several: any one of them that holds a"
+            + " key of the message decrypts it.",
         ""
     })
 final class DecryptCommand implements Callable<Integer> {
@@ -61,27 +64,29 @@ final class DecryptCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     EncryptionContext expected = ContextArguments.parse(context, false);
-    Keyring unwrapping = keyring.keyring(Purpose.DECRYPT);
-    // Read every suite, old non-committing ones included (the ESDK's migration policy).
-    Envelope envelope = Envelope.builder()
-        .keyring(unwrapping)
-        .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
-        .build();
-    try (Source source = Source.open(in, io.stdin());
-        Sink sink = Sink.open(out, io.stdout());
-        Progress progress = Progress.of(io, quiet.quiet, "decrypting", source.size())) {
-      DecryptingStream plaintext;
-      try {
-        plaintext = envelope.decryptingStream(progress.counting(source.stream()), expected);
-      } catch (UncheckedIOException e) {
-        throw Failures.readingInput(source.description(), e);
+    try (Resources resources = new Resources()) {
+      Keyring unwrapping = keyring.keyring(Purpose.DECRYPT, io, resources);
+      // Read every suite, old non-committing ones included (the ESDK's migration policy).
+      Envelope envelope = Envelope.builder()
+          .keyring(unwrapping)
+          .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+          .build();
+      try (Source source = Source.open(in, io.stdin());
+          Sink sink = Sink.open(out, io.stdout());
+          Progress progress = Progress.of(io, quiet.quiet, "decrypting", source.size())) {
+        DecryptingStream plaintext;
+        try {
+          plaintext = envelope.decryptingStream(progress.counting(source.stream()), expected);
+        } catch (UncheckedIOException e) {
+          throw Failures.readingInput(source.description(), e);
+        }
+        Transfer.copy(plaintext, source.description(), sink.stream(), sink.description());
+        if (!plaintext.isComplete()) {
+          throw new CliFailure(ExitCode.INTERNAL,
+              "the message stream ended before its verified end; nothing was kept; please report it");
+        }
+        sink.commit();
       }
-      Transfer.copy(plaintext, source.description(), sink.stream(), sink.description());
-      if (!plaintext.isComplete()) {
-        throw new CliFailure(ExitCode.INTERNAL,
-            "the message stream ended before its verified end; nothing was kept; please report it");
-      }
-      sink.commit();
     }
     return ExitCode.OK.code();
   }

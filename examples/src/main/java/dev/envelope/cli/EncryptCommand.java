@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
         "The context is authenticated, not secret: its pairs are stored readable in the message."
             + " --out is written to a temporary file and renamed when complete, so a failure leaves"
             + " no file behind.",
+        "",
+        "KEYRING is the options of one key provider below, or of several: the data key is then wrapped"
+            + " under each (the first given generates it), so any one of them decrypts the message.",
         ""
     })
 final class EncryptCommand implements Callable<Integer> {
@@ -76,25 +79,27 @@ final class EncryptCommand implements Callable<Integer> {
       throw new CliFailure(ExitCode.USAGE,
           "--frame-size must be between 1 and " + (Integer.MAX_VALUE - 1024) + " bytes, not " + frameSize);
     }
-    Keyring wrapping = keyring.keyring(Purpose.ENCRYPT);
-    // Every suite can be written: the policy follows the suite asked for.
-    CommitmentPolicy policy = suite.isCommitting()
-        ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
-        : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT;
-    Envelope envelope = Envelope.builder()
-        .keyring(wrapping)
-        .commitmentPolicy(policy)
-        .algorithmSuite(suite)
-        .frameSize((int) frameSize)
-        .build();
-    warnAboutSuite();
-    try (Source source = Source.open(in, io.stdin());
-        Sink sink = Sink.open(out, io.stdout());
-        Progress progress = Progress.of(io, quiet.quiet, "encrypting", source.size())) {
-      OutputStream encrypting = envelope.encryptingStream(sink.stream(), encryptionContext);
-      Transfer.copy(progress.counting(source.stream()), source.description(), encrypting, sink.description());
-      Transfer.finish(encrypting, sink.description());
-      sink.commit();
+    try (Resources resources = new Resources()) {
+      Keyring wrapping = keyring.keyring(Purpose.ENCRYPT, io, resources);
+      // Every suite can be written: the policy follows the suite asked for.
+      CommitmentPolicy policy = suite.isCommitting()
+          ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+          : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT;
+      Envelope envelope = Envelope.builder()
+          .keyring(wrapping)
+          .commitmentPolicy(policy)
+          .algorithmSuite(suite)
+          .frameSize((int) frameSize)
+          .build();
+      warnAboutSuite();
+      try (Source source = Source.open(in, io.stdin());
+          Sink sink = Sink.open(out, io.stdout());
+          Progress progress = Progress.of(io, quiet.quiet, "encrypting", source.size())) {
+        OutputStream encrypting = envelope.encryptingStream(sink.stream(), encryptionContext);
+        Transfer.copy(progress.counting(source.stream()), source.description(), encrypting, sink.description());
+        Transfer.finish(encrypting, sink.description());
+        sink.commit();
+      }
     }
     return ExitCode.OK.code();
   }

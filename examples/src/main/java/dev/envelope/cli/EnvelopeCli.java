@@ -51,15 +51,33 @@ public final class EnvelopeCli implements Callable<Integer> {
       io.stderr().flush();
       return ExitCode.ARGUMENT_ENCODING.code();
     }
-    return commandLine(io).execute(args);
+    return commandLine(io, args.length > 0 && args[0].equals("keys")).execute(args);
   }
 
-  /** The command tree, wired to {@code io}. Subcommands are registered here, in help order. */
+  /** The whole command tree, wired to {@code io}. */
   static CommandLine commandLine(Io io) {
+    return commandLine(io, true);
+  }
+
+  /**
+   * The command tree, wired to {@code io}. Subcommands are registered here, in help order. The
+   * {@code keys} subcommands are only built when the command line starts with {@code keys}:
+   * picocli inspects every command it is given, and scripts call encrypt and decrypt hundreds of
+   * times.
+   */
+  static CommandLine commandLine(Io io, boolean withKeysSubcommands) {
     CommandLine cli = new CommandLine(new EnvelopeCli());
     cli.addSubcommand(new EncryptCommand(io));
     cli.addSubcommand(new DecryptCommand(io));
     cli.addSubcommand(new InspectCommand(io));
+    CommandLine keys = new CommandLine(new KeysCommand());
+    if (withKeysSubcommands) {
+      for (Object sub : KeysCommand.subcommands(io)) {
+        keys.addSubcommand(sub);
+      }
+    }
+    cli.addSubcommand(keys);
+    cli.addSubcommand(new DemoCommand(io));
     cli.setOut(new PrintWriter(new OutputStreamWriter(io.stdout(), StandardCharsets.UTF_8), true));
     cli.setErr(io.stderr());
     applyToAll(cli, io);

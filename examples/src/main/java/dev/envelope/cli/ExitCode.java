@@ -15,14 +15,14 @@ enum ExitCode {
   ARGUMENT_ENCODING(3, "arguments hold non-ASCII text the JVM may have mangled (non-UTF-8 locale): use bin/envelope or LC_ALL=C.UTF-8"),
   INPUT(4, "--in is missing, a directory, or cannot be read"),
   OUTPUT(5, "--out cannot be written (missing directory, permission, disk full)"),
-  KEY_FILE(6, "the key file is missing or cannot be read"),
-  KEY_INVALID(7, "the key file holds no usable key: wrong AES key size, bad PEM, or the wrong kind of RSA key"),
+  KEY_FILE(6, "the key file, key store, passphrase file or PIN file is missing or cannot be read"),
+  KEY_INVALID(7, "the key file holds no usable key: wrong AES key size, bad PEM, the wrong kind of key, an empty passphrase file, or a damaged key store"),
   MALFORMED(8, "not a well-formed message: truncated, trailing bytes, frames out of order, unknown version or suite"),
-  AUTHENTICATION(9, "the message does not verify: it was altered"),
+  AUTHENTICATION(9, "the message (or the key store's audit log) does not verify: it was altered"),
   CONTEXT_MISMATCH(10, "the --context pairs do not match the message's encryption context"),
   NO_MATCHING_KEY(11, "the keyring has no key that decrypts this message (wrong key, name or padding)"),
-  POLICY(12, "a policy refused the operation (commitment policy, too many encrypted data keys)"),
-  KEY_PROVIDER(13, "the key provider failed (unreachable, refused the request, key disabled)");
+  POLICY(12, "a policy refused the operation (commitment policy, too many encrypted data keys, the key's policy)"),
+  KEY_PROVIDER(13, "the key provider failed or refused: wrong passphrase or PIN, no such key, key disabled or pending destruction, token or library unusable");
 
   private final int code;
   private final String meaning;

@@ -6,6 +6,11 @@ import dev.envelope.KeyProviderException;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.PolicyViolationException;
+import dev.envelope.local.KeyNotFoundException;
+import dev.envelope.local.KeyStateException;
+import dev.envelope.local.KeyStoreIntegrityException;
+import dev.envelope.local.WrongKekException;
+import dev.envelope.local.pkcs11.Pkcs11Exception;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -44,10 +49,31 @@ final class Failures {
     if (t instanceof NoMatchingKeyException) {
       return new CliFailure(ExitCode.NO_MATCHING_KEY,
           "no key can decrypt this message: " + t.getMessage()
-              + "; check the key file, --key-namespace and --key-name (see 'envelope inspect')", t);
+              + "; check the keyring options: key file, --key-namespace and --key-name, --key, --pkcs11-key"
+              + " (see 'envelope inspect' for who can decrypt)", t);
     }
     if (t instanceof PolicyViolationException) {
       return new CliFailure(ExitCode.POLICY, "refused by policy: " + t.getMessage(), t);
+    }
+    if (t instanceof KeyStoreIntegrityException) {
+      return new CliFailure(ExitCode.KEY_INVALID,
+          "the key store is damaged: " + t.getMessage() + "; restore the key store directory from a backup", t);
+    }
+    if (t instanceof WrongKekException) {
+      return new CliFailure(ExitCode.KEY_PROVIDER, "wrong key store passphrase: " + t.getMessage()
+          + "; give the passphrase the store was created with (" + KeyStores.PASSPHRASE_VARIABLE
+          + " or --passphrase-file)", t);
+    }
+    if (t instanceof KeyNotFoundException) {
+      return new CliFailure(ExitCode.KEY_PROVIDER,
+          t.getMessage() + "; 'envelope keys list --keystore DIR' shows the keys", t);
+    }
+    if (t instanceof KeyStateException) {
+      return new CliFailure(ExitCode.KEY_PROVIDER, "the key store refused: " + t.getMessage()
+          + " ('envelope keys describe' shows the key's state)", t);
+    }
+    if (t instanceof Pkcs11Exception) {
+      return pkcs11((Pkcs11Exception) t);
     }
     if (t instanceof KeyProviderException) {
       return new CliFailure(ExitCode.KEY_PROVIDER, "the key provider failed: " + t.getMessage(), t);
@@ -59,6 +85,19 @@ final class Failures {
     return new CliFailure(ExitCode.INTERNAL,
         "internal error " + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
             + "; please report it", t);
+  }
+
+  private static CliFailure pkcs11(Pkcs11Exception e) {
+    switch (e.reason()) {
+      case LOGIN_FAILED:
+        return new CliFailure(ExitCode.KEY_PROVIDER, "the PKCS#11 token refused the login: " + e.getMessage()
+            + "; check the PIN in " + Pkcs11KeyringOptions.PIN_VARIABLE + " or --pkcs11-pin-file", e);
+      case WRONG_KEY_TYPE:
+        return new CliFailure(ExitCode.KEY_INVALID, "the PKCS#11 key is of the wrong kind: " + e.getMessage()
+            + "; an AES key takes no --pkcs11-rsa-padding, an RSA key pair needs it", e);
+      default:
+        return new CliFailure(ExitCode.KEY_PROVIDER, "the PKCS#11 token failed: " + e.getMessage(), e);
+    }
   }
 
   /** A failure to read {@code what} (e.g. "input file 'a.txt'"). */

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Objects;
  * @param stderrIsTerminal whether a progress bar may be drawn
  * @param argumentEncoding the value of {@code sun.jnu.encoding} the arguments were decoded with
  * @param progressThreshold inputs of at least this many bytes get a progress bar
+ * @param environment the process environment, where secrets such as the key store passphrase
+ *     ({@code ENVELOPE_KEYSTORE_PASSPHRASE}) and the PKCS#11 PIN ({@code ENVELOPE_PKCS11_PIN}) are
+ *     read from
  */
 record Io(
     InputStream stdin,
@@ -30,7 +34,8 @@ record Io(
     PrintWriter stderr,
     boolean stderrIsTerminal,
     String argumentEncoding,
-    long progressThreshold) {
+    long progressThreshold,
+    Map<String, String> environment) {
 
   /** Inputs this large get a progress bar when stderr is a terminal. */
   static final long DEFAULT_PROGRESS_THRESHOLD = 64L << 20;
@@ -39,6 +44,13 @@ record Io(
     Objects.requireNonNull(stdin, "stdin");
     Objects.requireNonNull(stdout, "stdout");
     Objects.requireNonNull(stderr, "stderr");
+    environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+  }
+
+  /** Never shows the environment: it may hold the passphrase or the PIN. */
+  @Override
+  public String toString() {
+    return "Io[stderrIsTerminal=" + stderrIsTerminal + ", argumentEncoding=" + argumentEncoding + "]";
   }
 
   /**
@@ -52,7 +64,8 @@ record Io(
         new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true),
         detectStderrTerminal(),
         System.getProperty("sun.jnu.encoding"),
-        DEFAULT_PROGRESS_THRESHOLD);
+        DEFAULT_PROGRESS_THRESHOLD,
+        System.getenv());
   }
 
   /**

@@ -49,7 +49,7 @@ final class RawKeyringOptions implements KeyringChoice {
   String name;
 
   @Override
-  public Keyring keyring(Purpose purpose) {
+  public Keyring keyring(Purpose purpose, Io io, Resources resources) {
     if (aesKeyFile != null && rsaKeyFile != null) {
       throw new CliFailure(ExitCode.USAGE, "give either --raw-aes-key or --raw-rsa-key, not both");
     }

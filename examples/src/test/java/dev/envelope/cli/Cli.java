@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Runs the CLI in-process, as {@code main} would, against in-memory stdin, stdout and stderr. */
@@ -45,10 +46,21 @@ final class Cli {
   }
 
   static Result run(byte[] stdin, boolean tty, String argumentEncoding, long progressThreshold, String... args) {
+    return run(stdin, tty, argumentEncoding, progressThreshold, Map.of(), args);
+  }
+
+  /** Runs with {@code environment} as the process environment (for passphrases and PINs). */
+  static Result runWithEnv(Map<String, String> environment, String... args) {
+    return run(new byte[0], false, "UTF-8", Io.DEFAULT_PROGRESS_THRESHOLD, environment, args);
+  }
+
+  static Result run(byte[] stdin, boolean tty, String argumentEncoding, long progressThreshold,
+      Map<String, String> environment, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-    Io io = new Io(new ByteArrayInputStream(stdin), out, errWriter, tty, argumentEncoding, progressThreshold);
+    Io io = new Io(new ByteArrayInputStream(stdin), out, errWriter, tty, argumentEncoding, progressThreshold,
+        environment);
     int status = EnvelopeCli.run(args, io);
     errWriter.flush();
     return new Result(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));

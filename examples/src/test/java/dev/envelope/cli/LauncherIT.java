@@ -188,8 +188,74 @@ class LauncherIT {
     Run r = bash(dir, Map.of(), q(LAUNCHER) + " --help");
     assertEquals(0, r.status(), r::toString);
     String help = new String(r.stdout(), StandardCharsets.UTF_8);
-    assertTrue(help.contains("encrypt") && help.contains("decrypt") && help.contains("inspect"), help);
+    assertTrue(help.contains("encrypt") && help.contains("decrypt") && help.contains("inspect")
+        && help.contains("keys") && help.contains("demo"), help);
     assertTrue(help.contains("Exit status:"), help);
+  }
+
+  @Test
+  void launcher_demo_exitsZeroWithTenStepsAndRemovesItsDirectory() throws Exception {
+    Run r = bash(dir, Map.of(), q(LAUNCHER) + " demo");
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.stderr());
+    List<String> lines = new String(r.stdout(), StandardCharsets.UTF_8).lines().toList();
+    assertEquals(11, lines.size(), () -> String.join("\n", lines));
+    for (int i = 1; i <= 10; i++) {
+      assertTrue(lines.get(i - 1).startsWith("[" + i + "/10] "), lines.get(i - 1));
+    }
+    assertTrue(lines.get(9).contains("hash chain verified"), lines.get(9));
+    String removed = lines.get(10);
+    assertTrue(removed.startsWith("removed "), removed);
+    Path temp = Path.of(removed.substring("removed ".length(), removed.indexOf(" (run")));
+    assertFalse(Files.exists(temp), temp + " must be gone");
+  }
+
+  @Test
+  void launcher_keyStorePassphraseFromTheEnvironment_roundTrips() throws Exception {
+    Path store = dir.resolve("store");
+    KeyStoreFixture.createKey(store, "orders");
+    Map<String, String> env = KeyStoreFixture.env();
+    Path message = dir.resolve("m.env");
+    Path back = dir.resolve("back.txt");
+    String keyring = " --keystore " + q(store) + " --key orders";
+    Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + " --context tenant=acme" + keyring);
+    assertEquals(0, enc.status(), enc::toString);
+    Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + " --context tenant=acme" + keyring);
+    assertEquals(0, dec.status(), dec::toString);
+    assertArrayEquals(content, Files.readAllBytes(back));
+    Run list = bash(dir, env, q(LAUNCHER) + " keys list --keystore " + q(store));
+    assertEquals(0, list.status(), list::toString);
+    assertTrue(new String(list.stdout(), StandardCharsets.UTF_8).contains("orders"));
+
+    Run wrong = bash(dir, Map.of(KeyStores.PASSPHRASE_VARIABLE, "wrong passphrase"),
+        q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring + " || exit $?");
+    assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
+    assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
+    assertFalse(Files.exists(dir.resolve("x")));
+  }
+
+  @Test
+  void launcher_pkcs11PinFromTheEnvironment_roundTripsAndAWrongPinFails() throws Exception {
+    dev.envelope.testing.SoftHsm hsm = dev.envelope.testing.SoftHsm.get();
+    Map<String, String> env = new java.util.HashMap<>(hsm.environment());
+    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, dev.envelope.testing.SoftHsm.USER_PIN);
+    String keyring = " --pkcs11-library " + q(hsm.library()) + " --pkcs11-token " + dev.envelope.testing.SoftHsm.CLI_TOKEN
+        + " --pkcs11-key " + dev.envelope.testing.SoftHsm.AES_KEY;
+    Path message = dir.resolve("m.env");
+    Path back = dir.resolve("back.txt");
+    Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + keyring);
+    assertEquals(0, enc.status(), enc::toString);
+    Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + keyring);
+    assertEquals(0, dec.status(), dec::toString);
+    assertArrayEquals(content, Files.readAllBytes(back));
+
+    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, "wrong-pin-0000");
+    Run wrong = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring
+        + " || exit $?");
+    assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
+    assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
+    assertTrue(wrong.stderr().contains("refused the login"), wrong::stderr);
+    assertFalse(Files.exists(dir.resolve("x")));
   }
 
   /** SHA-256 of a file, streamed. */

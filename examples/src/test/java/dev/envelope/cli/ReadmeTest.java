@@ -1,19 +1,32 @@
 package dev.envelope.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The README's CLI reference stays in step with the CLI: the fixed synopsis and every exit status. */
+/**
+ * The README's CLI reference stays in step with the CLI: the fixed synopsis, every exit status,
+ * every keyring option, every {@code keys} command, and the quick start's two commands.
+ */
 class ReadmeTest {
   static final Path README = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().resolve("README.md");
 
+  static String readme() throws IOException {
+    return Files.readString(README);
+  }
+
   @Test
   void readme_exitStatusTable_matchesTheCli() throws IOException {
-    String readme = Files.readString(README);
+    String readme = readme();
     for (ExitCode code : ExitCode.values()) {
       if (code != ExitCode.OK) {
         String row = "| " + code.code() + " | " + code.meaning() + " |";
@@ -24,13 +37,46 @@ class ReadmeTest {
 
   @Test
   void readme_synopsis_isTheFixedContract() throws IOException {
-    String readme = Files.readString(README);
+    String readme = readme();
     for (String line : new String[] {
         "bin/envelope encrypt --in PATH --out PATH [--context KEY=VALUE]... [--suite ID] [--frame-size BYTES] KEYRING",
         "bin/envelope decrypt --in PATH --out PATH [--context KEY=VALUE]... KEYRING",
         "raw AES:  --raw-aes-key FILE --key-namespace NS --key-name NAME   (FILE holds 16, 24 or 32 raw key bytes)",
         "--rsa-padding oaep-sha1|oaep-sha256|oaep-sha384|oaep-sha512|pkcs1"}) {
       assertTrue(readme.contains(line), () -> "README.md lacks: " + line);
+    }
+  }
+
+  @Test
+  void readme_quickStart_isExactlyTheDemoAndTheTestSuite() throws IOException {
+    String readme = readme();
+    Matcher m = Pattern.compile("## Quick start\\n.*?```\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertTrue(m.find(), "README.md has a quick start code block");
+    List<String> commands = m.group(1).lines().map(l -> l.replaceFirst("\\s+#.*", "")).toList();
+    assertEquals(List.of("bin/envelope demo", "scripts/test"), commands);
+  }
+
+  @Test
+  void readme_keyringOptions_listEveryOptionOfTheKeyStoreAndPkcs11Groups() throws IOException {
+    String readme = readme();
+    CommandLine encrypt = EnvelopeCli.commandLine(Io.system()).getSubcommands().get("encrypt");
+    for (OptionSpec option : encrypt.getCommandSpec().options()) {
+      if (option.group() != null) {
+        String name = option.longestName();
+        assertTrue(readme.contains(name), () -> "README.md does not mention " + name);
+      }
+    }
+    assertTrue(readme.contains(KeyStores.PASSPHRASE_VARIABLE) && readme.contains(Pkcs11KeyringOptions.PIN_VARIABLE));
+  }
+
+  @Test
+  void readme_keysCommands_areEachDocumented() throws IOException {
+    String readme = readme();
+    CommandLine keys = EnvelopeCli.commandLine(Io.system()).getSubcommands().get("keys");
+    assertEquals(9, keys.getSubcommands().size());
+    for (String name : keys.getSubcommands().keySet()) {
+      assertTrue(readme.contains("bin/envelope keys " + name + " --keystore DIR"),
+          () -> "README.md lacks the synopsis of 'keys " + name + "'");
     }
   }
 }

@@ -1,0 +1,116 @@
+package dev.envelope.cli;
+
+import dev.envelope.local.AuditLog;
+import dev.envelope.local.AuditVerification;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code envelope keys audit}: verifies the hash chain of a key store's audit log and prints its
+ * records. Needs no passphrase: the log holds no secrets (context values only for keys a policy
+ * marks loggable).
+ */
+@Command(name = "audit", sortOptions = false, mixinStandardHelpOptions = true,
+    header = "Verify the key store's audit log (a hash chain) and print its records.",
+    description = {
+        "Verifies that no record of <keystore>/audit.log was edited, deleted or reordered (each record"
+            + " holds the SHA-256 of the one before it), then prints the records and an anchor: the record"
+            + " count and the hash of the last record. A chain alone cannot reveal that its tail was cut off"
+            + " or rewritten: keep the anchor somewhere the log's writers cannot change, and pass it back"
+            + " with --anchor to check that the log still starts with what you saw.",
+        "",
+        "Needs no passphrase. Exits 9 when the chain is broken.",
+        ""
+    })
+final class AuditCommand implements Callable<Integer> {
+  private static final Pattern ANCHOR = Pattern.compile("([0-9]{1,18}):([0-9a-f]{64})");
+
+  private final Io io;
+
+  @Option(names = "--keystore", required = true, paramLabel = "DIR", order = 1,
+      description = "The key store directory.")
+  Path directory;
+
+  @Option(names = "--anchor", paramLabel = "RECORDS:HASH", order = 2,
+      description = "An anchor printed by an earlier run: the log must still start with those records.")
+  String anchor;
+
+  @Option(names = "--summary", order = 3,
+      description = "Print only the verification line, not the records.")
+  boolean summary;
+
+  @Mixin
+  JsonOption format;
+
+  AuditCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    AuditVerification expected = anchor == null ? null : parseAnchor(anchor);
+    KeyStores.requireStore(directory);
+    Path log = directory.resolve(AuditLog.FILE_NAME);
+    AuditVerification v;
+    try {
+      v = expected == null ? AuditLog.verify(log) : AuditLog.verify(log, expected);
+    } catch (java.io.UncheckedIOException e) {
+      throw Failures.reading(ExitCode.KEY_FILE, "the audit log '" + log + "'", e.getCause());
+    }
+    if (!v.isValid()) {
+      throw new CliFailure(ExitCode.AUTHENTICATION, "the audit log '" + log + "' does not verify: broken at line "
+          + v.firstBadLine().getAsLong() + " after " + v.records() + " good records: " + v.problem()
+          + "; it was edited, cut or reordered: keep the file as evidence and investigate");
+    }
+    List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v.records());
+    String anchorText = v.records() + ":" + v.lastHash();
+    if (format.json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("valid", true);
+      out.put("records", v.records());
+      out.put("lastHash", v.lastHash());
+      out.put("anchor", anchorText);
+      out.put("anchorChecked", expected != null);
+      if (!summary) {
+        List<Object> list = new ArrayList<>();
+        entries.forEach(e -> list.add(e.json()));
+        out.put("entries", list);
+      }
+      Stdout.print(io, Json.write(out));
+    } else {
+      StringBuilder text = new StringBuilder();
+      if (!entries.isEmpty()) {
+        Table t = new Table("SEQ", "TIME", "OPERATION", "OUTCOME", "KEY", "VERSION", "CALLER", "CONTEXT KEYS", "DETAIL");
+        for (AuditTrail.Entry e : entries) {
+          t.row(e.seq(), e.time(), e.operation(), e.outcome(), e.keyId() == null ? "-" : e.keyId(),
+              e.keyVersion() > 0 ? "v" + e.keyVersion() : "-", e.caller(),
+              e.contextKeys().isEmpty() ? "-" : String.join(",", e.contextKeys()), e.detail());
+        }
+        text.append(t.render());
+      }
+      text.append("hash chain verified: ").append(v.records()).append(v.records() == 1 ? " record" : " records")
+          .append(expected != null ? ", starting with the anchored " + expected.records() : "")
+          .append("; anchor ").append(anchorText).append('\n');
+      Stdout.print(io, text.toString());
+    }
+    return ExitCode.OK.code();
+  }
+
+  private static AuditVerification parseAnchor(String text) {
+    Matcher m = ANCHOR.matcher(text);
+    if (!m.matches()) {
+      throw new CliFailure(ExitCode.USAGE,
+          "--anchor takes RECORDS:HASH as printed by 'envelope keys audit', e.g. 12:<64 hex digits>");
+    }
+    return AuditVerification.intact(Long.parseLong(m.group(1)), m.group(2));
+  }
+}
