@@ -18,7 +18,9 @@ final class KmsFailures {
 
   static CliFailure classify(KmsProviderException e) {
     String code = e.errorCode().orElse(null);
-    String operation = e.operation().map(op -> " " + op).orElse("");
+    String op = e.operation().orElse(null);
+    String operation = op == null ? "" : " " + op;
+    String forOperation = op == null ? "" : " for " + op;
     String message = e.getMessage();
     switch (e.reason()) {
       case ACCESS_DENIED:
@@ -26,25 +28,25 @@ final class KmsFailures {
           return failure(ExitCode.POLICY, e, "AWS KMS denied" + operation + " [AccessDeniedException]: " + message
               + "; check the key policy, IAM policy or grant of these credentials for this key and context");
         }
-        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS did not accept the credentials" + operation
+        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS did not accept the credentials" + forOperation
             + " [" + (code == null ? "no usable credentials" : code) + "]: " + message
             + "; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), and that they are the"
             + " ones the endpoint expects");
       case INVALID_CIPHERTEXT:
       case INCORRECT_KEY:
-        return failure(ExitCode.NO_MATCHING_KEY, e, "AWS KMS could not decrypt the data key" + operation
+        return failure(ExitCode.NO_MATCHING_KEY, e, "AWS KMS could not decrypt the data key" + forOperation
             + " [" + codeOr(code, e) + "]: " + message
             + "; check --context (the message may need pairs it does not store) and --kms-key, and that the"
             + " file was not altered");
       case UNREACHABLE:
       case TIMEOUT:
-        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS could not be reached" + operation + " [" + codeOr(code, e)
+        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS could not be reached" + forOperation + " [" + codeOr(code, e)
             + "]: " + message + "; check --kms-endpoint (is 'envelope kms-server' running?), the region and the network");
       case KEY_DISABLED:
       case KEY_PENDING_DELETION:
       case KEY_INVALID_STATE:
       case KEY_NOT_FOUND:
-        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS refused the key" + operation + " [" + codeOr(code, e)
+        return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS refused the key" + forOperation + " [" + codeOr(code, e)
             + "]: " + message + "; check the key's state and ARN ('aws kms describe-key --key-id ARN')");
       default:
         return failure(ExitCode.KEY_PROVIDER, e, "AWS KMS failed" + operation + " [" + codeOr(code, e) + "]: " + message);

@@ -24,28 +24,33 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = EnvelopeCli.Version.class,
     customSynopsis = {
-        "envelope kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]...",
-        "                    [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]"
+        "envelope kms-server [--port N] [--keystore DIR] [--passphrase-file FILE]",
+        "                    [--region R]... [--account ID] [--host ADDR]",
+        "                    [--access-key ID --secret-key SECRET]"
     },
     description = {
-        "Serves the AWS KMS API (JSON 1.1, SigV4-signed) on http://HOST:PORT, so the AWS CLI, the AWS"
-            + " SDKs' KmsClient, the AWS Encryption SDK and 'envelope --kms-key' work offline. KMS keys are"
-            + " the key store's keys: sealed at rest, with their lifecycle, policy and audit log. Prints the"
-            + " endpoint and how to point clients at it, then runs until Ctrl-C or SIGTERM.",
+        "Serves the AWS KMS API (JSON 1.1, SigV4-signed) on http://HOST:PORT, so the AWS"
+            + " CLI, the AWS SDKs' KmsClient, the AWS Encryption SDK and 'envelope --kms-key'"
+            + " work offline. KMS keys are the key store's keys: sealed at rest, with their"
+            + " lifecycle, policy and audit log. Prints the endpoint and how to point clients"
+            + " at it, then runs until Ctrl-C or SIGTERM.",
         "",
-        "Options:",
-        "  --port N                 TCP port (default: a free one, printed)",
-        "  --keystore DIR           the key store directory, created if absent; its passphrase comes from "
-            + KeyStores.PASSPHRASE_VARIABLE + " or --passphrase-file (without --keystore: an ephemeral"
-            + " store, deleted when the endpoint stops)",
-        "  --passphrase-file FILE   the key store passphrase (UTF-8; one trailing line break ignored)",
-        "  --region R               a region served; repeat or R1,R2 (default: us-east-1)",
-        "  --account ID             the 12-digit account in key ARNs (default: 111122223333)",
-        "  --host ADDR              the address to bind (default: 127.0.0.1; plain HTTP, keep it local)",
+        "Options (those of the endpoint's own launcher, KmsServer):",
+        "  --port N                TCP port (default: a free one, printed)",
+        "  --keystore DIR          the key store directory, created if absent (default:",
+        "                          an ephemeral store, deleted when the endpoint stops)",
+        "  --passphrase-file FILE  the store's passphrase, UTF-8, one trailing line",
+        "                          break ignored (default: " + KeyStores.PASSPHRASE_VARIABLE + ")",
+        "  --region R              a region served; repeat, or R1,R2 (default: us-east-1)",
+        "  --account ID            the 12-digit account in key ARNs (default:",
+        "                          111122223333)",
+        "  --host ADDR             the address to bind (default: 127.0.0.1; plain HTTP:",
+        "                          keep it on loopback)",
         "  --access-key ID --secret-key SECRET",
-        "                           the credentials requests must be signed with (default:"
-            + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else a pair generated and printed once);"
-            + " prefer the environment: arguments show in the process list",
+        "                          the credentials calls must be signed with (default:",
+        "                          AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else a",
+        "                          pair generated and printed once; prefer the",
+        "                          environment: arguments show in the process list)",
         ""
     })
 final class KmsServerCommand implements Callable<Integer> {

@@ -347,7 +347,7 @@ class LauncherIT {
     assertFalse(loaded.contains("dev.envelope.local.kms."), "a raw-key command loaded the KMS endpoint");
 
     Run kms = bash(dir, Map.of("AWS_ACCESS_KEY_ID", "AKIAX", "AWS_SECRET_ACCESS_KEY", "x"), java + " encrypt --in "
-        + q(plain) + " --out " + q(dir.resolve("k.env")) + " --kms-endpoint http://127.0.0.1:1 --kms-key"
+        + q(plain) + " --out " + q(dir.resolve("k.env")) + " --kms-endpoint http://127.0.0.1:0 --kms-key"
         + " arn:aws:kms:us-east-1:111122223333:key/0b6e6a8c-0000-4000-8000-000000000000 || exit $?");
     assertEquals(ExitCode.KEY_PROVIDER.code(), kms.status(), kms::toString);
     assertTrue(new String(kms.stdout(), StandardCharsets.UTF_8).contains("software.amazon.awssdk.services.kms.KmsClient"),
