@@ -71,7 +71,7 @@ final class AuditCommand implements Callable<Integer> {
           + v.firstBadLine().getAsLong() + " after " + v.records() + " good records: " + v.problem()
           + "; it was edited, cut or reordered: keep the file as evidence and investigate");
     }
-    List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v.records());
+    List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v);
     String anchorText = v.records() + ":" + v.lastHash();
     if (format.json) {
       Map<String, Object> out = new LinkedHashMap<>();

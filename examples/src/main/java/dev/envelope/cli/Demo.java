@@ -16,6 +16,7 @@ import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.KeyPolicy;
 import dev.envelope.local.KeyPolicyViolationException;
 import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import dev.envelope.local.PassphraseKdfParameters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,7 +201,7 @@ final class Demo {
     Path log = storeDir.resolve(AuditLog.FILE_NAME);
     AuditVerification verification = AuditLog.verify(log);
     require(verification.isValid(), "step 10: the audit log does not verify: " + verification.problem());
-    List<String> summary = AuditTrail.read(log, verification.records()).stream().map(AuditTrail.Entry::summary)
+    List<String> summary = AuditTrail.read(log, verification).stream().map(AuditTrail.Entry::summary)
         .collect(Collectors.toList());
     require(summary.size() == verification.records(), "step 10: the audit log has fewer records than verified");
     line("audit trail: " + verification.records() + " records, hash chain verified (" + String.join(", ", summary) + ")");
@@ -329,29 +330,16 @@ final class Demo {
 
   /** Who an encrypted data key is for, e.g. {@code local key 'demo' v1}. */
   private static String who(LocalKeyStore store, EncryptedDataKey edk) {
-    Optional<String> keyName = localKeyName(store, edk);
-    if (keyName.isEmpty()) {
+    Optional<LocalKeyring.WrappingKey> key = LocalKeyring.wrappingKey(edk, store.keyNamespace());
+    if (key.isEmpty()) {
       return "'" + edk.providerId() + "' " + HeaderJson.providerInfo(edk.providerId(), edk.providerInfo()).getOrDefault("keyName", "?");
     }
-    String name = keyName.get();
-    String keyId = name.substring(0, name.lastIndexOf("/v"));
+    String keyId = key.get().keyId();
     String alias = store.describeKey(keyId).alias().map(a -> "'" + a + "'").orElse(keyId);
-    return "local key " + alias + " v" + name.substring(name.lastIndexOf("/v") + 2);
+    return "local key " + alias + " v" + key.get().version();
   }
 
   private static Optional<Integer> localVersion(LocalKeyStore store, EncryptedDataKey edk) {
-    return localKeyName(store, edk).map(n -> Integer.parseInt(n.substring(n.lastIndexOf("/v") + 2)));
-  }
-
-  /** The key name {@code <keyId>/v<N>} of an encrypted data key from this store, if it is one. */
-  private static Optional<String> localKeyName(LocalKeyStore store, EncryptedDataKey edk) {
-    if (!edk.providerId().equals(store.keyNamespace())) {
-      return Optional.empty();
-    }
-    Object name = HeaderJson.providerInfo(edk.providerId(), edk.providerInfo()).get("keyName");
-    if (!(name instanceof String) || !((String) name).matches("[0-9a-f-]{36}/v[0-9]{1,9}")) {
-      return Optional.empty();
-    }
-    return Optional.of((String) name);
+    return LocalKeyring.wrappingKey(edk, store.keyNamespace()).map(LocalKeyring.WrappingKey::version);
   }
 }

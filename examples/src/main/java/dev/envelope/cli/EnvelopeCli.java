@@ -77,6 +77,10 @@ public final class EnvelopeCli implements Callable<Integer> {
       }
     }
     cli.addSubcommand(keys);
+    // Its options are KmsServer.fromArgs's, handed over as given.
+    CommandLine kmsServer = new CommandLine(new KmsServerCommand(io));
+    kmsServer.setUnmatchedOptionsArePositionalParams(true);
+    cli.addSubcommand(kmsServer);
     cli.addSubcommand(new DemoCommand(io));
     cli.setOut(new PrintWriter(new OutputStreamWriter(io.stdout(), StandardCharsets.UTF_8), true));
     cli.setErr(io.stderr());

@@ -21,8 +21,9 @@ enum ExitCode {
   AUTHENTICATION(9, "the message (or the key store's audit log) does not verify: it was altered"),
   CONTEXT_MISMATCH(10, "the --context pairs do not match the message's encryption context"),
   NO_MATCHING_KEY(11, "the keyring has no key that decrypts this message (wrong key, name or padding)"),
-  POLICY(12, "a policy refused the operation (commitment policy, too many encrypted data keys, the key's policy)"),
-  KEY_PROVIDER(13, "the key provider failed or refused: wrong passphrase or PIN, no such key, key disabled or pending destruction, token or library unusable");
+  POLICY(12, "a policy refused the operation (commitment policy, too many encrypted data keys, the key's policy; for AWS KMS, a key policy, IAM policy or grant)"),
+  KEY_PROVIDER(13, "the key provider failed or refused: wrong passphrase, PIN or AWS credentials, no such key, key disabled or pending destruction, token or library unusable, KMS unreachable or throttling"),
+  ENDPOINT(14, "kms-server cannot start: the port is in use or the address cannot be bound, or another endpoint serves the key store directory");
 
   private final int code;
   private final String meaning;

@@ -6,6 +6,7 @@ import dev.envelope.KeyProviderException;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.PolicyViolationException;
+import dev.envelope.kms.KmsProviderException;
 import dev.envelope.local.KeyNotFoundException;
 import dev.envelope.local.KeyStateException;
 import dev.envelope.local.KeyStoreIntegrityException;
@@ -49,7 +50,7 @@ final class Failures {
     if (t instanceof NoMatchingKeyException) {
       return new CliFailure(ExitCode.NO_MATCHING_KEY,
           "no key can decrypt this message: " + t.getMessage()
-              + "; check the keyring options: key file, --key-namespace and --key-name, --key, --pkcs11-key"
+              + "; check the keyring options: key file, --key-namespace and --key-name, --key, --pkcs11-key, --kms-key"
               + " (see 'envelope inspect' for who can decrypt)", t);
     }
     if (t instanceof PolicyViolationException) {
@@ -74,6 +75,9 @@ final class Failures {
     }
     if (t instanceof Pkcs11Exception) {
       return pkcs11((Pkcs11Exception) t);
+    }
+    if (t instanceof KmsProviderException) {
+      return KmsFailures.classify((KmsProviderException) t);
     }
     if (t instanceof KeyProviderException) {
       return new CliFailure(ExitCode.KEY_PROVIDER, "the key provider failed: " + t.getMessage(), t);

@@ -4,7 +4,7 @@ import dev.envelope.Keyring;
 
 /**
  * One key provider's command-line options (a picocli argument group): raw keys, the local key
- * store, PKCS#11. Each is one class registered in {@link KeyringOptions}.
+ * store, PKCS#11, AWS KMS. Each is one class registered in {@link KeyringOptions}.
  */
 interface KeyringChoice {
   /**

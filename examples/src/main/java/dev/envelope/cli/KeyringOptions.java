@@ -38,6 +38,10 @@ final class KeyringOptions {
       heading = "%nKEYRING, PKCS#11 (a key inside an HSM or SoftHSM token):%n")
   Pkcs11KeyringOptions pkcs11;
 
+  @ArgGroup(exclusive = false, order = 130,
+      heading = "%nKEYRING, AWS KMS (or the local KMS endpoint of 'envelope kms-server'):%n")
+  KmsKeyringOptions kms;
+
   /** The groups whose options were given, in the order of their first option on the command line. */
   List<KeyringChoice> given() {
     Map<Class<?>, KeyringChoice> byType = new LinkedHashMap<>();
@@ -49,6 +53,9 @@ final class KeyringOptions {
     }
     if (pkcs11 != null) {
       byType.put(Pkcs11KeyringOptions.class, pkcs11);
+    }
+    if (kms != null) {
+      byType.put(KmsKeyringOptions.class, kms);
     }
     List<KeyringChoice> ordered = new ArrayList<>();
     CommandLine.ParseResult parsed = command == null ? null : command.commandLine().getParseResult();
@@ -74,7 +81,7 @@ final class KeyringOptions {
       throw new CliFailure(ExitCode.USAGE,
           "give a keyring: --keystore DIR --key ALIAS_OR_ID; --raw-aes-key FILE, or --raw-rsa-key PEMFILE with"
               + " --rsa-padding, with --key-namespace NS and --key-name NAME; or --pkcs11-library PATH"
-              + " --pkcs11-token LABEL --pkcs11-key LABEL (see --help)");
+              + " --pkcs11-token LABEL --pkcs11-key LABEL; or --kms-key ARN (see --help)");
     }
     List<Keyring> keyrings = new ArrayList<>(given.size());
     for (KeyringChoice choice : given) {

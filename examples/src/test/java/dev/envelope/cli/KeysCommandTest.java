@@ -349,6 +349,18 @@ class KeysCommandTest {
   }
 
   @Test
+  void audit_chainedRecordNotInTheStoreFormat_failsWithAuthenticationNamingTheField() throws IOException {
+    Path log = store.resolve(AuditLog.FILE_NAME);
+    // The chain fields are right (first record, zero prev hash), so only reading the record finds it.
+    Files.writeString(log, "{\"seq\":1,\"prev\":\"" + "0".repeat(64) + "\",\"time\":\"2025-01-01T00:00:00Z\","
+        + "\"operation\":\"STEAL\",\"outcome\":\"SUCCESS\",\"caller\":\"x\",\"contextKeys\":[],\"context\":{},"
+        + "\"detail\":\"\"}\n");
+    assertSuccess(Cli.run("keys", "audit", "--keystore", store.toString(), "--summary"));
+    assertFailure(Cli.run("keys", "audit", "--keystore", store.toString()), ExitCode.AUTHENTICATION,
+        "not in the key store's format", "'operation'");
+  }
+
+  @Test
   void audit_anchor_passesWhileTheLogGrowsAndFailsOnceItIsCut() throws IOException {
     Cli.Result first = Cli.run("keys", "audit", "--keystore", store.toString(), "--summary");
     assertSuccess(first);

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.Envelope;
 import dev.envelope.UnauthenticatedHeader;
+import dev.envelope.local.AuditLog;
+import dev.envelope.local.AuditRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Runs the real {@code bin/envelope} and the packaged jar as processes (after {@code package}, in
@@ -189,7 +197,7 @@ class LauncherIT {
     assertEquals(0, r.status(), r::toString);
     String help = new String(r.stdout(), StandardCharsets.UTF_8);
     assertTrue(help.contains("encrypt") && help.contains("decrypt") && help.contains("inspect")
-        && help.contains("keys") && help.contains("demo"), help);
+        && help.contains("keys") && help.contains("kms-server") && help.contains("demo"), help);
     assertTrue(help.contains("Exit status:"), help);
   }
 
@@ -256,6 +264,102 @@ class LauncherIT {
     assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
     assertTrue(wrong.stderr().contains("refused the login"), wrong::stderr);
     assertFalse(Files.exists(dir.resolve("x")));
+  }
+
+  @Test
+  void launcher_kmsServer_servesSignedCallsAndTheCliThenStopsCleanlyOnSigterm() throws Exception {
+    Path store = dir.resolve("kms store");
+    Map<String, String> env = Map.of(KeyStores.PASSPHRASE_VARIABLE, "the endpoint's passphrase",
+        "AWS_ACCESS_KEY_ID", "AKIALOCAL0000000001", "AWS_SECRET_ACCESS_KEY", "local-secret");
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "kms-server", "--port", "0", "--keystore",
+        store.toString()).directory(dir.toFile());
+    pb.environment().put("JAVA_HOME", JAVA_HOME);
+    pb.environment().putAll(env);
+    Path stdout = dir.resolve("server.out");
+    Path stderr = dir.resolve("server.err");
+    pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+    Process server = pb.start(); // bin/envelope execs java: SIGTERM reaches the JVM itself
+    try {
+      server.getOutputStream().close();
+      String first = null;
+      for (long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2); first == null && System.nanoTime() < deadline; ) {
+        String text = Files.readString(stdout);
+        if (text.indexOf('\n') >= 0) {
+          first = text.substring(0, text.indexOf('\n'));
+        } else {
+          assertTrue(server.isAlive(), () -> "kms-server ended: " + readQuietly(stderr));
+          Thread.sleep(50);
+        }
+      }
+      String line = first;
+      assertTrue(line != null && line.startsWith(LocalKmsEndpoint.LISTENING), () -> "first line: " + line);
+      String url = line.substring(LocalKmsEndpoint.LISTENING.length(), line.indexOf(' ', LocalKmsEndpoint.LISTENING.length()));
+
+      // One signed call with the AWS SDK's KmsClient...
+      String keyArn;
+      try (KmsClient kms = KmsClient.builder()
+          .endpointOverride(URI.create(url))
+          .region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(
+              AwsBasicCredentials.create("AKIALOCAL0000000001", "local-secret")))
+          .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .build()) {
+        keyArn = kms.createKey(r -> r.description("LauncherIT")).keyMetadata().arn();
+      }
+      // ...and the CLI's KMS keyring, process to process.
+      Path message = dir.resolve("m.env");
+      Path back = dir.resolve("back.txt");
+      String keyring = " --kms-endpoint " + url + " --kms-key " + keyArn;
+      Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message)
+          + " --context tenant=acme" + keyring);
+      assertEquals(0, enc.status(), enc::toString);
+      assertEquals("", enc.stderr(), "no SLF4J or SDK chatter on stderr");
+      Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back)
+          + " --context tenant=acme" + keyring);
+      assertEquals(0, dec.status(), dec::toString);
+      assertArrayEquals(content, Files.readAllBytes(back));
+
+      server.destroy(); // SIGTERM
+      assertTrue(server.waitFor(1, TimeUnit.MINUTES), "the endpoint stops on SIGTERM");
+      String printed = Files.readString(stdout);
+      assertEquals(143, server.exitValue(), "the shell's status for SIGTERM: " + printed);
+      assertTrue(printed.endsWith(LocalKmsEndpoint.STOPPED + "\n"), printed);
+      assertEquals("", Files.readString(stderr));
+    } finally {
+      server.destroyForcibly();
+    }
+    // Stopped cleanly: every call is in the store's intact audit log (create, generate, decrypt).
+    List<AuditRecord> audit = AuditLog.read(store.resolve("audit.log"));
+    assertEquals(List.of("CREATE", "GENERATE", "DECRYPT"),
+        audit.stream().map(r -> r.event().operation().name()).toList());
+  }
+
+  @Test
+  void jar_rawKeyCommand_loadsNoAwsSdkClassButAKmsCommandDoes() throws Exception {
+    Path message = dir.resolve("m.env");
+    String java = q(JAVA_HOME + "/bin/java") + " -Xshare:off -Xlog:class+load=info -jar " + q(JAR);
+    Run raw = bash(dir, Map.of(), java + " encrypt --in " + q(plain) + " --out " + q(message) + aes());
+    assertEquals(0, raw.status(), raw::toString);
+    String loaded = new String(raw.stdout(), StandardCharsets.UTF_8);
+    assertTrue(loaded.contains("dev.envelope.keyring.RawAesKeyring"), "the class log is on stdout");
+    assertFalse(loaded.contains("software.amazon.awssdk"), "a raw-key command loaded AWS SDK classes");
+    assertFalse(loaded.contains("dev.envelope.kms."), "a raw-key command loaded the KMS keyrings");
+    assertFalse(loaded.contains("dev.envelope.local.kms."), "a raw-key command loaded the KMS endpoint");
+
+    Run kms = bash(dir, Map.of("AWS_ACCESS_KEY_ID", "AKIAX", "AWS_SECRET_ACCESS_KEY", "x"), java + " encrypt --in "
+        + q(plain) + " --out " + q(dir.resolve("k.env")) + " --kms-endpoint http://127.0.0.1:0 --kms-key"
+        + " arn:aws:kms:us-east-1:111122223333:key/0b6e6a8c-0000-4000-8000-000000000000 || exit $?");
+    assertEquals(ExitCode.KEY_PROVIDER.code(), kms.status(), kms::toString);
+    assertTrue(new String(kms.stdout(), StandardCharsets.UTF_8).contains("software.amazon.awssdk.services.kms.KmsClient"),
+        "the check above would see SDK classes");
+  }
+
+  static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** SHA-256 of a file, streamed. */

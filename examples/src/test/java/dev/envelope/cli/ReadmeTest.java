@@ -57,7 +57,7 @@ class ReadmeTest {
   }
 
   @Test
-  void readme_keyringOptions_listEveryOptionOfTheKeyStoreAndPkcs11Groups() throws IOException {
+  void readme_keyringOptions_listEveryOptionOfEveryKeyringGroup() throws IOException {
     String readme = readme();
     CommandLine encrypt = EnvelopeCli.commandLine(Io.system()).getSubcommands().get("encrypt");
     for (OptionSpec option : encrypt.getCommandSpec().options()) {
@@ -67,6 +67,43 @@ class ReadmeTest {
       }
     }
     assertTrue(readme.contains(KeyStores.PASSPHRASE_VARIABLE) && readme.contains(Pkcs11KeyringOptions.PIN_VARIABLE));
+    assertTrue(readme.contains("AWS KMS:  --kms-key ARN [--kms-key ARN]... [--kms-endpoint URL] [--kms-region REGION]"));
+  }
+
+  /** The text of the README section that starts with {@code heading}, up to the next "## ". */
+  static String section(String readme, String heading) {
+    int start = readme.indexOf("\n" + heading + "\n");
+    assertTrue(start >= 0, () -> "README.md has no section " + heading);
+    int end = readme.indexOf("\n## ", start + heading.length() + 1);
+    return readme.substring(start, end < 0 ? readme.length() : end);
+  }
+
+  @Test
+  void readme_kmsServer_documentsTheCommandAndEveryOptionOfKmsServer() throws IOException {
+    String readme = readme();
+    assertTrue(readme.contains("bin/envelope kms-server [--port N] [--keystore DIR] [OPTIONS]"));
+    String endpoint = section(readme, "## Local KMS endpoint");
+    Matcher option = Pattern.compile("--[a-z-]+").matcher(dev.envelope.local.kms.KmsServer.usage());
+    while (option.find()) {
+      String name = option.group();
+      assertTrue(endpoint.contains(name + " "), () -> "the Local KMS endpoint section lacks " + name);
+    }
+    assertTrue(endpoint.contains(LocalKmsEndpoint.STOPPED));
+    assertTrue(endpoint.contains("bin/envelope kms-server --port 4566 --keystore ~/.envelope/kms"));
+  }
+
+  @Test
+  void readme_kmsExample_isTheOneKmsProviderRunsAsWritten() throws IOException {
+    Path test = README.getParent().resolve("kms-provider/src/test/java/dev/envelope/kms/ReadmeExampleTest.java");
+    String source = Files.readString(test);
+    String run = source.substring(source.indexOf("// --- README example start ---\n") + 32,
+        source.indexOf("      // --- README example end ---"));
+    List<String> expected = new java.util.ArrayList<>(run.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l).toList());
+    expected.add("}"); // the README closes the try block the test continues
+    Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(section(readme(), "## AWS KMS"));
+    assertTrue(block.find(), "the AWS KMS section has a Java example");
+    assertEquals(expected, block.group(1).lines().toList(),
+        "README.md's AWS KMS example must be the code ReadmeExampleTest runs");
   }
 
   @Test

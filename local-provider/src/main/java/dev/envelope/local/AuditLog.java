@@ -2,6 +2,9 @@ package dev.envelope.local;
 
 import dev.envelope.local.internal.AuditChain;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The key store's default audit log: append-only JSON lines, one {@link AuditEvent} per line,
@@ -15,7 +18,8 @@ import java.nio.file.Path;
  * {@code seq} counts records from 1; {@code prev} is the hex SHA-256 of the previous line's
  * UTF-8 bytes (without its newline), 64 zeros for the first. Fields are always written in this
  * order; {@code keyId} and {@code keyVersion} are omitted when there is none, and {@code repair}
- * appears on the first record after an incomplete (torn) last line was dropped.
+ * appears on the first record after an incomplete (torn) last line was dropped. {@link
+ * #read(Path)} gives the records back as {@link AuditRecord}s, so readers need not parse this.
  *
  * <h2>Security guarantees</h2>
  *
@@ -35,6 +39,44 @@ public final class AuditLog {
   /** Verifies the whole chain of the log at {@code file}. An absent file is an empty, intact log. */
   public static AuditVerification verify(Path file) {
     return AuditChain.verify(file, null);
+  }
+
+  /**
+   * Reads the log at {@code file} back as records, after verifying its whole chain as {@link
+   * #verify(Path)} does. An absent file is an empty log.
+   *
+   * @throws KeyStoreIntegrityException if the chain does not verify (the message says where and
+   *     why), or a record is not in the store's format
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   */
+  public static List<AuditRecord> read(Path file) {
+    AuditVerification verification = verify(file);
+    if (!verification.isValid()) {
+      throw new KeyStoreIntegrityException("the audit log " + file + " does not verify, so its records are not"
+          + " read: line " + verification.firstBadLine().getAsLong() + ": " + verification.problem());
+    }
+    return read(file, verification);
+  }
+
+  /**
+   * Reads the records an earlier verification of {@code file} covered: its first {@code
+   * verified.records()} records, checking on the way that they are still the ones verified (the
+   * chain again, and the last record's hash). Use it to show what {@link #verify(Path)} or {@link
+   * #verify(Path, AuditVerification)} found intact, even while writers append.
+   *
+   * @param verified an intact verification of this file
+   * @throws IllegalArgumentException if {@code verified} is not intact
+   * @throws KeyStoreIntegrityException if the log no longer starts with the verified records, or a
+   *     record is not in the store's format
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   */
+  public static List<AuditRecord> read(Path file, AuditVerification verified) {
+    if (!verified.isValid()) {
+      throw new IllegalArgumentException("only an intact verification says which records to read: " + verified);
+    }
+    List<AuditRecord> records = new ArrayList<>();
+    AuditChain.read(file, verified, (seq, event, repair) -> records.add(new AuditRecord(seq, event, repair)));
+    return Collections.unmodifiableList(records);
   }
 
   /**

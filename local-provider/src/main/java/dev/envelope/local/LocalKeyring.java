@@ -12,6 +12,8 @@ import dev.envelope.local.internal.StoreEngine;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +59,38 @@ public final class LocalKeyring implements Keyring {
   /** The provider id of its encrypted data keys. */
   public String keyNamespace() {
     return engine.namespace();
+  }
+
+  /**
+   * The key and version of a local key store that an encrypted data key names, e.g. to show who can
+   * decrypt a message ({@code Envelope.inspectUnauthenticated(...).encryptedDataKeys()}).
+   *
+   * @param keyId the key store's id of the key
+   * @param version the key version that wrapped the data key, from 1
+   */
+  public record WrappingKey(String keyId, int version) {
+    public WrappingKey {
+      Objects.requireNonNull(keyId, "keyId");
+      if (version < 1) {
+        throw new IllegalArgumentException("key versions start at 1: " + version);
+      }
+    }
+  }
+
+  /**
+   * Which key and version wrapped {@code edk}, if it has the layout a {@link LocalKeyring} of a
+   * store with key namespace {@code keyNamespace} writes ({@link LocalKeyStore#keyNamespace()}):
+   * provider id {@code keyNamespace}, key name {@code <keyId>/v<version>}, the raw AES trailer.
+   * Empty for any other encrypted data key.
+   *
+   * <p>Reads the provider id and info only, unauthenticated: anyone can write a message that names
+   * any key. Use it to display or to route, never to decide access; decrypting is what checks.
+   */
+  public static Optional<WrappingKey> wrappingKey(EncryptedDataKey edk, String keyNamespace) {
+    Objects.requireNonNull(edk, "edk");
+    Objects.requireNonNull(keyNamespace, "keyNamespace");
+    EdkLayout.Parsed parsed = EdkLayout.parse(edk, keyNamespace);
+    return parsed == null ? Optional.empty() : Optional.of(new WrappingKey(parsed.keyId, parsed.version));
   }
 
   @Override

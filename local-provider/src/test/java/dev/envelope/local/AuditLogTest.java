@@ -2,6 +2,7 @@ package dev.envelope.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
@@ -233,6 +234,116 @@ class AuditLogTest {
           () -> store.encrypt("k", new byte[1], EncryptionContext.empty()));
       assertEquals("audit sink down", e.getMessage());
     }
+  }
+
+  @Test
+  void read_untouchedLog_givesBackEveryEventAsWritten() {
+    List<AuditEvent> events = new ArrayList<>();
+    Path log = populatedLog(events);
+
+    List<AuditRecord> records = AuditLog.read(log);
+
+    assertEquals(events.size(), records.size());
+    for (int i = 0; i < events.size(); i++) {
+      AuditRecord r = records.get(i);
+      assertEquals(i + 1, r.seq());
+      assertSameEvent(events.get(i), r.event());
+      assertTrue(r.repair().isEmpty());
+    }
+    assertEquals(java.util.Map.of("region", "eu"), records.get(1).event().loggedContext());
+  }
+
+  @Test
+  void read_missingFile_isEmpty() {
+    assertEquals(List.of(), AuditLog.read(dir.resolve("none.log")));
+  }
+
+  @Test
+  void read_editedLog_refusesSayingWhere() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    byte[] bytes = Files.readAllBytes(log);
+    bytes[indexOf(bytes, "\"caller\":\"svc\"", startOfLine(bytes, 3)) + 11] = 'S';
+    Files.write(log, bytes);
+
+    KeyStoreIntegrityException e = assertThrows(KeyStoreIntegrityException.class, () -> AuditLog.read(log));
+
+    assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+  }
+
+  @Test
+  void read_withAVerification_readsOnlyTheVerifiedRecordsWhileTheLogGrows() {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification verified = AuditLog.verify(log);
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).open()) {
+      store.rotateKey("k");
+    }
+
+    List<AuditRecord> records = AuditLog.read(log, verified);
+
+    assertEquals(6, records.size());
+    assertEquals(KeyOperation.ENABLE, records.get(5).event().operation());
+    assertEquals(7, AuditLog.read(log).size());
+  }
+
+  @Test
+  void read_logRewrittenAfterTheVerification_refuses() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification verified = AuditLog.verify(log);
+    byte[] bytes = Files.readAllBytes(log);
+    bytes[indexOf(bytes, "\"caller\":\"svc\"", startOfLine(bytes, 6)) + 11] = 'S';
+    Files.write(log, bytes);
+
+    KeyStoreIntegrityException e =
+        assertThrows(KeyStoreIntegrityException.class, () -> AuditLog.read(log, verified));
+
+    assertTrue(e.getMessage().contains("no longer starts with the records that were verified"), e.getMessage());
+  }
+
+  @Test
+  void read_brokenVerification_isRejected() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    AuditVerification broken = AuditVerification.broken(2, 3, "edited", "0".repeat(64));
+    assertThrows(IllegalArgumentException.class, () -> AuditLog.read(log, broken));
+  }
+
+  @Test
+  void read_chainedRecordNotInTheStoreFormat_refusesNamingTheField() throws Exception {
+    Path log = dir.resolve("forged.log");
+    // A record whose chain fields are right (first line, zero prev hash) but whose operation is not one.
+    Files.writeString(log, "{\"seq\":1,\"prev\":\"" + "0".repeat(64) + "\",\"time\":\"2025-01-01T00:00:00Z\","
+        + "\"operation\":\"STEAL\",\"outcome\":\"SUCCESS\",\"caller\":\"x\",\"contextKeys\":[],\"context\":{},"
+        + "\"detail\":\"\"}\n");
+    assertTrue(AuditLog.verify(log).isValid(), "the chain alone is intact");
+
+    KeyStoreIntegrityException e = assertThrows(KeyStoreIntegrityException.class, () -> AuditLog.read(log));
+
+    assertTrue(e.getMessage().contains("field 'operation'"), e.getMessage());
+  }
+
+  @Test
+  void read_afterATornLineWasRepaired_carriesTheRepairNote() throws Exception {
+    Path log = populatedLog(new ArrayList<>());
+    Files.write(log, "{\"seq\":7,\"prev\":\"ab".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    try (LocalKeyStore store = Fixtures.store(dir).clock(clock).open()) {
+      store.rotateKey("k");
+    }
+
+    AuditRecord repaired = AuditLog.read(log).get(6);
+
+    assertEquals(KeyOperation.ROTATE, repaired.event().operation());
+    assertTrue(repaired.repair().orElseThrow().startsWith("dropped an incomplete last line"), repaired.toString());
+  }
+
+  private static void assertSameEvent(AuditEvent expected, AuditEvent actual) {
+    assertEquals(expected.time(), actual.time());
+    assertEquals(expected.operation(), actual.operation());
+    assertEquals(expected.outcome(), actual.outcome());
+    assertEquals(expected.keyId(), actual.keyId());
+    assertEquals(expected.keyVersion(), actual.keyVersion());
+    assertEquals(expected.caller(), actual.caller());
+    assertEquals(expected.contextKeys(), actual.contextKeys());
+    assertEquals(expected.loggedContext(), actual.loggedContext());
+    assertEquals(expected.detail(), actual.detail());
   }
 
   private static int startOfLine(byte[] b, int line) {

@@ -60,6 +60,46 @@ class LocalKeyStoreRoundTripTest {
   }
 
   @Test
+  void wrappingKey_encryptedDataKeysBeforeAndAfterARotation_nameTheKeyAndEachVersion() {
+    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("orders"));
+      byte[] before = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+      store.rotateKey("orders");
+      byte[] after = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+
+      EncryptedDataKey v1 = Envelope.inspectUnauthenticated(before).encryptedDataKeys().get(0);
+      EncryptedDataKey v2 = Envelope.inspectUnauthenticated(after).encryptedDataKeys().get(0);
+
+      assertEquals(new LocalKeyring.WrappingKey(key.keyId(), 1),
+          LocalKeyring.wrappingKey(v1, store.keyNamespace()).orElseThrow());
+      assertEquals(new LocalKeyring.WrappingKey(key.keyId(), 2),
+          LocalKeyring.wrappingKey(v2, store.keyNamespace()).orElseThrow());
+      assertTrue(LocalKeyring.wrappingKey(v1, "another-namespace").isEmpty(), "another store's namespace");
+    }
+  }
+
+  @Test
+  void wrappingKey_otherEncryptedDataKeys_areEmpty() {
+    byte[] trailer = {0, 0, 0, (byte) 0x80, 0, 0, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    String ns = LocalKeyStore.DEFAULT_NAMESPACE;
+    byte[] notAKeyName = concat("orders-key-1".getBytes(StandardCharsets.UTF_8), trailer);
+    assertTrue(LocalKeyring.wrappingKey(EncryptedDataKey.of(ns, notAKeyName, new byte[48]), ns).isEmpty(),
+        "a raw AES key name that is not <keyId>/v<N>");
+    byte[] named = concat("0f0e0d0c-0b0a-4908-8706-050403020100/v3".getBytes(StandardCharsets.UTF_8), trailer);
+    assertEquals(3, LocalKeyring.wrappingKey(EncryptedDataKey.of(ns, named, new byte[48]), ns).orElseThrow().version());
+    byte[] noTrailer = "0f0e0d0c-0b0a-4908-8706-050403020100/v3".getBytes(StandardCharsets.UTF_8);
+    assertTrue(LocalKeyring.wrappingKey(EncryptedDataKey.of(ns, noTrailer, new byte[48]), ns).isEmpty(),
+        "no raw AES trailer");
+    assertThrows(IllegalArgumentException.class, () -> new LocalKeyring.WrappingKey("k", 0));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void keyring_reopenedStore_decryptsEarlierMessage() {
     byte[] message;
     try (LocalKeyStore store = Fixtures.store(dir).create()) {

@@ -8,7 +8,10 @@ import dev.envelope.KeyProviderException;
 import dev.envelope.local.AuditEvent;
 import dev.envelope.local.AuditListener;
 import dev.envelope.local.AuditLog;
+import dev.envelope.local.AuditOutcome;
 import dev.envelope.local.AuditVerification;
+import dev.envelope.local.KeyOperation;
+import dev.envelope.local.KeyStoreIntegrityException;
 import java.io.ByteArrayOutputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -24,12 +27,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The hash-chained JSON-lines audit log (format in {@link AuditLog}): the writer, which is an
- * {@link AuditListener}, and the verifier.
+ * {@link AuditListener}, the verifier and the reader.
  *
  * <p>Appends are serialized between threads and processes by a lock file next to the log; each
  * record is written with one positional write at the end of the file as it is while the lock is
@@ -274,6 +281,113 @@ public final class AuditChain implements AuditListener, AutoCloseable {
               + ": records were removed from the end", prevHash);
     }
     return AuditVerification.intact(line, prevHash);
+  }
+
+  // ---------------------------------------------------------------------------------- read
+
+  /** Receives the records {@link #read} parses, in log order. */
+  @FunctionalInterface
+  public interface RecordSink {
+    void accept(long seq, AuditEvent event, String repair);
+  }
+
+  /**
+   * Reads the first {@code verified.records()} records of the log at {@code file}, checking the
+   * chain again on the way, so what is read is exactly what {@code verified} covered: each line
+   * must follow the one before it, and the last must hash to {@code verified.lastHash()}.
+   *
+   * @throws KeyStoreIntegrityException if the log no longer starts with the verified records, or
+   *     a record is not in the store's format
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static void read(Path file, AuditVerification verified, RecordSink sink) {
+    long wanted = verified.records();
+    if (wanted == 0) {
+      return;
+    }
+    long line = 0;
+    String prevHash = ZERO_HASH;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      ByteArrayOutputStream current = new ByteArrayOutputStream(512);
+      int b;
+      while (line < wanted && (b = in.read()) != -1) {
+        if (b != '\n') {
+          if (current.size() >= MAX_LINE) {
+            throw changed(file, "line " + (line + 1) + " is longer than " + MAX_LINE + " bytes");
+          }
+          current.write(b);
+          continue;
+        }
+        line++;
+        byte[] bytes = current.toByteArray();
+        current.reset();
+        Problem problem = checkRecord(bytes, line, prevHash);
+        if (problem != null) {
+          throw changed(file, problem.text);
+        }
+        prevHash = sha256Hex(bytes, 0, bytes.length);
+        parse(bytes, line, file, sink);
+      }
+    } catch (NoSuchFileException e) {
+      throw changed(file, "the file is gone");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the audit log " + file, e);
+    }
+    if (line < wanted) {
+      throw changed(file, "it has " + line + " complete records, not the " + wanted + " verified");
+    }
+    if (!MessageDigest.isEqual(prevHash.getBytes(StandardCharsets.US_ASCII),
+        verified.lastHash().getBytes(StandardCharsets.US_ASCII))) {
+      throw changed(file, "record " + wanted + " differs from the verified one");
+    }
+  }
+
+  private static KeyStoreIntegrityException changed(Path file, String why) {
+    return new KeyStoreIntegrityException("the audit log " + file + " no longer starts with the records that"
+        + " were verified (" + why + "): it was rewritten meanwhile; verify it again and investigate");
+  }
+
+  private static void parse(byte[] bytes, long line, Path file, RecordSink sink) {
+    String field = "seq";
+    try {
+      JsonObject o = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
+      long seq = o.get(field).getAsLong();
+      AuditEvent.Builder event = AuditEvent.builder();
+      field = "time";
+      event.time(Instant.parse(o.get(field).getAsString()));
+      field = "operation";
+      event.operation(KeyOperation.valueOf(o.get(field).getAsString()));
+      field = "outcome";
+      event.outcome(AuditOutcome.valueOf(o.get(field).getAsString()));
+      field = "keyId";
+      if (o.has(field)) {
+        event.keyId(o.get(field).getAsString());
+      }
+      field = "keyVersion";
+      if (o.has(field)) {
+        event.keyVersion(o.get(field).getAsInt());
+      }
+      field = "caller";
+      event.caller(o.get(field).getAsString());
+      field = "contextKeys";
+      List<String> contextKeys = new ArrayList<>();
+      o.getAsJsonArray(field).forEach(k -> contextKeys.add(k.getAsString()));
+      event.contextKeys(contextKeys);
+      field = "context";
+      Map<String, String> context = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject(field).entrySet()) {
+        context.put(e.getKey(), e.getValue().getAsString());
+      }
+      event.loggedContext(context);
+      field = "detail";
+      event.detail(o.get(field).getAsString());
+      field = "repair";
+      String repair = o.has(field) ? o.get(field).getAsString() : null;
+      sink.accept(seq, event.build(), repair);
+    } catch (RuntimeException e) {
+      throw new KeyStoreIntegrityException("record " + line + " of the audit log " + file + " is not in the"
+          + " key store's format (field '" + field + "'): it was written by something else; investigate", e);
+    }
   }
 
   /** Where the chain breaks and why. */

@@ -149,12 +149,14 @@ public final class KmsServer implements AutoCloseable {
   private final Path temporaryDirectory;
   private final ServerLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean generatedCredentials;
 
   private KmsServer(Builder b) throws IOException {
     b.checkKeyStoreOptions();
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
+    this.generatedCredentials = b.credentials.isEmpty();
     this.credentials =
         List.copyOf(
             b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
@@ -418,13 +420,13 @@ public final class KmsServer implements AutoCloseable {
    * Runs the endpoint until the process is stopped:
    *
    * <pre>
-   * kms-server [--port N] [--keystore DIR] [--region R]... [--account ID] [--host ADDR]
-   *            [--access-key ID --secret-key SECRET]
+   * kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]... [--account ID]
+   *            [--host ADDR] [--access-key ID --secret-key SECRET]
    * </pre>
    *
    * With {@code --keystore DIR}, keys live in the local key store in DIR (created if absent),
    * sealed under a KEK derived from the passphrase in the environment variable {@value
-   * #PASSPHRASE_ENV}; the endpoint refuses to start without it, for a new store as for an existing
+   * #PASSPHRASE_ENV} (or in the file of {@code --passphrase-file}); the endpoint refuses to start without it, for a new store as for an existing
    * one (it never invents a passphrase, which would end up in a terminal or a CI log). Without
    * {@code --keystore}, keys live only as long as the process. Credentials default to the
    * environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
@@ -437,8 +439,11 @@ public final class KmsServer implements AutoCloseable {
     Builder builder;
     try {
       builder = fromArgs(args, System.getenv());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("kms-server: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println(
+          "kms-server: "
+              + e.getMessage()
+              + (e.getCause() instanceof IOException ? ": " + e.getCause().getMessage() : ""));
       System.err.println(usage());
       System.exit(2);
       return;
@@ -447,7 +452,6 @@ public final class KmsServer implements AutoCloseable {
       System.out.println(usage());
       return;
     }
-    boolean generated = builder.credentials.isEmpty();
     KmsServer server;
     try {
       server = builder.start();
@@ -456,7 +460,7 @@ public final class KmsServer implements AutoCloseable {
       System.exit(1);
       return;
     }
-    describe(server, generated, System.out);
+    server.describe(System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -467,6 +471,16 @@ public final class KmsServer implements AutoCloseable {
                 },
                 "local-kms-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * Prints what a person needs to use the running endpoint, one item per line: the first line is
+   * {@code Local KMS endpoint listening on <endpoint> (regions ...; account ...)}, then where the
+   * keys live, the generated credentials (only if none were configured: they are this run's
+   * only way in), and how to point the AWS CLI and SDKs at it.
+   */
+  public void describe(PrintStream out) {
+    describe(this, generatedCredentials, out);
   }
 
   static void describe(KmsServer server, boolean generatedCredentials, PrintStream out) {
@@ -505,21 +519,32 @@ public final class KmsServer implements AutoCloseable {
             + "\"))");
   }
 
-  static String usage() {
-    return "usage: kms-server [--port N] [--keystore DIR] [--region R]... [--account ID]"
-        + " [--host ADDR] [--access-key ID --secret-key SECRET]";
+  /** The command line {@link #fromArgs} reads, in one line. */
+  public static String usage() {
+    return "usage: kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]..."
+        + " [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]";
   }
 
   /**
-   * A builder from command-line arguments and environment, or null for {@code --help}.
+   * A builder configured from command-line arguments (see {@link #main} and {@link #usage()}) and
+   * the environment (the key store passphrase in {@value #PASSPHRASE_ENV}, credentials in {@code
+   * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}), or null for
+   * {@code --help}. Tools that start the endpoint (the {@code envelope kms-server} command) call
+   * this, then {@link Builder#start()} and {@link #describe(PrintStream)}.
    *
-   * @throws IllegalArgumentException for an unknown option or a bad value
+   * <p>{@code --passphrase-file FILE} reads the key store passphrase from a file instead of the
+   * environment (UTF-8, one trailing line break ignored); it wins over the variable.
+   *
+   * @throws IllegalArgumentException for an unknown option, a bad value, or a missing or unusable
+   *     passphrase
+   * @throws UncheckedIOException if the passphrase file cannot be read
    */
-  static Builder fromArgs(String[] args, Map<String, String> env) {
+  public static Builder fromArgs(String[] args, Map<String, String> env) {
     Builder b = builder();
     List<String> regions = new ArrayList<>();
     String accessKey = null;
     String secretKey = null;
+    Path passphraseFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -528,6 +553,7 @@ public final class KmsServer implements AutoCloseable {
       if (!Arrays.asList(
               "--port",
               "--keystore",
+              "--passphrase-file",
               "--region",
               "--account",
               "--host",
@@ -549,6 +575,12 @@ public final class KmsServer implements AutoCloseable {
           }
         }
         case "--keystore" -> b.keyStoreDirectory(Path.of(value));
+        case "--passphrase-file" -> {
+          if (passphraseFile != null) {
+            throw new IllegalArgumentException("--passphrase-file was given twice");
+          }
+          passphraseFile = Path.of(value);
+        }
         case "--region" -> regions.addAll(Arrays.asList(value.split(",")));
         case "--account" -> b.accountId(value);
         case "--host" -> b.host(value);
@@ -560,7 +592,14 @@ public final class KmsServer implements AutoCloseable {
       b.regions(regions.toArray(new String[0]));
     }
     if (b.directory != null) {
-      b.kek(passphraseFromEnvironment(b.directory, env));
+      b.kek(
+          passphraseFile != null
+              ? passphraseFromFile(passphraseFile)
+              : passphraseFromEnvironment(b.directory, env));
+    } else if (passphraseFile != null) {
+      throw new IllegalArgumentException(
+          "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
+              + " too (without it the endpoint uses an ephemeral store that needs none)");
     }
     if ((accessKey == null) != (secretKey == null)) {
       throw new IllegalArgumentException("--access-key and --secret-key go together");
@@ -613,6 +652,70 @@ public final class KmsServer implements AutoCloseable {
       return KekSource.passphrase(chars);
     } finally {
       Arrays.fill(chars, '\0');
+    }
+  }
+
+  /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
+  private static final int MAX_PASSPHRASE_FILE = 4096;
+
+  /**
+   * The KEK from a passphrase file: UTF-8, one trailing line break ({@code \n} or {@code \r\n})
+   * ignored. The bytes and chars read are zeroed.
+   *
+   * @throws IllegalArgumentException if the file is empty, too large or not UTF-8
+   * @throws UncheckedIOException if it cannot be read
+   */
+  static KekSource passphraseFromFile(Path file) {
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_PASSPHRASE_FILE + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --passphrase-file " + file, e);
+    }
+    java.nio.CharBuffer chars = null;
+    try {
+      if (bytes.length > MAX_PASSPHRASE_FILE) {
+        throw new IllegalArgumentException(
+            "--passphrase-file "
+                + file
+                + " is larger than "
+                + MAX_PASSPHRASE_FILE
+                + " bytes, too large for a passphrase; check the path");
+      }
+      int length = bytes.length;
+      if (length > 0 && bytes[length - 1] == '\n') {
+        length--;
+        if (length > 0 && bytes[length - 1] == '\r') {
+          length--;
+        }
+      }
+      if (length == 0) {
+        throw new IllegalArgumentException(
+            "--passphrase-file " + file + " is empty; write the key store passphrase into it");
+      }
+      try {
+        chars =
+            java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length));
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "--passphrase-file " + file + " is not UTF-8 text; write the passphrase as UTF-8", e);
+      }
+      char[] passphrase = new char[chars.remaining()];
+      chars.get(passphrase);
+      try {
+        return KekSource.passphrase(passphrase);
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (chars != null && chars.hasArray()) {
+        Arrays.fill(chars.array(), '\0');
+      }
     }
   }
 

@@ -221,6 +221,85 @@ class KmsServerTest {
   }
 
   @Test
+  void fromArgs_passphraseFile_opensTheStoreAndWinsOverTheEnvironment(@TempDir Path dir)
+      throws IOException {
+    Path store = dir.resolve("store");
+    Path file = java.nio.file.Files.writeString(dir.resolve("pass"), "file passphrase\r\n");
+    String[] args = {"--keystore", store.toString(), "--passphrase-file", file.toString()};
+    try (KmsServer server =
+        KmsServer.fromArgs(args, Map.of(KmsServer.PASSPHRASE_ENV, "another passphrase")).start()) {
+      assertTrue(server.keyStore().directory().endsWith("store"));
+    }
+    // The store was sealed under the file's passphrase without its line break.
+    KmsServer.fromArgs(
+            new String[] {"--keystore", store.toString()},
+            Map.of(KmsServer.PASSPHRASE_ENV, "file passphrase"))
+        .start()
+        .close();
+    assertThrows(
+        dev.envelope.local.WrongKekException.class,
+        () ->
+            KmsServer.fromArgs(
+                    new String[] {"--keystore", store.toString()},
+                    Map.of(KmsServer.PASSPHRASE_ENV, "another passphrase"))
+                .start());
+  }
+
+  @Test
+  void fromArgs_passphraseFileMissingEmptyOrAlone_failsSayingWhat(@TempDir Path dir)
+      throws IOException {
+    String store = dir.resolve("store").toString();
+    var missing =
+        assertThrows(
+            java.io.UncheckedIOException.class,
+            () ->
+                KmsServer.fromArgs(
+                    new String[] {"--keystore", store, "--passphrase-file", dir + "/absent"},
+                    Map.of()));
+    assertTrue(missing.getMessage().contains("--passphrase-file"), missing.getMessage());
+    Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+    var blank =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                KmsServer.fromArgs(
+                    new String[] {"--keystore", store, "--passphrase-file", empty.toString()},
+                    Map.of()));
+    assertTrue(blank.getMessage().contains("is empty"), blank.getMessage());
+    var alone =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                KmsServer.fromArgs(new String[] {"--passphrase-file", empty.toString()}, Map.of()));
+    assertTrue(alone.getMessage().contains("give --keystore"), alone.getMessage());
+    assertFalse(java.nio.file.Files.exists(dir.resolve("store")), "nothing was created");
+  }
+
+  @Test
+  void describe_instance_printsTheEndpointFirstAndGeneratedCredentialsOnlyWhenGenerated()
+      throws IOException {
+    try (KmsServer generated = KmsServer.builder().start();
+        KmsServer configured =
+            KmsServer.builder().credentials(KmsCredentials.of("AKIAGIVEN", "given-secret")).start()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      generated.describe(new PrintStream(out, true, StandardCharsets.UTF_8));
+      List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+      assertTrue(
+          lines.get(0).startsWith("Local KMS endpoint listening on " + generated.endpoint() + " "),
+          lines.get(0));
+      assertTrue(
+          lines.contains(
+              "  export AWS_SECRET_ACCESS_KEY=" + generated.credentials().get(0).secretAccessKey()),
+          lines.toString());
+      out.reset();
+      configured.describe(new PrintStream(out, true, StandardCharsets.UTF_8));
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertFalse(text.contains("given-secret"), text);
+      assertFalse(text.contains("Generated credentials"), text);
+    }
+  }
+
+  @Test
   void describe_withoutKeystore_saysKeysAreEphemeral() throws IOException {
     try (KmsServer server = KmsServer.fromArgs(new String[0], Map.of()).start()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
