@@ -68,7 +68,7 @@ class EnvelopeTest {
   }
 
   @Test
-  void encrypt_defaults_writeSuite0578Framed4096() {
+  void encrypt_defaults_writeSuite0578FramedAtTheDefaultFrameSize() {
     byte[] message = Envelope.builder().keyring(TestKeys.aes256Keyring()).build().encrypt(PLAINTEXT, EncryptionContext.empty());
     UnauthenticatedHeader header = Envelope.inspectUnauthenticated(message);
     assertEquals(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384, header.algorithmSuite());

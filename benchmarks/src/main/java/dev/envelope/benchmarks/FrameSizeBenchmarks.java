@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
 public abstract class FrameSizeBenchmarks {
-  @Param({"1048576"})
+  @Param({"1048576", "8388608"})
   public int size;
 
   @Param({"4096", "16384", "65536", "262144"})

@@ -29,10 +29,10 @@ final class Targets {
         "EnvelopeBenchmarks.Accp.encrypt0478", "RawAesGcmBenchmarks.encrypt@provider=jdk", m, 2.0);
     ratio(md, points, "1 MiB decrypt 0x0478 (ACCP), vs raw JDK AES-GCM",
         "EnvelopeBenchmarks.Accp.decrypt0478", "RawAesGcmBenchmarks.decrypt@provider=jdk", m, 2.0);
-    ratio(md, points, "1 MiB encrypt, two threads on one message vs one (frame size 65536)",
-        "FrameSizeBenchmarks.Parallel.encrypt@frameSize=65536", "FrameSizeBenchmarks.Serial.encrypt@frameSize=65536", m, 1.6);
-    ratio(md, points, "1 MiB decrypt, two threads on one message vs one (frame size 65536)",
-        "FrameSizeBenchmarks.Parallel.decrypt@frameSize=65536", "FrameSizeBenchmarks.Serial.decrypt@frameSize=65536", m, 1.6);
+    ratio(md, points, "8 MiB encrypt, two threads on one message vs one (frame size 65536)",
+        "FrameSizeBenchmarks.Parallel.encrypt@frameSize=65536", "FrameSizeBenchmarks.Serial.encrypt@frameSize=65536", 8 * m, 1.6);
+    ratio(md, points, "8 MiB decrypt, two threads on one message vs one (frame size 65536)",
+        "FrameSizeBenchmarks.Parallel.decrypt@frameSize=65536", "FrameSizeBenchmarks.Serial.decrypt@frameSize=65536", 8 * m, 1.6);
     ratio(md, points, "1 KiB encrypt 0x0578 (ACCP), vs ESDK",
         "EnvelopeBenchmarks.Accp.encrypt0578", "EsdkBenchmarks.encrypt0578", k, 10.0);
     ratio(md, points, "1 KiB decrypt 0x0578 (ACCP), vs ESDK",

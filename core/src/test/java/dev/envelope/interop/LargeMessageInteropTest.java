@@ -25,14 +25,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interop beyond the small matrix of {@link EsdkInteropTest}: messages large enough (over 512 KiB)
- * that Envelope encrypts and decrypts their frames on several threads, and messages whose data key
+ * Interop beyond the small matrix of {@link EsdkInteropTest}: messages large enough (over the 2 MiB
+ * at which Envelope starts splitting a body's frames between threads) that their frames are
+ * encrypted and decrypted on several threads, and messages whose data key
  * is wrapped by several master keys.
  */
 class LargeMessageInteropTest {
   private static final MatchedKey AES = Esdk.rawAes("envelope-interop", "aes-256", TestKeys.sequentialKey(32));
   private static final EncryptionContext CONTEXT = EncryptionContext.of("size", "large");
-  private static final int LARGE = 1024 * 1024 + 1;
+  private static final int LARGE = 3 * 1024 * 1024 + 1;
 
   @ParameterizedTest(name = "{0} frame {1}")
   @CsvSource({"0578, 4096", "0478, 1000", "0178, 4096", "0014, 65536"})

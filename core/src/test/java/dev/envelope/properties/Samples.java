@@ -23,16 +23,19 @@ final class Samples {
   static final List<Sample> ALL = build();
 
   /**
-   * Reads every suite with the default configuration except the cap on encrypted data keys, which
-   * is raised to the format's maximum: with the default cap of 64, a flipped bit in the key count
-   * is reported as a {@link dev.envelope.PolicyViolationException} before anything else is read
-   * (pinned by {@code EnvelopeTest}); raised, the parser itself must reject the message.
+   * Reads every suite with the default configuration except the two caps, raised to the largest
+   * values: with the default cap of 64 encrypted data keys, a flipped bit in the key count is
+   * reported as a {@link dev.envelope.PolicyViolationException} before anything else is read (pinned
+   * by {@code EnvelopeTest}), and with the default 64 MiB stream buffer, a flipped high bit in a
+   * frame or body length is refused the same way (pinned by {@code MaxFrameLengthTest}); raised,
+   * the parser itself must reject the message.
    */
   static final Envelope READER =
       Envelope.builder()
           .keyring(KEYRING)
           .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
           .maxEncryptedDataKeys(0xFFFF)
+          .maxFrameLength(Integer.MAX_VALUE - 1024)
           .build();
 
   private Samples() {}
