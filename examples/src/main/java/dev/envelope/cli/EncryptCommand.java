@@ -58,7 +58,7 @@ final class EncryptCommand implements Callable<Integer> {
           + " 0x0014 0x0046 0x0078 0x0114 0x0146 0x0178 0x0214 0x0346 0x0378 0x0478 0x0578.")
   AlgorithmSuite suite;
 
-  @Option(names = "--frame-size", paramLabel = "BYTES", order = 5, defaultValue = "4096",
+  @Option(names = "--frame-size", paramLabel = "BYTES", order = 5, defaultValue = "" + Envelope.DEFAULT_FRAME_SIZE,
       description = "Plaintext bytes per frame (default: ${DEFAULT-VALUE}). Memory use grows with it.")
   long frameSize;
 
