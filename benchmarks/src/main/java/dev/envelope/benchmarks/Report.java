@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,11 +282,5 @@ public final class Report {
       // fall through
     }
     return System.getProperty("os.arch");
-  }
-
-  static List<String> names(Collection<RunResult> results) {
-    List<String> names = new ArrayList<>();
-    results.forEach(r -> names.add(r.getParams().getBenchmark()));
-    return names;
   }
 }

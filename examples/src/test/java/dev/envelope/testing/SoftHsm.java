@@ -1,18 +1,12 @@
 package dev.envelope.testing;
 
 import dev.envelope.local.pkcs11.Pkcs11Config;
+import dev.envelope.local.pkcs11.SoftHsm2;
 import dev.envelope.local.pkcs11.Pkcs11Token;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real SoftHSM2 for the examples' PKCS#11 tests, set up once per JVM before anything loads the
@@ -44,14 +38,6 @@ public final class SoftHsm {
   public static final String AES_KEY = "cli-aes";
   public static final String RSA_KEY = "cli-rsa";
 
-  private static final List<Path> LIBRARY_CANDIDATES = List.of(
-      Path.of("/usr/lib/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib64/pkcs11/libsofthsm2.so"),
-      Path.of("/usr/local/lib/softhsm/libsofthsm2.so"),
-      Path.of("/opt/homebrew/lib/softhsm/libsofthsm2.so"));
-
   private static final Object SETUP;
 
   static {
@@ -64,9 +50,7 @@ public final class SoftHsm {
     SETUP = result;
   }
 
-  private final Path library;
-  private final String softhsmUtil;
-  private final Path configuration;
+  private final SoftHsm2 softHsm;
 
   /** The fixture; fails the calling test (every time) if SoftHSM2 could not be set up. */
   public static SoftHsm get() {
@@ -78,36 +62,9 @@ public final class SoftHsm {
   }
 
   private SoftHsm() throws Exception {
-    softhsmUtil = findOnPath("softhsm2-util");
-    library = findLibrary();
-    if (softhsmUtil == null || library == null) {
-      String missing = (softhsmUtil == null ? "softhsm2-util is not on the PATH" : "")
-          + (softhsmUtil == null && library == null ? " and " : "")
-          + (library == null ? "libsofthsm2.so is in none of " + LIBRARY_CANDIDATES + " (or set SOFTHSM2_LIB)" : "");
-      String hint = "install SoftHSM2: apt-get install softhsm2 (Debian/Ubuntu), dnf install softhsm (Fedora),"
-          + " brew install softhsm (macOS); scripts/test installs it when missing";
-      if (System.getenv("CI") != null) {
-        throw new IllegalStateException("CI: the PKCS#11 tests need SoftHSM2 and must run here, but " + missing + "; " + hint);
-      }
-      throw new IllegalStateException("the PKCS#11 tests need SoftHSM2, but " + missing + "; " + hint);
-    }
-    String conf = System.getenv("SOFTHSM2_CONF");
-    if (conf == null || conf.isBlank()) {
-      throw new IllegalStateException("SOFTHSM2_CONF is not set in the test JVM's environment: run the tests through"
-          + " Maven (examples/pom.xml points it to target/softhsm/softhsm2.conf), or set it to a scratch path of your own");
-    }
-    configuration = Path.of(conf).toAbsolutePath();
-    if (configuration.startsWith("/etc")) {
-      throw new IllegalStateException("SOFTHSM2_CONF points to " + configuration + "; the tests write their own"
-          + " configuration and will not touch the system's: point it to a scratch path");
-    }
-    Path tokens = configuration.resolveSibling("tokens");
-    deleteRecursively(tokens);
-    Files.createDirectories(tokens);
-    Files.writeString(configuration, "directories.tokendir = " + tokens + "\n"
-        + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n", StandardCharsets.UTF_8);
+    softHsm = SoftHsm2.prepare("examples/pom.xml");
     for (String label : List.of(CLI_TOKEN, PIN_TOKEN, SAMPLE_TOKEN, SAMPLE_MAIN_TOKEN)) {
-      run(softhsmUtil, "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", USER_PIN);
+      softHsm.initToken(label, SO_PIN, USER_PIN);
     }
     Pkcs11Token token = Pkcs11Token.open(config(CLI_TOKEN).build());
     token.createAesKey(AES_KEY);
@@ -116,17 +73,17 @@ public final class SoftHsm {
 
   /** The SoftHSM2 PKCS#11 library. */
   public Path library() {
-    return library;
+    return softHsm.library();
   }
 
   /** The environment a CLI process needs to reach these tokens (their configuration file). */
   public Map<String, String> environment() {
-    return Map.of("SOFTHSM2_CONF", configuration.toString());
+    return Map.of("SOFTHSM2_CONF", softHsm.configuration().toString());
   }
 
   /** A configuration for the token labelled {@code label}, with the test user PIN. */
   public Pkcs11Config.Builder config(String label) {
-    return Pkcs11Config.builder().library(library).tokenLabel(label).pin(USER_PIN::toCharArray);
+    return Pkcs11Config.builder().library(softHsm.library()).tokenLabel(label).pin(USER_PIN::toCharArray);
   }
 
   /**
@@ -135,7 +92,7 @@ public final class SoftHsm {
    */
   public int slotIndex(String label) {
     try {
-      String[] lines = run(softhsmUtil, "--show-slots").split("\n");
+      String[] lines = softHsm.run("--show-slots").split("\n");
       int index = -1;
       for (String line : lines) {
         String t = line.strip();
@@ -149,58 +106,5 @@ public final class SoftHsm {
       throw new IllegalStateException("softhsm2-util --show-slots failed", e);
     }
     throw new IllegalStateException("no slot holds a token labelled " + label);
-  }
-
-  private String run(String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SOFTHSM2_CONF", configuration.toString());
-    Process process = pb.start();
-    process.getOutputStream().close();
-    byte[] output = process.getInputStream().readAllBytes();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(command[0] + " did not finish in 60 s");
-    }
-    String text = new String(output, StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(command[0] + " " + command[1] + " failed with exit code " + process.exitValue()
-          + ": " + text.strip());
-    }
-    return text;
-  }
-
-  private static String findOnPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
-  }
-
-  private static Path findLibrary() {
-    String override = System.getenv("SOFTHSM2_LIB");
-    List<Path> candidates = new ArrayList<>();
-    if (override != null && !override.isBlank()) {
-      candidates.add(Path.of(override));
-    }
-    candidates.addAll(LIBRARY_CANDIDATES);
-    return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(null);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -42,11 +42,6 @@ public final class Jca {
     return PROVIDER;
   }
 
-  /** A short name of the crypto in use, for diagnostics: {@code ACCP 2.5.0} or {@code JDK}. */
-  public static String describe() {
-    return PROVIDER == null ? "JDK " + Runtime.version() : PROVIDER.getName() + " " + PROVIDER.getVersionStr();
-  }
-
   /** This thread's AES-GCM cipher. Initialize it before every use. */
   public static Cipher aesGcm() {
     return GCM.get();

@@ -109,8 +109,7 @@ public final class EncryptionContextCodec {
     if (end - off - 2 < len) {
       throw malformed("the length of " + kind + " " + number + " runs past its end");
     }
-    String fast = Utf8.decodeOrNull(data, off + 2, len);
-    return fast != null ? fast : Utf8.decode(data, off + 2, len, "encryption context " + kind + " " + number);
+    return Utf8.decode(data, off + 2, len, () -> "encryption context " + kind + " " + number);
   }
 
   private static MalformedMessageException malformed(String detail) {

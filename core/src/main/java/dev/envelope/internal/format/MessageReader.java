@@ -80,15 +80,6 @@ public final class MessageReader {
   }
 
   /**
-   * Decrypts a message held in an array, whose header {@code in} has just read.
-   *
-   * @return the plaintext
-   */
-  public static byte[] decrypt(MessageHeader header, DecryptionMaterials materials, MessageInput.ArrayInput in) {
-    return decryptBody(header, open(header, materials), materials, in);
-  }
-
-  /**
    * Decrypts the body of a message whose header {@link #open} has verified. Its failures concern
    * the body only (frames, signature, length), never the header or the context it was verified with.
    *

@@ -5,22 +5,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 final class Utf8 {
   private Utf8() {}
 
   /** Strict UTF-8 decoding: malformed input is a malformed message, never a replacement char. */
   static String decode(byte[] bytes, String what) {
-    return decode(bytes, 0, bytes.length, what);
+    return decode(bytes, 0, bytes.length, () -> what);
   }
 
-  /** The decoded string if the bytes are well-formed UTF-8 and hold no U+FFFD; else null. */
-  static String decodeOrNull(byte[] bytes, int offset, int length) {
-    String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
-    return fast.indexOf('\uFFFD') < 0 ? fast : null;
-  }
-
-  static String decode(byte[] bytes, int offset, int length, String what) {
+  /**
+   * Strict UTF-8 decoding; {@code what} names the field for the error message and is only
+   * evaluated when the bytes are malformed (this runs for every context string of every message).
+   */
+  static String decode(byte[] bytes, int offset, int length, Supplier<String> what) {
     // Fast path: the JDK's decoder replaces malformed input with U+FFFD, so a result without one
     // came from well-formed input. Only a result containing U+FFFD needs the strict decoder.
     String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
@@ -35,7 +34,7 @@ final class Utf8 {
           .decode(ByteBuffer.wrap(bytes, offset, length))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new MalformedMessageException(what + " is not valid UTF-8");
+      throw new MalformedMessageException(what.get() + " is not valid UTF-8");
     }
   }
 }

@@ -1,8 +1,5 @@
 package dev.envelope.local.pkcs11;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -11,12 +8,8 @@ import java.security.SecureRandom;
 import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -54,14 +47,6 @@ final class Pkcs11TestTokens {
   static final byte[] KNOWN_AES_BYTES =
       HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
-  private static final List<Path> LIBRARY_CANDIDATES = List.of(
-      Path.of("/usr/lib/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"),
-      Path.of("/usr/lib64/pkcs11/libsofthsm2.so"),
-      Path.of("/usr/local/lib/softhsm/libsofthsm2.so"),
-      Path.of("/opt/homebrew/lib/softhsm/libsofthsm2.so"));
-
   private static final Object SETUP;
 
   static {
@@ -89,38 +74,11 @@ final class Pkcs11TestTokens {
   }
 
   private Pkcs11TestTokens() throws Exception {
-    String softhsmUtil = findOnPath("softhsm2-util");
-    Path lib = findLibrary();
-    if (softhsmUtil == null || lib == null) {
-      String missing = (softhsmUtil == null ? "softhsm2-util is not on the PATH" : "")
-          + (softhsmUtil == null && lib == null ? " and " : "")
-          + (lib == null ? "libsofthsm2.so is in none of " + LIBRARY_CANDIDATES + " (or set SOFTHSM2_LIB)" : "");
-      String hint = "install SoftHSM2: apt-get install softhsm2 (Debian/Ubuntu), dnf install softhsm (Fedora),"
-          + " brew install softhsm (macOS); scripts/test installs it when missing";
-      if (System.getenv("CI") != null) {
-        throw new IllegalStateException("CI: the PKCS#11 tests need SoftHSM2 and must run here, but " + missing + "; " + hint);
-      }
-      throw new IllegalStateException("the PKCS#11 tests need SoftHSM2, but " + missing + "; " + hint);
-    }
-    this.library = lib;
-    String conf = System.getenv("SOFTHSM2_CONF");
-    if (conf == null || conf.isBlank()) {
-      throw new IllegalStateException("SOFTHSM2_CONF is not set in the test JVM's environment: run the PKCS#11 tests"
-          + " through Maven (local-provider/pom.xml points it to target/softhsm/softhsm2.conf), or set it to a"
-          + " scratch path of your own (the tests overwrite that file and the tokens beside it)");
-    }
-    Path confFile = Path.of(conf).toAbsolutePath();
-    if (confFile.startsWith("/etc")) {
-      throw new IllegalStateException("SOFTHSM2_CONF points to " + confFile + "; the tests write their own"
-          + " configuration and will not touch the system's: point it to a scratch path");
-    }
-    this.tokenDirectory = confFile.resolveSibling("tokens");
-    deleteRecursively(tokenDirectory);
-    Files.createDirectories(tokenDirectory);
-    Files.writeString(confFile, "directories.tokendir = " + tokenDirectory + "\n"
-        + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n", StandardCharsets.UTF_8);
+    SoftHsm2 softHsm = SoftHsm2.prepare("local-provider/pom.xml");
+    this.library = softHsm.library();
+    this.tokenDirectory = softHsm.tokenDirectory();
     for (String label : List.of(MAIN_TOKEN, PIN_TOKEN, LOGIN_TOKEN)) {
-      run(softhsmUtil, "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", USER_PIN);
+      softHsm.initToken(label, SO_PIN, USER_PIN);
     }
 
     Pkcs11Token token = open(MAIN_TOKEN);
@@ -164,53 +122,5 @@ final class Pkcs11TestTokens {
   int slotListIndex(String label) {
     return TokenDirectory.slots(library).stream().filter(s -> s.label().equals(label))
         .findFirst().orElseThrow().index();
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(command[0] + " did not finish in 60 s");
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command[0], command[1], command[3], command[4])
-          + " failed with exit code " + process.exitValue() + ": " + output.strip());
-    }
-  }
-
-  private static String findOnPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
-  }
-
-  private static Path findLibrary() {
-    String override = System.getenv("SOFTHSM2_LIB");
-    List<Path> candidates = new ArrayList<>();
-    if (override != null && !override.isBlank()) {
-      candidates.add(Path.of(override));
-    }
-    candidates.addAll(LIBRARY_CANDIDATES);
-    return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(null);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 }
