@@ -8,10 +8,10 @@ import dev.envelope.AlgorithmSuite;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.cache.CachingMaterialsManager;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
-import dev.envelope.local.kms.LocalKmsExtension;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
+import dev.envelope.localkms.junit.LocalKmsExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ class KmsCachingTest {
   }
 
   @Test
-  void encryptDecrypt_1000MessagesAtLimit100_makeAtMost10KmsCallsEach(KmsServer server) {
+  void encryptDecrypt_1000MessagesAtLimit100_makeAtMost10KmsCallsEach(LocalKmsServer server) {
     // 0x0478 (unsigned) keeps 2,000 messages fast; the cache treats every HKDF suite alike.
     Envelope envelope = Envelope.builder().materialsManager(cached())
         .algorithmSuite(AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY).build();
@@ -80,7 +80,7 @@ class KmsCachingTest {
   }
 
   @Test
-  void encrypt_withoutCache_callsKmsForEveryMessage(KmsServer server) {
+  void encrypt_withoutCache_callsKmsForEveryMessage(LocalKmsServer server) {
     Envelope envelope = Envelope.builder()
         .keyring(KmsKeyring.builder().generatorKey(key).clientSupplier(clients.supplier()).build()).build();
     for (int i = 0; i < 50; i++) {

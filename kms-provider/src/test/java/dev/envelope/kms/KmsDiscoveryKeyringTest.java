@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.NoMatchingKeyException;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +41,8 @@ class KmsDiscoveryKeyringTest {
 
   @BeforeAll
   static void start() {
-    a = LocalKms.start(KmsServer.builder().accountId(ACCOUNT_A).regions("us-east-1"));
-    b = LocalKms.start(KmsServer.builder().accountId(ACCOUNT_B).regions("eu-west-1"));
+    a = LocalKms.start(LocalKmsServer.builder().accountId(ACCOUNT_A).regions("us-east-1"));
+    b = LocalKms.start(LocalKmsServer.builder().accountId(ACCOUNT_B).regions("eu-west-1"));
     clientsA = new TestKms(a);
     clientsB = new TestKms(b);
     supplier = KmsClientSupplier.caching(region -> region.equals("us-east-1")

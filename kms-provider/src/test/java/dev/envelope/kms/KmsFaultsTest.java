@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.kms.KmsProviderException.Reason;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
-import dev.envelope.local.kms.LocalKmsExtension;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
+import dev.envelope.localkms.junit.LocalKmsExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -72,7 +72,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_throttlingThatClears_succeedsAfterSdkRetries(KmsServer server) {
+  void encrypt_throttlingThatClears_succeedsAfterSdkRetries(LocalKmsServer server) {
     server.faults().on(KmsOperation.GENERATE_DATA_KEY).throttleNext(2);
     byte[] message = envelope().encrypt(PLAINTEXT, CONTEXT);
     assertEquals(3, server.callCount(KmsOperation.GENERATE_DATA_KEY));
@@ -80,7 +80,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void decrypt_throttlingThatClears_succeedsAfterSdkRetries(KmsServer server) {
+  void decrypt_throttlingThatClears_succeedsAfterSdkRetries(LocalKmsServer server) {
     byte[] message = envelope().encrypt(PLAINTEXT, CONTEXT);
     server.faults().on(KmsOperation.DECRYPT).throttleNext(2);
     assertArrayEquals(PLAINTEXT, envelope().decrypt(message, CONTEXT).plaintext());
@@ -88,7 +88,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_persistentThrottling_isThrottledAfterRetries(KmsServer server) {
+  void encrypt_persistentThrottling_isThrottledAfterRetries(LocalKmsServer server) {
     server.faults().on(KmsOperation.GENERATE_DATA_KEY).throttle(1.0);
     KmsProviderException e = failsWithin(BOUND, () -> envelope().encrypt(PLAINTEXT, CONTEXT));
     assertEquals(Reason.THROTTLED, e.reason());
@@ -99,7 +99,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void decrypt_persistentThrottling_isThrottledNamingTheEdk(KmsServer server) {
+  void decrypt_persistentThrottling_isThrottledNamingTheEdk(LocalKmsServer server) {
     byte[] message = envelope().encrypt(PLAINTEXT, CONTEXT);
     server.faults().on(KmsOperation.DECRYPT).throttle(1.0);
     KmsProviderException e = failsWithin(BOUND, () -> envelope().decrypt(message, CONTEXT));
@@ -108,7 +108,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_persistentServerErrors_isServiceError(KmsServer server) {
+  void encrypt_persistentServerErrors_isServiceError(LocalKmsServer server) {
     server.faults().on(KmsOperation.GENERATE_DATA_KEY).internalError(1.0);
     KmsProviderException e = failsWithin(BOUND, () -> envelope().encrypt(PLAINTEXT, CONTEXT));
     assertEquals(Reason.SERVICE_ERROR, e.reason());
@@ -118,7 +118,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_droppedConnections_isUnreachable(KmsServer server) {
+  void encrypt_droppedConnections_isUnreachable(LocalKmsServer server) {
     server.faults().on(KmsOperation.GENERATE_DATA_KEY).dropConnection(1.0);
     KmsProviderException e = failsWithin(BOUND, () -> envelope().encrypt(PLAINTEXT, CONTEXT));
     assertEquals(Reason.UNREACHABLE, e.reason());
@@ -126,7 +126,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_latencyBeyondCallTimeout_isTimeout(KmsServer server) {
+  void encrypt_latencyBeyondCallTimeout_isTimeout(LocalKmsServer server) {
     server.faults().on(KmsOperation.GENERATE_DATA_KEY).latency(Duration.ofSeconds(3));
     KmsProviderException e = failsWithin(Duration.ofSeconds(10),
         () -> envelope(Duration.ofMillis(500), key).encrypt(PLAINTEXT, CONTEXT));
@@ -135,7 +135,7 @@ class KmsFaultsTest {
   }
 
   @Test
-  void encrypt_parallelWrapBeyondCallTimeout_isTimeout(KmsServer server) {
+  void encrypt_parallelWrapBeyondCallTimeout_isTimeout(LocalKmsServer server) {
     server.faults().on(KmsOperation.ENCRYPT).latency(Duration.ofSeconds(3));
     KmsProviderException e = failsWithin(Duration.ofSeconds(10),
         () -> envelope(Duration.ofMillis(500), key, second, third).encrypt(PLAINTEXT, CONTEXT));
@@ -146,7 +146,7 @@ class KmsFaultsTest {
 
   @Test
   void encrypt_stoppedEndpoint_isUnreachable() {
-    LocalKms stopped = LocalKms.start(KmsServer.builder());
+    LocalKms stopped = LocalKms.start(LocalKmsServer.builder());
     TestKms stoppedClients = new TestKms(stopped);
     try {
       String doomed = stopped.createKey();

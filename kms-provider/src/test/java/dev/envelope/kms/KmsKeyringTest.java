@@ -16,10 +16,10 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.keyring.MultiKeyring;
 import dev.envelope.kms.KmsProviderException.Reason;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
-import dev.envelope.local.kms.LocalKmsExtension;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
+import dev.envelope.localkms.junit.LocalKmsExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +61,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void encryptDecrypt_oneKey_roundTripsWithOneCallEach(LocalKms kms, KmsServer server) {
+  void encryptDecrypt_oneKey_roundTripsWithOneCallEach(LocalKms kms, LocalKmsServer server) {
     String key = kms.createKey();
     server.resetCallCounts();
     Envelope envelope = envelope(keyring(key));
@@ -83,7 +83,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void decrypt_keyringOfOtherKey_failsWithoutCallingKms(LocalKms kms, KmsServer server) {
+  void decrypt_keyringOfOtherKey_failsWithoutCallingKms(LocalKms kms, LocalKmsServer server) {
     String key = kms.createKey();
     String other = kms.createKey();
     byte[] message = envelope(keyring(key)).encrypt(PLAINTEXT, CONTEXT);
@@ -109,7 +109,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void decrypt_keyringConfiguredByAlias_failsExplainingThatMessagesRecordArns(LocalKms kms, KmsServer server) {
+  void decrypt_keyringConfiguredByAlias_failsExplainingThatMessagesRecordArns(LocalKms kms, LocalKmsServer server) {
     String key = kms.createKey();
     String aliasArn = "arn:aws:kms:" + kms.region() + ":" + server.accountId() + ":alias/billing-" + System.nanoTime();
     kms.client().createAlias(r -> r.aliasName(aliasArn.substring(aliasArn.indexOf("alias/"))).targetKeyId(key));
@@ -124,7 +124,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void decrypt_aliasWithResolveOnDecrypt_looksUpAliasAndDecrypts(LocalKms kms, KmsServer server) {
+  void decrypt_aliasWithResolveOnDecrypt_looksUpAliasAndDecrypts(LocalKms kms, LocalKmsServer server) {
     String key = kms.createKey();
     String alias = "alias/resolve-" + System.nanoTime();
     kms.client().createAlias(r -> r.aliasName(alias).targetKeyId(key));
@@ -188,7 +188,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void encrypt_keyInOtherAccountRegionOrUnknown_isKeyNotFound(LocalKms kms, KmsServer server) {
+  void encrypt_keyInOtherAccountRegionOrUnknown_isKeyNotFound(LocalKms kms, LocalKmsServer server) {
     String missing = server.keyArn(kms.region(), "00000000-0000-0000-0000-000000000000");
     KmsProviderException e = assertThrows(KmsProviderException.class,
         () -> envelope(keyring(missing)).encrypt(PLAINTEXT, CONTEXT));
@@ -196,7 +196,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void clientSupplierReturningOtherRegion_isWrongRegionWithoutCall(LocalKms kms, KmsServer server) {
+  void clientSupplierReturningOtherRegion_isWrongRegionWithoutCall(LocalKms kms, LocalKmsServer server) {
     String key = kms.createKey();
     String otherRegion = "eu-central-1";
     KmsKeyring misrouted = KmsKeyring.builder().generatorKey(key)
@@ -210,7 +210,7 @@ class KmsKeyringTest {
   }
 
   @Test
-  void onEncrypt_materialsWithDataKey_everyKeyEncryptsIt(LocalKms kms, KmsServer server) {
+  void onEncrypt_materialsWithDataKey_everyKeyEncryptsIt(LocalKms kms, LocalKmsServer server) {
     String a = kms.createKey();
     String b = kms.createKey();
     AlgorithmSuite suite = AlgorithmSuite.AES_256_GCM_HKDF_SHA512_COMMIT_KEY;

@@ -9,10 +9,10 @@ import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.kms.KmsProviderException.Reason;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
-import dev.envelope.local.kms.LocalKmsExtension;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
+import dev.envelope.localkms.junit.LocalKmsExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ class KmsMultiKeyTest {
   }
 
   @Test
-  void encrypt_threeAdditionalKeys_wrapsInParallelInConfiguredOrder(KmsServer server) {
+  void encrypt_threeAdditionalKeys_wrapsInParallelInConfiguredOrder(LocalKmsServer server) {
     server.faults().on(KmsOperation.ENCRYPT).latency(Duration.ofMillis(300));
     IN_FLIGHT.max.set(0);
     Envelope envelope = Envelope.builder().keyring(allKeys()).build();
@@ -124,7 +124,7 @@ class KmsMultiKeyTest {
   }
 
   @Test
-  void decrypt_firstKeyDisabled_fallsBackToNextEdk(LocalKms kms, KmsServer server) {
+  void decrypt_firstKeyDisabled_fallsBackToNextEdk(LocalKms kms, LocalKmsServer server) {
     String first = kms.createKey();
     String second = kms.createKey();
     KmsKeyring both = KmsKeyring.builder().generatorKey(first).additionalKeys(second)

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.NoMatchingKeyException;
-import dev.envelope.local.kms.KmsOperation;
-import dev.envelope.local.kms.KmsServer;
-import dev.envelope.local.kms.LocalKms;
-import dev.envelope.local.kms.LocalKmsExtension;
+import dev.envelope.localkms.KmsOperation;
+import dev.envelope.localkms.LocalKmsServer;
+import dev.envelope.localkms.junit.LocalKms;
+import dev.envelope.localkms.junit.LocalKmsExtension;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +70,7 @@ class KmsMultiRegionTest {
   }
 
   @Test
-  void mrkAwareStrict_westReplica_decryptsEastMessageCallingWest(KmsServer server) {
+  void mrkAwareStrict_westReplica_decryptsEastMessageCallingWest(LocalKmsServer server) {
     KmsKeyring west = KmsKeyring.builder().generatorKey(mrkWest).multiRegionAware(true)
         .clientSupplier(westOnly).build();
     assertArrayEquals(PLAINTEXT, Envelope.builder().keyring(west).build().decrypt(message, CONTEXT).plaintext());
@@ -78,7 +78,7 @@ class KmsMultiRegionTest {
   }
 
   @Test
-  void strictNotMrkAware_westReplica_failsWithHintWithoutCall(KmsServer server) {
+  void strictNotMrkAware_westReplica_failsWithHintWithoutCall(LocalKmsServer server) {
     KmsKeyring west = KmsKeyring.builder().generatorKey(mrkWest).clientSupplier(westOnly).build();
     NoMatchingKeyException e = assertThrows(NoMatchingKeyException.class,
         () -> Envelope.builder().keyring(west).build().decrypt(message, CONTEXT));
@@ -87,7 +87,7 @@ class KmsMultiRegionTest {
   }
 
   @Test
-  void mrkAwareDiscovery_inWest_decryptsEastMessage(KmsServer server) {
+  void mrkAwareDiscovery_inWest_decryptsEastMessage(LocalKmsServer server) {
     KmsDiscoveryKeyring discovery = KmsDiscoveryKeyring.builder().multiRegionAware(true)
         .regions("us-west-2").discoveryFilter(DiscoveryFilter.of("aws", server.accountId()))
         .clientSupplier(westOnly).build();
@@ -105,7 +105,7 @@ class KmsMultiRegionTest {
   }
 
   @Test
-  void mrkAwareDiscovery_inWest_skipsRegionalEastKeyWithoutCall(KmsServer server) {
+  void mrkAwareDiscovery_inWest_skipsRegionalEastKeyWithoutCall(LocalKmsServer server) {
     byte[] regional = Envelope.builder()
         .keyring(KmsKeyring.builder().generatorKey(regionalEast).clientSupplier(both).build())
         .build().encrypt(PLAINTEXT, CONTEXT);
@@ -119,7 +119,7 @@ class KmsMultiRegionTest {
   }
 
   @Test
-  void discoveryNotMrkAware_westClient_skipsEastMrk(KmsServer server) {
+  void discoveryNotMrkAware_westClient_skipsEastMrk(LocalKmsServer server) {
     KmsDiscoveryKeyring discovery = KmsDiscoveryKeyring.builder()
         .kmsClient(both.clientFor("us-west-2")).build();
     assertThrows(NoMatchingKeyException.class,

@@ -7,8 +7,8 @@ import dev.envelope.Decrypted;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.cache.CachingMaterialsManager;
-import dev.envelope.local.kms.KmsCredentials;
-import dev.envelope.local.kms.KmsServer;
+import dev.envelope.localkms.KmsCredentials;
+import dev.envelope.localkms.LocalKmsServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ReadmeExampleTest {
   @Test
   void readmeExample_runsAsWritten() throws Exception {
     // --- README example start ---
-    try (KmsServer local = KmsServer.builder().regions("us-east-1", "us-west-2").start()) {
+    try (LocalKmsServer local = LocalKmsServer.builder().regions("us-east-1", "us-west-2").start()) {
       KmsCredentials creds = local.credentials().get(0);
       // One client per region, built on first use; the region always comes from a key ARN.
       KmsClientSupplier clients = KmsClientSupplier.caching(region -> KmsClient.builder()

@@ -1,7 +1,7 @@
 package dev.envelope.kms;
 
-import dev.envelope.local.kms.KmsCredentials;
-import dev.envelope.local.kms.LocalKms;
+import dev.envelope.localkms.KmsCredentials;
+import dev.envelope.localkms.junit.LocalKms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

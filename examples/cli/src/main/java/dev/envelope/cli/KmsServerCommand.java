@@ -1,0 +1,73 @@
+package dev.envelope.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code envelope kms-server}: runs the local KMS endpoint ({@code dev.envelope.localkms.LocalKmsServer})
+ * over a local key store until the process is stopped. The options are {@code LocalKmsServer.fromArgs}'s,
+ * passed through as given: one parser, so the command and {@code LocalKmsServer.main} cannot drift
+ * apart. The work is done by {@link LocalKmsEndpoint}, which this class names only in a method
+ * body, so building the command line for other commands loads none of the endpoint's classes.
+ *
+ * <p>On SIGINT (Ctrl-C) or SIGTERM it stops accepting calls, finishes those in progress (up to five
+ * seconds), flushes and closes the key store and its audit log, releases the directory and prints
+ * {@code Local KMS endpoint stopped}; the exit status is then the shell's for the signal (130,
+ * 143).
+ */
+@Command(
+    name = "kms-server",
+    sortOptions = false,
+    header = "Run a local endpoint that speaks the AWS KMS API over a local key store.",
+    mixinStandardHelpOptions = true,
+    versionProvider = EnvelopeCli.Version.class,
+    customSynopsis = {
+        "envelope kms-server [--port N] [--keystore DIR] [--passphrase-file FILE]",
+        "                    [--region R]... [--account ID] [--host ADDR]",
+        "                    [--access-key ID --secret-key SECRET]"
+    },
+    description = {
+        "Serves the AWS KMS API (JSON 1.1, SigV4-signed) on http://HOST:PORT, so the AWS"
+            + " CLI, the AWS SDKs' KmsClient, the AWS Encryption SDK and 'envelope --kms-key'"
+            + " work offline. KMS keys are the key store's keys: sealed at rest, with their"
+            + " lifecycle, policy and audit log. Prints the endpoint and how to point clients"
+            + " at it, then runs until Ctrl-C or SIGTERM.",
+        "",
+        "Options (those of the endpoint's own launcher, LocalKmsServer):",
+        "  --port N                TCP port (default: a free one, printed)",
+        "  --keystore DIR          the key store directory, created if absent (default:",
+        "                          an ephemeral store, deleted when the endpoint stops)",
+        "  --passphrase-file FILE  the store's passphrase, UTF-8, one trailing line",
+        "                          break ignored (default: " + KeyStores.PASSPHRASE_VARIABLE + ")",
+        "  --region R              a region served; repeat, or R1,R2 (default: us-east-1)",
+        "  --account ID            the 12-digit account in key ARNs (default:",
+        "                          111122223333)",
+        "  --host ADDR             the address to bind (default: 127.0.0.1; plain HTTP:",
+        "                          keep it on loopback)",
+        "  --access-key ID --secret-key SECRET",
+        "                          the credentials calls must be signed with (default:",
+        "                          AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else a",
+        "                          pair generated and printed once; prefer the",
+        "                          environment: arguments show in the process list)",
+        ""
+    })
+final class KmsServerCommand implements Callable<Integer> {
+  private final Io io;
+  /** What ends the run: SIGINT or SIGTERM; in-process tests give their own. */
+  LocalKmsEndpoint.StopSignal stopSignal;
+
+  @Parameters(paramLabel = "OPTION", arity = "0..*", hidden = true)
+  List<String> arguments;
+
+  KmsServerCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    String[] args = arguments == null ? new String[0] : arguments.toArray(new String[0]);
+    return LocalKmsEndpoint.run(args, io, stopSignal);
+  }
+}

@@ -1,0 +1,939 @@
+package dev.envelope.localkms;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.envelope.local.KekSource;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.localkms.internal.Arns;
+import dev.envelope.localkms.internal.AtomicFiles;
+import dev.envelope.localkms.internal.FaultDecision;
+import dev.envelope.localkms.internal.KeyStoreKmsBackend;
+import dev.envelope.localkms.internal.KmsHttpHandler;
+import dev.envelope.localkms.internal.KmsRegistry;
+import dev.envelope.localkms.internal.KmsService;
+import dev.envelope.localkms.internal.ServerLock;
+import dev.envelope.localkms.internal.SigV4Verifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A local endpoint that speaks the AWS KMS API (the JSON 1.1 protocol of the AWS SDKs) so that the
+ * real AWS SDK {@code KmsClient}, the AWS Encryption SDK's KMS keyrings and Envelope's KMS keyrings
+ * run against it unchanged, offline.
+ *
+ * <pre>{@code
+ * try (LocalKmsServer kms = LocalKmsServer.builder().regions("us-east-1", "us-west-2").start()) {
+ *   KmsCredentials creds = kms.credentials().get(0);
+ *   KmsClient client = KmsClient.builder()
+ *       .endpointOverride(kms.endpoint())
+ *       .region(Region.US_EAST_1)
+ *       .credentialsProvider(StaticCredentialsProvider.create(
+ *           AwsBasicCredentials.create(creds.accessKeyId(), creds.secretAccessKey())))
+ *       .build();
+ *   String keyArn = client.createKey(r -> {}).keyMetadata().arn();
+ * }
+ * }</pre>
+ *
+ * <p>Keys live in the local key store ({@link LocalKeyStore}): sealed at rest under the store's KEK,
+ * versioned, with the store's lifecycle, key policy and hash-chained audit log, which records every
+ * call under the SigV4 principal's ARN. Give the endpoint a store directory and its KEK ({@link
+ * Builder#keyStoreDirectory} and {@link Builder#kek}), or an open store ({@link Builder#keyStore});
+ * without either it runs on an ephemeral store in a temporary directory, sealed under a random KEK
+ * that never leaves memory and deleted when the endpoint closes.
+ *
+ * <p>What it implements: symmetric keys (single- and multi-Region, {@code mrk-} ids) with key ARNs
+ * {@code arn:PARTITION:kms:REGION:ACCOUNT:key/ID}; aliases; GenerateDataKey(WithoutPlaintext),
+ * Encrypt, Decrypt, ReEncrypt, GenerateRandom; enable/disable, scheduled deletion with a waiting
+ * period, rotation (automatic and on demand); key policies (evaluated); grants with grant tokens;
+ * ReplicateKey. Errors are the KMS errors ({@code __type} and HTTP status as KMS sends them). The
+ * {@link KmsOperation} list is the exact set. Requests are routed to a Region by the Region of
+ * their SigV4 credential scope, so one endpoint plays several Regions: a multi-Region key
+ * replicated with ReplicateKey has the same id and key material in each, with a Region-specific
+ * ARN.
+ *
+ * <p>Differences from AWS: one account; a single-Region key's id is its key store id, and a
+ * multi-Region key is the store key whose alias is its {@code mrk-} id; replicas of a multi-Region
+ * key share key state, policy and description with the primary (in AWS each replica has its own);
+ * keys created in the store directly are served too (with the default key policy), and changes
+ * made through the store are seen at once for a key's state and within a minute for the key list;
+ * grants become effective after
+ * {@link Builder#grantPropagationDelay} (default zero) or at once with their grant token; IAM is
+ * not modeled: a key policy statement naming the account root allows every principal of the
+ * account.
+ *
+ * <p>The JDK HTTP server answers with Nagle's algorithm on unless {@code
+ * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call; this class sets that system
+ * property when it is loaded, if it is unset. It takes effect only if no JDK HTTP server was
+ * created earlier in the JVM.
+ *
+ * <h2>Security guarantees</h2>
+ *
+ * Every request must carry a valid SigV4 signature from configured credentials, dated within {@link
+ * Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and speaks
+ * plain HTTP: it is a development and test tool, not a key service for production. Key material
+ * never leaves it except as data keys in responses; it is never logged, and it is written to disk
+ * only sealed under the key store's KEK. Besides the endpoint's own authorization (key policies
+ * and grants), the key store checks its own policy for every call, with the SigV4 principal's ARN
+ * as caller label. The endpoint's state file ({@code kms-state.json}: aliases, grants, key policy
+ * documents, rotation settings, tags) holds no key material and is not authenticated; protect the
+ * directory as the key store's README says. Thread-safe.
+ */
+public final class LocalKmsServer implements AutoCloseable {
+  static {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+  private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+  private static final Pattern PARTITION = Pattern.compile("aws(-[a-z]+)*");
+
+  /**
+   * The caller label under which the key store sees what the endpoint does on its own: rotation
+   * when automatic rotation is due, and deleting a key at the end of its waiting period. A key
+   * whose store policy has caller grants must grant it ROTATE and DESTROY for those to happen.
+   */
+  public static final String SERVICE_CALLER = "kms-endpoint";
+
+  /**
+   * The environment variable {@link #main} reads the key store's passphrase from. It must be set
+   * whenever {@code --keystore} is given, for a new store as for an existing one.
+   */
+  public static final String PASSPHRASE_ENV = "ENVELOPE_KEYSTORE_PASSPHRASE";
+
+  /** The endpoint's state file in a key-store directory. */
+  static final String STATE_FILE = "kms-state.json";
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final URI endpoint;
+  private final List<String> regions;
+  private final String accountId;
+  private final String partition;
+  private final List<KmsCredentials> credentials;
+  private final KmsFaults faults = new KmsFaults();
+  private final Map<KmsOperation, LongAdder> calls = new EnumMap<>(KmsOperation.class);
+  private final Arns arns;
+  private final LocalKeyStore store;
+  private final boolean ownsStore;
+  private final Path temporaryDirectory;
+  private final ServerLock lock;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final boolean generatedCredentials;
+
+  private LocalKmsServer(Builder b) throws IOException {
+    b.checkKeyStoreOptions();
+    this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
+    this.accountId = b.accountId == null ? "111122223333" : b.accountId;
+    this.partition = b.partition == null ? "aws" : b.partition;
+    this.generatedCredentials = b.credentials.isEmpty();
+    this.credentials =
+        List.copyOf(
+            b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
+    for (KmsOperation op : KmsOperation.values()) {
+      calls.put(op, new LongAdder());
+    }
+    this.arns = new Arns(partition, accountId);
+    Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
+
+    // Each step below owns what it opened until the server is built; on failure, release it all.
+    Path directory = b.store != null ? b.store.directory() : b.directory;
+    ServerLock heldLock = null;
+    LocalKeyStore openedStore = null;
+    Path temporary = null;
+    try {
+      KmsRegistry registry;
+      if (directory == null) {
+        temporary = Files.createTempDirectory("envelope-local-kms-"); // owner-only on POSIX
+        openedStore = ephemeralStore(temporary, clock);
+        registry = KmsRegistry.inMemory();
+      } else {
+        refuseEarlierFormat(directory);
+        AtomicFiles.createDirectories(directory);
+        heldLock = ServerLock.acquire(directory);
+        if (b.store == null) {
+          openedStore =
+              LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
+        }
+        registry = KmsRegistry.persistent(directory.resolve(STATE_FILE));
+      }
+      this.store = b.store != null ? b.store : openedStore;
+      KmsService service =
+          new KmsService(
+              new KeyStoreKmsBackend(store),
+              registry,
+              arns,
+              regions,
+              clock,
+              b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay,
+              SERVICE_CALLER);
+      this.http = bind(b, service);
+    } catch (IOException | RuntimeException e) {
+      if (openedStore != null) {
+        openedStore.close();
+      }
+      if (heldLock != null) {
+        heldLock.close();
+      }
+      if (temporary != null) {
+        deleteTree(temporary);
+      }
+      throw e;
+    }
+    this.ownsStore = b.store == null;
+    this.lock = heldLock;
+    this.temporaryDirectory = temporary;
+    this.executor = (ExecutorService) http.getExecutor();
+    this.http.start();
+    InetSocketAddress bound = http.getAddress();
+    String host = bound.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
+  }
+
+  private HttpServer bind(Builder b, KmsService service) throws IOException {
+    Map<String, KmsCredentials> byAccessKey = new LinkedHashMap<>();
+    for (KmsCredentials c : credentials) {
+      if (byAccessKey.put(c.accessKeyId(), c) != null) {
+        throw new IllegalArgumentException("two credentials share access key " + c.accessKeyId());
+      }
+    }
+    SigV4Verifier verifier =
+        new SigV4Verifier(
+            byAccessKey,
+            new LinkedHashSet<>(regions),
+            "kms",
+            b.maxClockSkew == null ? Duration.ofMinutes(5) : b.maxClockSkew,
+            Clock.systemUTC());
+
+    InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, b.port), 64);
+    server.createContext("/", new KmsHttpHandler(service, verifier, arns, this::onCall));
+    server.setExecutor(
+        Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
+    return server;
+  }
+
+  /**
+   * A store in a fresh temporary directory, sealed under a random AES-256 KEK that exists only in
+   * this process: what is on disk can never be opened once the process ends.
+   */
+  private static LocalKeyStore ephemeralStore(Path directory, Clock clock) {
+    byte[] kek = new byte[32];
+    new SecureRandom().nextBytes(kek);
+    try {
+      return LocalKeyStore.builder(directory)
+          .kek(KekSource.secretKey(new SecretKeySpec(kek, "AES"), null))
+          .clock(clock)
+          .create();
+    } finally {
+      Arrays.fill(kek, (byte) 0);
+    }
+  }
+
+  /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */
+  private static void refuseEarlierFormat(Path directory) throws IOException {
+    if (Files.exists(directory.resolve(STATE_FILE)) && !Files.exists(directory.resolve("store.json"))) {
+      throw new IOException(
+          directory
+              + " holds the state of an earlier local KMS endpoint, which kept key material"
+              + " unencrypted in "
+              + directory.resolve("keys")
+              + "; this release serves keys from a local key store and cannot read those keys."
+              + " Delete the directory (securely: it holds plaintext keys) or choose another.");
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      System.getLogger(LocalKmsServer.class.getName())
+          .log(System.Logger.Level.WARNING, "could not delete " + root + ": " + e);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The endpoint to pass to {@code KmsClient.builder().endpointOverride(...)}. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public int port() {
+    return endpoint.getPort();
+  }
+
+  /** The Regions served; the first is the default (keys on disk without a Region go there). */
+  public List<String> regions() {
+    return regions;
+  }
+
+  public String accountId() {
+    return accountId;
+  }
+
+  public String partition() {
+    return partition;
+  }
+
+  /** The accepted credentials (generated ones if none were configured). */
+  public List<KmsCredentials> credentials() {
+    return credentials;
+  }
+
+  /** The ARN of a key id in a Region, as this endpoint writes it. */
+  public String keyArn(String region, String keyId) {
+    return arns.keyArn(region, keyId);
+  }
+
+  /**
+   * The key store this endpoint serves: the one given to {@link Builder#keyStore}, the one it
+   * opened in {@link Builder#keyStoreDirectory}, or its ephemeral one. Use it to manage keys
+   * ({@link dev.envelope.local.KeyManager}) or read the audit log while the endpoint runs; the
+   * endpoint sees every change at the next request. It is closed with the endpoint unless it was
+   * given to the builder.
+   */
+  public LocalKeyStore keyStore() {
+    return store;
+  }
+
+  /** Faults to inject, changeable while the server runs. */
+  public KmsFaults faults() {
+    return faults;
+  }
+
+  /**
+   * How many authenticated calls of {@code operation} reached the endpoint since start (or the last
+   * {@link #resetCallCounts()}), including calls failed by injected faults or KMS errors.
+   */
+  public long callCount(KmsOperation operation) {
+    return calls.get(Objects.requireNonNull(operation, "operation")).sum();
+  }
+
+  /** Every non-zero call count. */
+  public Map<KmsOperation, Long> callCounts() {
+    Map<KmsOperation, Long> out = new EnumMap<>(KmsOperation.class);
+    calls.forEach(
+        (op, n) -> {
+          if (n.sum() > 0) {
+            out.put(op, n.sum());
+          }
+        });
+    return Collections.unmodifiableMap(out);
+  }
+
+  public void resetCallCounts() {
+    calls.values().forEach(LongAdder::reset);
+  }
+
+  /**
+   * Stops accepting requests, closes open connections, stops the worker threads (waiting up to
+   * five seconds for calls in progress), then closes the key store if the endpoint opened it,
+   * releases the directory and deletes an ephemeral store. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    http.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (ownsStore) {
+      store.close();
+    }
+    if (lock != null) {
+      lock.close();
+    }
+    if (temporaryDirectory != null) {
+      deleteTree(temporaryDirectory);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalKmsServer{endpoint="
+        + endpoint
+        + ", regions="
+        + regions
+        + ", account="
+        + accountId
+        + "}";
+  }
+
+  private FaultDecision onCall(KmsOperation op) {
+    calls.get(op).increment();
+    return faults.decide(op);
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Runs the endpoint until the process is stopped:
+   *
+   * <pre>
+   * kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]... [--account ID]
+   *            [--host ADDR] [--access-key ID --secret-key SECRET]
+   * </pre>
+   *
+   * With {@code --keystore DIR}, keys live in the local key store in DIR (created if absent),
+   * sealed under a KEK derived from the passphrase in the environment variable {@value
+   * #PASSPHRASE_ENV} (or in the file of {@code --passphrase-file}); the endpoint refuses to start without it, for a new store as for an existing
+   * one (it never invents a passphrase, which would end up in a terminal or a CI log). Without
+   * {@code --keystore}, keys live only as long as the process. Credentials default to the
+   * environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
+   * AWS_SESSION_TOKEN}); without them, fresh credentials are generated and printed once.
+   *
+   * <p>Exit status 2 for a usage error, 1 if the endpoint cannot start (port in use, wrong
+   * passphrase, directory served by another endpoint...), with one line on stderr.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Builder builder;
+    try {
+      builder = fromArgs(args, System.getenv());
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println(
+          "kms-server: "
+              + e.getMessage()
+              + (e.getCause() instanceof IOException ? ": " + e.getCause().getMessage() : ""));
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
+    if (builder == null) {
+      System.out.println(usage());
+      return;
+    }
+    LocalKmsServer server;
+    try {
+      server = builder.start();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("kms-server: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    server.describe(System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "local-kms-shutdown"));
+    stopped.await();
+  }
+
+  /**
+   * Prints what a person needs to use the running endpoint, one item per line: the first line is
+   * {@code Local KMS endpoint listening on <endpoint> (regions ...; account ...)}, then where the
+   * keys live, the generated credentials (only if none were configured: they are this run's
+   * only way in), and how to point the AWS CLI and SDKs at it.
+   */
+  public void describe(PrintStream out) {
+    describe(this, generatedCredentials, out);
+  }
+
+  static void describe(LocalKmsServer server, boolean generatedCredentials, PrintStream out) {
+    out.println(
+        "Local KMS endpoint listening on "
+            + server.endpoint()
+            + " (regions "
+            + String.join(", ", server.regions())
+            + "; account "
+            + server.accountId()
+            + ")");
+    if (server.temporaryDirectory != null) {
+      out.println(
+          "Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
+              + " keep keys)");
+    } else {
+      out.println(
+          "Keys: the key store in "
+              + server.store.directory()
+              + " (audit log "
+              + server.store.auditLogFile()
+              + ")");
+    }
+    if (generatedCredentials) {
+      KmsCredentials c = server.credentials().get(0);
+      out.println("Generated credentials (this run only):");
+      out.println("  export AWS_ACCESS_KEY_ID=" + c.accessKeyId());
+      out.println("  export AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
+    }
+    out.println(
+        "Use it with: --endpoint-url "
+            + server.endpoint()
+            + " (AWS CLI) or"
+            + " KmsClient.builder().endpointOverride(URI.create(\""
+            + server.endpoint()
+            + "\"))");
+  }
+
+  /** The command line {@link #fromArgs} reads, in one line. */
+  public static String usage() {
+    return "usage: kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]..."
+        + " [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]";
+  }
+
+  /**
+   * A builder configured from command-line arguments (see {@link #main} and {@link #usage()}) and
+   * the environment (the key store passphrase in {@value #PASSPHRASE_ENV}, credentials in {@code
+   * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}), or null for
+   * {@code --help}. Tools that start the endpoint (the {@code envelope kms-server} command) call
+   * this, then {@link Builder#start()} and {@link #describe(PrintStream)}.
+   *
+   * <p>{@code --passphrase-file FILE} reads the key store passphrase from a file instead of the
+   * environment (UTF-8, one trailing line break ignored); it wins over the variable.
+   *
+   * @throws IllegalArgumentException for an unknown option, a bad value, or a missing or unusable
+   *     passphrase
+   * @throws UncheckedIOException if the passphrase file cannot be read
+   */
+  public static Builder fromArgs(String[] args, Map<String, String> env) {
+    Builder b = builder();
+    List<String> regions = new ArrayList<>();
+    String accessKey = null;
+    String secretKey = null;
+    Path passphraseFile = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return null;
+      }
+      if (!Arrays.asList(
+              "--port",
+              "--keystore",
+              "--passphrase-file",
+              "--region",
+              "--account",
+              "--host",
+              "--access-key",
+              "--secret-key")
+          .contains(arg)) {
+        throw new IllegalArgumentException("unknown option " + arg);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(arg + " needs a value");
+      }
+      String value = args[++i];
+      switch (arg) {
+        case "--port" -> {
+          try {
+            b.port(Integer.parseInt(value));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a number: " + value);
+          }
+        }
+        case "--keystore" -> b.keyStoreDirectory(Path.of(value));
+        case "--passphrase-file" -> {
+          if (passphraseFile != null) {
+            throw new IllegalArgumentException("--passphrase-file was given twice");
+          }
+          passphraseFile = Path.of(value);
+        }
+        case "--region" -> regions.addAll(Arrays.asList(value.split(",")));
+        case "--account" -> b.accountId(value);
+        case "--host" -> b.host(value);
+        case "--access-key" -> accessKey = value;
+        default -> secretKey = value;
+      }
+    }
+    if (!regions.isEmpty()) {
+      b.regions(regions.toArray(new String[0]));
+    }
+    if (b.directory != null) {
+      b.kek(
+          passphraseFile != null
+              ? passphraseFromFile(passphraseFile)
+              : passphraseFromEnvironment(b.directory, env));
+    } else if (passphraseFile != null) {
+      throw new IllegalArgumentException(
+          "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
+              + " too (without it the endpoint uses an ephemeral store that needs none)");
+    }
+    if ((accessKey == null) != (secretKey == null)) {
+      throw new IllegalArgumentException("--access-key and --secret-key go together");
+    }
+    if (accessKey == null
+        && env.get("AWS_ACCESS_KEY_ID") != null
+        && env.get("AWS_SECRET_ACCESS_KEY") != null) {
+      accessKey = env.get("AWS_ACCESS_KEY_ID");
+      secretKey = env.get("AWS_SECRET_ACCESS_KEY");
+      String token = env.get("AWS_SESSION_TOKEN");
+      KmsCredentials.Builder cb =
+          KmsCredentials.builder().accessKeyId(accessKey).secretAccessKey(secretKey);
+      if (token != null && !token.isEmpty()) {
+        cb.sessionToken(token);
+      }
+      b.credentials(cb.build());
+    } else if (accessKey != null) {
+      b.credentials(KmsCredentials.of(accessKey, secretKey));
+    }
+    return b;
+  }
+
+  /**
+   * The KEK of the key store in {@code directory} from {@value #PASSPHRASE_ENV}.
+   *
+   * @throws IllegalArgumentException if the variable is unset or empty, saying how to set it
+   */
+  static KekSource passphraseFromEnvironment(Path directory, Map<String, String> env) {
+    String passphrase = env.get(PASSPHRASE_ENV);
+    if (passphrase == null || passphrase.isEmpty()) {
+      if (Files.exists(directory.resolve("store.json"))) {
+        throw new IllegalArgumentException(
+            "the key store in "
+                + directory
+                + " is sealed under a passphrase: set "
+                + PASSPHRASE_ENV
+                + " to it");
+      }
+      throw new IllegalArgumentException(
+          "--keystore "
+              + directory
+              + " creates a key store sealed under a passphrase: set "
+              + PASSPHRASE_ENV
+              + " to a new one and keep it safe (without it the keys are lost), e.g. export "
+              + PASSPHRASE_ENV
+              + "=\"$(head -c 32 /dev/urandom | base64)\"");
+    }
+    char[] chars = passphrase.toCharArray();
+    try {
+      return KekSource.passphrase(chars);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
+  }
+
+  /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
+  private static final int MAX_PASSPHRASE_FILE = 4096;
+
+  /**
+   * The KEK from a passphrase file: UTF-8, one trailing line break ({@code \n} or {@code \r\n})
+   * ignored. The bytes and chars read are zeroed.
+   *
+   * @throws IllegalArgumentException if the file is empty, too large or not UTF-8
+   * @throws UncheckedIOException if it cannot be read
+   */
+  static KekSource passphraseFromFile(Path file) {
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_PASSPHRASE_FILE + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --passphrase-file " + file, e);
+    }
+    java.nio.CharBuffer chars = null;
+    try {
+      if (bytes.length > MAX_PASSPHRASE_FILE) {
+        throw new IllegalArgumentException(
+            "--passphrase-file "
+                + file
+                + " is larger than "
+                + MAX_PASSPHRASE_FILE
+                + " bytes, too large for a passphrase; check the path");
+      }
+      int length = bytes.length;
+      if (length > 0 && bytes[length - 1] == '\n') {
+        length--;
+        if (length > 0 && bytes[length - 1] == '\r') {
+          length--;
+        }
+      }
+      if (length == 0) {
+        throw new IllegalArgumentException(
+            "--passphrase-file " + file + " is empty; write the key store passphrase into it");
+      }
+      try {
+        chars =
+            java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length));
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "--passphrase-file " + file + " is not UTF-8 text; write the passphrase as UTF-8", e);
+      }
+      char[] passphrase = new char[chars.remaining()];
+      chars.get(passphrase);
+      try {
+        return KekSource.passphrase(passphrase);
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (chars != null && chars.hasArray()) {
+        Arrays.fill(chars.array(), '\0');
+      }
+    }
+  }
+
+  /**
+   * Configures and starts a {@link LocalKmsServer}. Each value may be set once; everything has a
+   * default: 127.0.0.1, an ephemeral port, Region us-east-1, account 111122223333, partition aws,
+   * fresh random root credentials, an ephemeral key store, 16 worker threads, 5 minutes of clock
+   * skew.
+   */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private boolean portSet;
+    private final List<String> regions = new ArrayList<>();
+    private String accountId;
+    private String partition;
+    private final List<KmsCredentials> credentials = new ArrayList<>();
+    private Path directory;
+    private KekSource kek;
+    private LocalKeyStore store;
+    private Clock clock;
+    private Duration grantPropagationDelay;
+    private Duration maxClockSkew;
+    private int threads;
+
+    private Builder() {}
+
+    /** The address to bind; default 127.0.0.1 (loopback only). */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      requireUnset(this.host, "host");
+      this.host = host;
+      return this;
+    }
+
+    /** The TCP port; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (portSet) {
+        throw new IllegalStateException("port was already set");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+      }
+      this.port = port;
+      this.portSet = true;
+      return this;
+    }
+
+    /** The Regions served, e.g. {@code "us-east-1", "us-west-2"}; the first is the default. */
+    public Builder regions(String... regions) {
+      if (!this.regions.isEmpty()) {
+        throw new IllegalStateException("regions were already set");
+      }
+      if (regions.length == 0) {
+        throw new IllegalArgumentException("at least one region is required");
+      }
+      for (String region : regions) {
+        Objects.requireNonNull(region, "region");
+        if (!REGION.matcher(region).matches()) {
+          throw new IllegalArgumentException("not a Region name: " + region);
+        }
+        if (this.regions.contains(region)) {
+          throw new IllegalArgumentException("region listed twice: " + region);
+        }
+        this.regions.add(region);
+      }
+      return this;
+    }
+
+    /** The 12-digit account id in ARNs; default 111122223333. */
+    public Builder accountId(String accountId) {
+      Objects.requireNonNull(accountId, "accountId");
+      requireUnset(this.accountId, "accountId");
+      if (!ACCOUNT.matcher(accountId).matches()) {
+        throw new IllegalArgumentException("accountId must be 12 digits: " + accountId);
+      }
+      this.accountId = accountId;
+      return this;
+    }
+
+    /** The partition in ARNs ({@code aws}, {@code aws-cn}, {@code aws-us-gov}...); default aws. */
+    public Builder partition(String partition) {
+      Objects.requireNonNull(partition, "partition");
+      requireUnset(this.partition, "partition");
+      if (!PARTITION.matcher(partition).matches()) {
+        throw new IllegalArgumentException("not a partition name: " + partition);
+      }
+      this.partition = partition;
+      return this;
+    }
+
+    /** The credentials requests may be signed with (default: one random root credential). */
+    public Builder credentials(KmsCredentials... credentials) {
+      if (!this.credentials.isEmpty()) {
+        throw new IllegalStateException("credentials were already set");
+      }
+      if (credentials.length == 0) {
+        throw new IllegalArgumentException("at least one credential is required");
+      }
+      for (KmsCredentials c : credentials) {
+        this.credentials.add(Objects.requireNonNull(c, "credentials"));
+      }
+      return this;
+    }
+
+    /**
+     * Serves the keys of the local key store in {@code directory}, opened (or created, if the
+     * directory holds none) with the KEK of {@link #kek}, which is then required. The endpoint
+     * keeps its own state (aliases, grants, key policy documents, rotation settings, tags) in
+     * {@code kms-state.json} there, and holds {@code .kms-server.lock} while it runs, so a second
+     * endpoint cannot serve the same directory. Without a store, the endpoint uses an ephemeral
+     * one that is deleted when it closes.
+     */
+    public Builder keyStoreDirectory(Path directory) {
+      Objects.requireNonNull(directory, "directory");
+      requireUnset(this.directory, "keyStoreDirectory");
+      this.directory = directory;
+      return this;
+    }
+
+    /**
+     * The KEK of the key store in {@link #keyStoreDirectory}: a passphrase, a token key or a
+     * keyring (see {@link KekSource}). Used when the endpoint starts; a new store records its kind.
+     */
+    public Builder kek(KekSource kek) {
+      Objects.requireNonNull(kek, "kek");
+      requireUnset(this.kek, "kek");
+      this.kek = kek;
+      return this;
+    }
+
+    /**
+     * Serves the keys of an open key store, which the caller closes after the endpoint (the
+     * endpoint's state file and lock go in its directory). Instead of {@link #keyStoreDirectory}
+     * and {@link #kek}. The store's own clock decides destruction dates: in tests give the store
+     * and the endpoint the same clock.
+     */
+    public Builder keyStore(LocalKeyStore store) {
+      Objects.requireNonNull(store, "store");
+      requireUnset(this.store, "keyStore");
+      this.store = store;
+      return this;
+    }
+
+    /** The clock of key lifecycle (deletion dates, rotation, grant propagation). */
+    public Builder clock(Clock clock) {
+      Objects.requireNonNull(clock, "clock");
+      requireUnset(this.clock, "clock");
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * How long a new grant takes to be effective without its grant token (KMS: eventual
+     * consistency, usually under five minutes); default zero.
+     */
+    public Builder grantPropagationDelay(Duration delay) {
+      Objects.requireNonNull(delay, "delay");
+      requireUnset(this.grantPropagationDelay, "grantPropagationDelay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("grantPropagationDelay cannot be negative: " + delay);
+      }
+      this.grantPropagationDelay = delay;
+      return this;
+    }
+
+    /** How far a request's X-Amz-Date may be from now; default 5 minutes, as in AWS. */
+    public Builder maxClockSkew(Duration skew) {
+      Objects.requireNonNull(skew, "skew");
+      requireUnset(this.maxClockSkew, "maxClockSkew");
+      if (skew.isNegative() || skew.isZero()) {
+        throw new IllegalArgumentException("maxClockSkew must be positive: " + skew);
+      }
+      this.maxClockSkew = skew;
+      return this;
+    }
+
+    /** Worker threads answering requests; default 16. */
+    public Builder threads(int threads) {
+      if (this.threads != 0) {
+        throw new IllegalStateException("threads was already set");
+      }
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("threads must be between 1 and 1024: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Starts the endpoint.
+     *
+     * @throws IOException if the port cannot be bound or the key-store directory cannot be read
+     */
+    public LocalKmsServer start() throws IOException {
+      return new LocalKmsServer(this);
+    }
+
+    /** @throws IllegalStateException for a store configured two ways, or half-configured */
+    void checkKeyStoreOptions() {
+      if (store != null && (directory != null || kek != null)) {
+        throw new IllegalStateException(
+            "keyStore(...) is an open key store: do not also set keyStoreDirectory or kek");
+      }
+      if ((directory == null) != (kek == null)) {
+        throw new IllegalStateException(
+            directory == null
+                ? "kek(...) is the KEK of the key store in keyStoreDirectory(...): set both"
+                : "the key store in "
+                    + directory
+                    + " needs its KEK: set kek(...), e.g. KekSource.passphrase(...)");
+      }
+    }
+
+    private static void requireUnset(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+  }
+}

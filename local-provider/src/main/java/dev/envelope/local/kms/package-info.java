@@ -1,9 +1,0 @@
-/**
- * A local endpoint speaking the AWS KMS API (JSON 1.1 protocol, SigV4) over the local key store,
- * for offline development and as the KMS of tests: {@link dev.envelope.local.kms.KmsServer} (builder, {@code main}), {@link
- * dev.envelope.local.kms.KmsCredentials} (who may call), {@link
- * dev.envelope.local.kms.KmsOperation} (what it implements, for call counts) and {@link
- * dev.envelope.local.kms.KmsFaults} (throttling, errors, dropped connections and latency on
- * demand).
- */
-package dev.envelope.local.kms;
