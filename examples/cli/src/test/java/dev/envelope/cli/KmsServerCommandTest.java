@@ -31,7 +31,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * {@code envelope kms-server} in-process: the options reach {@code LocalKmsServer.fromArgs}, the endpoint
+ * {@code envelope kms-server} in-process: the options configure the endpoint, which
  * answers signed calls while the command runs, stops cleanly when told, and every start-up failure
  * is one line with its exit status. (The real process, stopped by SIGTERM, is in {@code LauncherIT}.)
  */
@@ -205,7 +205,7 @@ class KmsServerCommandTest {
     Cli.Result r = Cli.run("kms-server", "--help");
     assertEquals(0, r.status(), r::toString);
     String help = r.stdoutText();
-    String usage = dev.envelope.localkms.LocalKmsServer.usage();
+    String usage = KmsServerCommand.USAGE;
     java.util.regex.Matcher option = java.util.regex.Pattern.compile("--[a-z-]+").matcher(usage);
     int seen = 0;
     while (option.find()) {

@@ -5,7 +5,7 @@ import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.localkms.internal.Arns;
 import dev.envelope.localkms.internal.AtomicFiles;
-import dev.envelope.localkms.internal.FaultDecision;
+import dev.envelope.localkms.internal.EphemeralKeyStore;
 import dev.envelope.localkms.internal.KeyStoreKmsBackend;
 import dev.envelope.localkms.internal.KmsHttpHandler;
 import dev.envelope.localkms.internal.KmsRegistry;
@@ -13,37 +13,26 @@ import dev.envelope.localkms.internal.KmsService;
 import dev.envelope.localkms.internal.ServerLock;
 import dev.envelope.localkms.internal.SigV4Verifier;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local endpoint that speaks the AWS KMS API (the JSON 1.1 protocol of the AWS SDKs) so that the
@@ -91,9 +80,9 @@ import javax.crypto.spec.SecretKeySpec;
  * account.
  *
  * <p>The JDK HTTP server answers with Nagle's algorithm on unless {@code
- * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call; this class sets that system
- * property when it is loaded, if it is unset. It takes effect only if no JDK HTTP server was
- * created earlier in the JVM.
+ * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call. A library sets no system
+ * property: set it on the command line ({@code -Dsun.net.httpserver.nodelay=true}) or before the
+ * first JDK HTTP server of the JVM is created, as {@code envelope kms-server} does.
  *
  * <h2>Security guarantees</h2>
  *
@@ -108,12 +97,6 @@ import javax.crypto.spec.SecretKeySpec;
  * directory as the key store's README says. Thread-safe.
  */
 public final class LocalKmsServer implements AutoCloseable {
-  static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
   private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z]+)*");
@@ -124,12 +107,6 @@ public final class LocalKmsServer implements AutoCloseable {
    * whose store policy has caller grants must grant it ROTATE and DESTROY for those to happen.
    */
   public static final String SERVICE_CALLER = "kms-endpoint";
-
-  /**
-   * The environment variable {@link #main} reads the key store's passphrase from. It must be set
-   * whenever {@code --keystore} is given, for a new store as for an existing one.
-   */
-  public static final String PASSPHRASE_ENV = "ENVELOPE_KEYSTORE_PASSPHRASE";
 
   /** The endpoint's state file in a key-store directory. */
   static final String STATE_FILE = "kms-state.json";
@@ -142,27 +119,22 @@ public final class LocalKmsServer implements AutoCloseable {
   private final String partition;
   private final List<KmsCredentials> credentials;
   private final KmsFaults faults = new KmsFaults();
-  private final Map<KmsOperation, LongAdder> calls = new EnumMap<>(KmsOperation.class);
+  private final KmsCallStats calls = new KmsCallStats(faults);
   private final Arns arns;
   private final LocalKeyStore store;
   private final boolean ownsStore;
   private final Path temporaryDirectory;
   private final ServerLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final boolean generatedCredentials;
 
   private LocalKmsServer(Builder b) throws IOException {
     b.checkKeyStoreOptions();
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
-    this.generatedCredentials = b.credentials.isEmpty();
     this.credentials =
         List.copyOf(
             b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
-    for (KmsOperation op : KmsOperation.values()) {
-      calls.put(op, new LongAdder());
-    }
     this.arns = new Arns(partition, accountId);
     Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
 
@@ -174,8 +146,8 @@ public final class LocalKmsServer implements AutoCloseable {
     try {
       KmsRegistry registry;
       if (directory == null) {
-        temporary = Files.createTempDirectory("envelope-local-kms-"); // owner-only on POSIX
-        openedStore = ephemeralStore(temporary, clock);
+        temporary = EphemeralKeyStore.createDirectory();
+        openedStore = EphemeralKeyStore.create(temporary, clock);
         registry = KmsRegistry.inMemory();
       } else {
         refuseEarlierFormat(directory);
@@ -206,7 +178,7 @@ public final class LocalKmsServer implements AutoCloseable {
         heldLock.close();
       }
       if (temporary != null) {
-        deleteTree(temporary);
+        EphemeralKeyStore.delete(temporary);
       }
       throw e;
     }
@@ -240,27 +212,10 @@ public final class LocalKmsServer implements AutoCloseable {
 
     InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
     HttpServer server = HttpServer.create(new InetSocketAddress(address, b.port), 64);
-    server.createContext("/", new KmsHttpHandler(service, verifier, arns, this::onCall));
+    server.createContext("/", new KmsHttpHandler(service, verifier, arns, calls::onCall));
     server.setExecutor(
         Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
     return server;
-  }
-
-  /**
-   * A store in a fresh temporary directory, sealed under a random AES-256 KEK that exists only in
-   * this process: what is on disk can never be opened once the process ends.
-   */
-  private static LocalKeyStore ephemeralStore(Path directory, Clock clock) {
-    byte[] kek = new byte[32];
-    new SecureRandom().nextBytes(kek);
-    try {
-      return LocalKeyStore.builder(directory)
-          .kek(KekSource.secretKey(new SecretKeySpec(kek, "AES"), null))
-          .clock(clock)
-          .create();
-    } finally {
-      Arrays.fill(kek, (byte) 0);
-    }
   }
 
   /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */
@@ -273,17 +228,6 @@ public final class LocalKmsServer implements AutoCloseable {
               + directory.resolve("keys")
               + "; this release serves keys from a local key store and cannot read those keys."
               + " Delete the directory (securely: it holds plaintext keys) or choose another.");
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      System.getLogger(LocalKmsServer.class.getName())
-          .log(System.Logger.Level.WARNING, "could not delete " + root + ": " + e);
     }
   }
 
@@ -344,23 +288,16 @@ public final class LocalKmsServer implements AutoCloseable {
    * {@link #resetCallCounts()}), including calls failed by injected faults or KMS errors.
    */
   public long callCount(KmsOperation operation) {
-    return calls.get(Objects.requireNonNull(operation, "operation")).sum();
+    return calls.count(operation);
   }
 
   /** Every non-zero call count. */
   public Map<KmsOperation, Long> callCounts() {
-    Map<KmsOperation, Long> out = new EnumMap<>(KmsOperation.class);
-    calls.forEach(
-        (op, n) -> {
-          if (n.sum() > 0) {
-            out.put(op, n.sum());
-          }
-        });
-    return Collections.unmodifiableMap(out);
+    return calls.counts();
   }
 
   public void resetCallCounts() {
-    calls.values().forEach(LongAdder::reset);
+    calls.reset();
   }
 
   /**
@@ -387,7 +324,7 @@ public final class LocalKmsServer implements AutoCloseable {
       lock.close();
     }
     if (temporaryDirectory != null) {
-      deleteTree(temporaryDirectory);
+      EphemeralKeyStore.delete(temporaryDirectory);
     }
   }
 
@@ -402,11 +339,6 @@ public final class LocalKmsServer implements AutoCloseable {
         + "}";
   }
 
-  private FaultDecision onCall(KmsOperation op) {
-    calls.get(op).increment();
-    return faults.decide(op);
-  }
-
   private static ThreadFactory daemonThreads() {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -414,309 +346,6 @@ public final class LocalKmsServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /**
-   * Runs the endpoint until the process is stopped:
-   *
-   * <pre>
-   * kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]... [--account ID]
-   *            [--host ADDR] [--access-key ID --secret-key SECRET]
-   * </pre>
-   *
-   * With {@code --keystore DIR}, keys live in the local key store in DIR (created if absent),
-   * sealed under a KEK derived from the passphrase in the environment variable {@value
-   * #PASSPHRASE_ENV} (or in the file of {@code --passphrase-file}); the endpoint refuses to start without it, for a new store as for an existing
-   * one (it never invents a passphrase, which would end up in a terminal or a CI log). Without
-   * {@code --keystore}, keys live only as long as the process. Credentials default to the
-   * environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
-   * AWS_SESSION_TOKEN}); without them, fresh credentials are generated and printed once.
-   *
-   * <p>Exit status 2 for a usage error, 1 if the endpoint cannot start (port in use, wrong
-   * passphrase, directory served by another endpoint...), with one line on stderr.
-   */
-  public static void main(String[] args) throws InterruptedException {
-    Builder builder;
-    try {
-      builder = fromArgs(args, System.getenv());
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-      System.err.println(
-          "kms-server: "
-              + e.getMessage()
-              + (e.getCause() instanceof IOException ? ": " + e.getCause().getMessage() : ""));
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
-    if (builder == null) {
-      System.out.println(usage());
-      return;
-    }
-    LocalKmsServer server;
-    try {
-      server = builder.start();
-    } catch (IOException | RuntimeException e) {
-      System.err.println("kms-server: cannot start: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    server.describe(System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "local-kms-shutdown"));
-    stopped.await();
-  }
-
-  /**
-   * Prints what a person needs to use the running endpoint, one item per line: the first line is
-   * {@code Local KMS endpoint listening on <endpoint> (regions ...; account ...)}, then where the
-   * keys live, the generated credentials (only if none were configured: they are this run's
-   * only way in), and how to point the AWS CLI and SDKs at it.
-   */
-  public void describe(PrintStream out) {
-    describe(this, generatedCredentials, out);
-  }
-
-  static void describe(LocalKmsServer server, boolean generatedCredentials, PrintStream out) {
-    out.println(
-        "Local KMS endpoint listening on "
-            + server.endpoint()
-            + " (regions "
-            + String.join(", ", server.regions())
-            + "; account "
-            + server.accountId()
-            + ")");
-    if (server.temporaryDirectory != null) {
-      out.println(
-          "Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
-              + " keep keys)");
-    } else {
-      out.println(
-          "Keys: the key store in "
-              + server.store.directory()
-              + " (audit log "
-              + server.store.auditLogFile()
-              + ")");
-    }
-    if (generatedCredentials) {
-      KmsCredentials c = server.credentials().get(0);
-      out.println("Generated credentials (this run only):");
-      out.println("  export AWS_ACCESS_KEY_ID=" + c.accessKeyId());
-      out.println("  export AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
-    }
-    out.println(
-        "Use it with: --endpoint-url "
-            + server.endpoint()
-            + " (AWS CLI) or"
-            + " KmsClient.builder().endpointOverride(URI.create(\""
-            + server.endpoint()
-            + "\"))");
-  }
-
-  /** The command line {@link #fromArgs} reads, in one line. */
-  public static String usage() {
-    return "usage: kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]..."
-        + " [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]";
-  }
-
-  /**
-   * A builder configured from command-line arguments (see {@link #main} and {@link #usage()}) and
-   * the environment (the key store passphrase in {@value #PASSPHRASE_ENV}, credentials in {@code
-   * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}), or null for
-   * {@code --help}. Tools that start the endpoint (the {@code envelope kms-server} command) call
-   * this, then {@link Builder#start()} and {@link #describe(PrintStream)}.
-   *
-   * <p>{@code --passphrase-file FILE} reads the key store passphrase from a file instead of the
-   * environment (UTF-8, one trailing line break ignored); it wins over the variable.
-   *
-   * @throws IllegalArgumentException for an unknown option, a bad value, or a missing or unusable
-   *     passphrase
-   * @throws UncheckedIOException if the passphrase file cannot be read
-   */
-  public static Builder fromArgs(String[] args, Map<String, String> env) {
-    Builder b = builder();
-    List<String> regions = new ArrayList<>();
-    String accessKey = null;
-    String secretKey = null;
-    Path passphraseFile = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return null;
-      }
-      if (!Arrays.asList(
-              "--port",
-              "--keystore",
-              "--passphrase-file",
-              "--region",
-              "--account",
-              "--host",
-              "--access-key",
-              "--secret-key")
-          .contains(arg)) {
-        throw new IllegalArgumentException("unknown option " + arg);
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(arg + " needs a value");
-      }
-      String value = args[++i];
-      switch (arg) {
-        case "--port" -> {
-          try {
-            b.port(Integer.parseInt(value));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a number: " + value);
-          }
-        }
-        case "--keystore" -> b.keyStoreDirectory(Path.of(value));
-        case "--passphrase-file" -> {
-          if (passphraseFile != null) {
-            throw new IllegalArgumentException("--passphrase-file was given twice");
-          }
-          passphraseFile = Path.of(value);
-        }
-        case "--region" -> regions.addAll(Arrays.asList(value.split(",")));
-        case "--account" -> b.accountId(value);
-        case "--host" -> b.host(value);
-        case "--access-key" -> accessKey = value;
-        default -> secretKey = value;
-      }
-    }
-    if (!regions.isEmpty()) {
-      b.regions(regions.toArray(new String[0]));
-    }
-    if (b.directory != null) {
-      b.kek(
-          passphraseFile != null
-              ? passphraseFromFile(passphraseFile)
-              : passphraseFromEnvironment(b.directory, env));
-    } else if (passphraseFile != null) {
-      throw new IllegalArgumentException(
-          "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
-              + " too (without it the endpoint uses an ephemeral store that needs none)");
-    }
-    if ((accessKey == null) != (secretKey == null)) {
-      throw new IllegalArgumentException("--access-key and --secret-key go together");
-    }
-    if (accessKey == null
-        && env.get("AWS_ACCESS_KEY_ID") != null
-        && env.get("AWS_SECRET_ACCESS_KEY") != null) {
-      accessKey = env.get("AWS_ACCESS_KEY_ID");
-      secretKey = env.get("AWS_SECRET_ACCESS_KEY");
-      String token = env.get("AWS_SESSION_TOKEN");
-      KmsCredentials.Builder cb =
-          KmsCredentials.builder().accessKeyId(accessKey).secretAccessKey(secretKey);
-      if (token != null && !token.isEmpty()) {
-        cb.sessionToken(token);
-      }
-      b.credentials(cb.build());
-    } else if (accessKey != null) {
-      b.credentials(KmsCredentials.of(accessKey, secretKey));
-    }
-    return b;
-  }
-
-  /**
-   * The KEK of the key store in {@code directory} from {@value #PASSPHRASE_ENV}.
-   *
-   * @throws IllegalArgumentException if the variable is unset or empty, saying how to set it
-   */
-  static KekSource passphraseFromEnvironment(Path directory, Map<String, String> env) {
-    String passphrase = env.get(PASSPHRASE_ENV);
-    if (passphrase == null || passphrase.isEmpty()) {
-      if (Files.exists(directory.resolve("store.json"))) {
-        throw new IllegalArgumentException(
-            "the key store in "
-                + directory
-                + " is sealed under a passphrase: set "
-                + PASSPHRASE_ENV
-                + " to it");
-      }
-      throw new IllegalArgumentException(
-          "--keystore "
-              + directory
-              + " creates a key store sealed under a passphrase: set "
-              + PASSPHRASE_ENV
-              + " to a new one and keep it safe (without it the keys are lost), e.g. export "
-              + PASSPHRASE_ENV
-              + "=\"$(head -c 32 /dev/urandom | base64)\"");
-    }
-    char[] chars = passphrase.toCharArray();
-    try {
-      return KekSource.passphrase(chars);
-    } finally {
-      Arrays.fill(chars, '\0');
-    }
-  }
-
-  /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
-  private static final int MAX_PASSPHRASE_FILE = 4096;
-
-  /**
-   * The KEK from a passphrase file: UTF-8, one trailing line break ({@code \n} or {@code \r\n})
-   * ignored. The bytes and chars read are zeroed.
-   *
-   * @throws IllegalArgumentException if the file is empty, too large or not UTF-8
-   * @throws UncheckedIOException if it cannot be read
-   */
-  static KekSource passphraseFromFile(Path file) {
-    byte[] bytes;
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_PASSPHRASE_FILE + 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --passphrase-file " + file, e);
-    }
-    java.nio.CharBuffer chars = null;
-    try {
-      if (bytes.length > MAX_PASSPHRASE_FILE) {
-        throw new IllegalArgumentException(
-            "--passphrase-file "
-                + file
-                + " is larger than "
-                + MAX_PASSPHRASE_FILE
-                + " bytes, too large for a passphrase; check the path");
-      }
-      int length = bytes.length;
-      if (length > 0 && bytes[length - 1] == '\n') {
-        length--;
-        if (length > 0 && bytes[length - 1] == '\r') {
-          length--;
-        }
-      }
-      if (length == 0) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is empty; write the key store passphrase into it");
-      }
-      try {
-        chars =
-            java.nio.charset.StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length));
-      } catch (java.nio.charset.CharacterCodingException e) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is not UTF-8 text; write the passphrase as UTF-8", e);
-      }
-      char[] passphrase = new char[chars.remaining()];
-      chars.get(passphrase);
-      try {
-        return KekSource.passphrase(passphrase);
-      } finally {
-        Arrays.fill(passphrase, '\0');
-      }
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-      if (chars != null && chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
-    }
   }
 
   /**
