@@ -3,14 +3,14 @@ package dev.envelope.localkms;
 import com.sun.net.httpserver.HttpServer;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.internal.AtomicFiles;
+import dev.envelope.local.internal.DirectoryLock;
 import dev.envelope.localkms.internal.Arns;
-import dev.envelope.localkms.internal.AtomicFiles;
 import dev.envelope.localkms.internal.EphemeralKeyStore;
 import dev.envelope.localkms.internal.KeyStoreKmsBackend;
 import dev.envelope.localkms.internal.KmsHttpHandler;
 import dev.envelope.localkms.internal.KmsRegistry;
 import dev.envelope.localkms.internal.KmsService;
-import dev.envelope.localkms.internal.ServerLock;
 import dev.envelope.localkms.internal.SigV4Verifier;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -111,6 +111,9 @@ public final class LocalKmsServer implements AutoCloseable {
   /** The endpoint's state file in a key-store directory. */
   static final String STATE_FILE = "kms-state.json";
 
+  /** The lock file an endpoint holds in its key-store directory while it runs. */
+  static final String LOCK_FILE = ".kms-server.lock";
+
   private final HttpServer http;
   private final ExecutorService executor;
   private final URI endpoint;
@@ -124,7 +127,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private final LocalKeyStore store;
   private final boolean ownsStore;
   private final Path temporaryDirectory;
-  private final ServerLock lock;
+  private final DirectoryLock.Held lock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalKmsServer(Builder b) throws IOException {
@@ -140,7 +143,7 @@ public final class LocalKmsServer implements AutoCloseable {
 
     // Each step below owns what it opened until the server is built; on failure, release it all.
     Path directory = b.store != null ? b.store.directory() : b.directory;
-    ServerLock heldLock = null;
+    DirectoryLock.Held heldLock = null;
     LocalKeyStore openedStore = null;
     Path temporary = null;
     try {
@@ -152,7 +155,7 @@ public final class LocalKmsServer implements AutoCloseable {
       } else {
         refuseEarlierFormat(directory);
         AtomicFiles.createDirectories(directory);
-        heldLock = ServerLock.acquire(directory);
+        heldLock = holdDirectory(directory);
         if (b.store == null) {
           openedStore =
               LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
@@ -216,6 +219,26 @@ public final class LocalKmsServer implements AutoCloseable {
     server.setExecutor(
         Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
     return server;
+  }
+
+  /**
+   * Takes {@code .kms-server.lock} in {@code directory}, so a second endpoint (in this or another
+   * process) cannot serve it: the key store may be shared, but the endpoint's state file has one
+   * writer.
+   *
+   * @throws IOException if another endpoint holds it, or the lock file cannot be opened
+   */
+  private static DirectoryLock.Held holdDirectory(Path directory) throws IOException {
+    Path file = directory.resolve(LOCK_FILE);
+    return DirectoryLock.tryHold(file)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "another local KMS endpoint is serving "
+                        + directory
+                        + " (it holds "
+                        + file.toAbsolutePath().normalize()
+                        + "); stop it, or give this one another directory"));
   }
 
   /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */

@@ -158,8 +158,8 @@ public final class KmsHttpHandler implements HttpHandler {
         break;
     }
     KmsCredentials creds = identity.credentials();
-    KmsService.Caller caller =
-        new KmsService.Caller(
+    Caller caller =
+        new Caller(
             creds.principalArn(arns.partition(), arns.account()),
             arns.account(),
             identity.region());
