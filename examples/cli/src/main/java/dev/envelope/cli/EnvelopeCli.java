@@ -37,11 +37,6 @@ public final class EnvelopeCli implements Callable<Integer> {
   private EnvelopeCli() {}
 
   public static void main(String[] args) {
-    // The JDK HTTP server of 'kms-server' answers with Nagle's algorithm on otherwise (about 40 ms
-    // per call). Set here, in the application, before any server exists; the user's -D wins.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     Io io = Io.system();
     int status = run(args, io);
     io.stderr().flush();

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
     customSynopsis = {
         "envelope kms-server [--port N] [--keystore DIR] [--passphrase-file FILE]",
         "                    [--region R]... [--account ID] [--host ADDR]",
-        "                    [--access-key ID --secret-key SECRET]"
+        "                    [--allow-remote-clients] [--access-key ID]",
+        "                    [--secret-key-file FILE]"
     },
     description = {
         "Serves the AWS KMS API (JSON 1.1, SigV4-signed) on http://HOST:PORT, so the AWS"
@@ -41,7 +42,7 @@ import picocli.CommandLine.Option;
             + " lifecycle, policy and audit log. Prints the endpoint and how to point clients"
             + " at it, then runs until Ctrl-C or SIGTERM.",
         "",
-        "Options (those of the endpoint's own launcher, LocalKmsServer):",
+        "Options:",
         "  --port N                TCP port (default: a free one, printed)",
         "  --keystore DIR          the key store directory, created if absent (default:",
         "                          an ephemeral store, deleted when the endpoint stops)",
@@ -52,18 +53,22 @@ import picocli.CommandLine.Option;
         "                          111122223333)",
         "  --host ADDR             the address to bind (default: 127.0.0.1; plain HTTP:",
         "                          keep it on loopback)",
-        "  --access-key ID --secret-key SECRET",
-        "                          the credentials calls must be signed with (default:",
-        "                          AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else a",
-        "                          pair generated and printed once; prefer the",
-        "                          environment: arguments show in the process list)",
+        "  --allow-remote-clients  lets --host be an address other than loopback (prints",
+        "                          a warning: anyone on the network can read the calls)",
+        "  --access-key ID         the access key calls must be signed with (default:",
+        "                          " + KmsServerSettings.ACCESS_KEY_VARIABLE + ")",
+        "  --secret-key-file FILE  its secret key, UTF-8, one trailing line break ignored",
+        "                          (default: " + KmsServerSettings.SECRET_KEY_VARIABLE + "; never on",
+        "                          the command line). Without an access key and secret,",
+        "                          a pair is generated and printed once.",
         ""
     })
 final class KmsServerCommand implements Callable<Integer> {
   /** The command line in one line: every option, as the help and the README list them. */
   static final String USAGE =
       "usage: kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]..."
-          + " [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]";
+          + " [--account ID] [--host ADDR [--allow-remote-clients]] [--access-key ID"
+          + " --secret-key-file FILE]";
 
   private final Io io;
   /** What ends the run: SIGINT or SIGTERM; in-process tests give their own. */
@@ -87,9 +92,16 @@ final class KmsServerCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDR", hidden = true)
   List<String> host = List.of();
 
+  @Option(names = "--allow-remote-clients", hidden = true)
+  boolean allowRemoteClients;
+
   @Option(names = "--access-key", paramLabel = "ID", hidden = true)
   List<String> accessKey = List.of();
 
+  @Option(names = "--secret-key-file", paramLabel = "FILE", hidden = true)
+  List<String> secretKeyFile = List.of();
+
+  /** Refused: a secret on the command line shows in the process list (see KmsServerSettings). */
   @Option(names = "--secret-key", paramLabel = "SECRET", hidden = true)
   List<String> secretKey = List.of();
 
@@ -99,7 +111,7 @@ final class KmsServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    return LocalKmsEndpoint.run(KmsServerSettings.from(this, io.environment()), io, stopSignal);
+    return LocalKmsEndpoint.run(KmsServerSettings.from(this, io), io, stopSignal);
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.envelope.localkms.LocalKmsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,10 +23,21 @@ import java.util.Map;
 /**
  * The endpoint {@code envelope kms-server} starts, from its options and the environment: a
  * configured {@link LocalKmsServer.Builder}, and what the start-up lines say about it (an ephemeral
- * store, generated credentials). The key store passphrase comes from {@code --passphrase-file} or
- * {@value KeyStores#PASSPHRASE_VARIABLE}, never from the command line.
+ * store, generated credentials, a host beyond loopback). Secrets never come from the command line:
+ * the key store passphrase from {@code --passphrase-file} or {@value KeyStores#PASSPHRASE_VARIABLE},
+ * the endpoint's secret key from {@code --secret-key-file} or {@value #SECRET_KEY_VARIABLE}. Its
+ * credentials have their own variables: the real {@code AWS_*} credentials of the machine are never
+ * adopted by a development tool that speaks plain HTTP.
  */
-record KmsServerSettings(LocalKmsServer.Builder builder, boolean ephemeral, boolean generatedCredentials) {
+record KmsServerSettings(
+    LocalKmsServer.Builder builder, boolean ephemeral, boolean generatedCredentials, String remoteHost) {
+  /** The access key the endpoint accepts, unless {@code --access-key} gives it. */
+  static final String ACCESS_KEY_VARIABLE = "ENVELOPE_KMS_ACCESS_KEY_ID";
+  /** Its secret key, unless {@code --secret-key-file} gives it. */
+  static final String SECRET_KEY_VARIABLE = "ENVELOPE_KMS_SECRET_ACCESS_KEY";
+  /** An optional session token that requests must carry with that key. */
+  static final String SESSION_TOKEN_VARIABLE = "ENVELOPE_KMS_SESSION_TOKEN";
+
   /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
   private static final int MAX_PASSPHRASE_FILE = 4096;
 
@@ -34,9 +47,9 @@ record KmsServerSettings(LocalKmsServer.Builder builder, boolean ephemeral, bool
    * @throws CliFailure {@link ExitCode#USAGE} for a bad value or a missing or unusable passphrase,
    *     {@link ExitCode#KEY_FILE} if the passphrase file cannot be read
    */
-  static KmsServerSettings from(KmsServerCommand command, Map<String, String> env) {
+  static KmsServerSettings from(KmsServerCommand command, Io io) {
     try {
-      return parse(command, env);
+      return parse(command, io);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CliFailure(ExitCode.USAGE, "kms-server: " + e.getMessage() + " (see 'envelope kms-server --help')", e);
     } catch (UncheckedIOException e) {
@@ -44,7 +57,12 @@ record KmsServerSettings(LocalKmsServer.Builder builder, boolean ephemeral, bool
     }
   }
 
-  private static KmsServerSettings parse(KmsServerCommand c, Map<String, String> env) {
+  private static KmsServerSettings parse(KmsServerCommand c, Io io) {
+    Map<String, String> env = io.environment();
+    if (!c.secretKey.isEmpty()) {
+      throw new IllegalArgumentException("--secret-key would put the secret in the process list and the"
+          + " shell history: write it to a file and give --secret-key-file FILE, or set " + SECRET_KEY_VARIABLE);
+    }
     LocalKmsServer.Builder b = LocalKmsServer.builder();
     for (String value : c.port) {
       try {
@@ -80,27 +98,59 @@ record KmsServerSettings(LocalKmsServer.Builder builder, boolean ephemeral, bool
           "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
               + " too (without it the endpoint uses an ephemeral store that needs none)");
     }
-    String accessKey = last(c.accessKey);
-    String secretKey = last(c.secretKey);
-    if ((accessKey == null) != (secretKey == null)) {
-      throw new IllegalArgumentException("--access-key and --secret-key go together");
+    String remoteHost = remoteHost(c);
+    if (c.allowRemoteClients) {
+      b.allowRemoteClients();
     }
-    boolean generated = false;
-    if (accessKey == null && env.get("AWS_ACCESS_KEY_ID") != null && env.get("AWS_SECRET_ACCESS_KEY") != null) {
-      KmsCredentials.Builder cb = KmsCredentials.builder()
-          .accessKeyId(env.get("AWS_ACCESS_KEY_ID"))
-          .secretAccessKey(env.get("AWS_SECRET_ACCESS_KEY"));
-      String token = env.get("AWS_SESSION_TOKEN");
+    String accessKey = c.accessKey.isEmpty() ? env.get(ACCESS_KEY_VARIABLE) : last(c.accessKey);
+    String secretKey = null;
+    if (!c.secretKeyFile.isEmpty()) {
+      char[] secret = Secrets.read("the endpoint's secret key", Path.of(last(c.secretKeyFile)), "--secret-key-file",
+          SECRET_KEY_VARIABLE, io);
+      secretKey = new String(secret);
+      Arrays.fill(secret, '\0');
+    } else {
+      secretKey = env.get(SECRET_KEY_VARIABLE);
+    }
+    accessKey = accessKey == null || accessKey.isEmpty() ? null : accessKey;
+    secretKey = secretKey == null || secretKey.isEmpty() ? null : secretKey;
+    if ((accessKey == null) != (secretKey == null)) {
+      throw new IllegalArgumentException("--access-key (or " + ACCESS_KEY_VARIABLE + ") and --secret-key-file (or "
+          + SECRET_KEY_VARIABLE + ") go together");
+    }
+    boolean generated = accessKey == null;
+    if (!generated) {
+      KmsCredentials.Builder cb = KmsCredentials.builder().accessKeyId(accessKey).secretAccessKey(secretKey);
+      String token = env.get(SESSION_TOKEN_VARIABLE);
       if (token != null && !token.isEmpty()) {
         cb.sessionToken(token);
       }
       b.credentials(cb.build());
-    } else if (accessKey != null) {
-      b.credentials(KmsCredentials.of(accessKey, secretKey));
-    } else {
-      generated = true;
     }
-    return new KmsServerSettings(b, directory == null, generated);
+    return new KmsServerSettings(b, directory == null, generated, remoteHost);
+  }
+
+  /**
+   * The {@code --host} if it is not a loopback address (null otherwise), refused without {@code
+   * --allow-remote-clients}. A name that does not resolve is left to the endpoint's start.
+   */
+  private static String remoteHost(KmsServerCommand c) {
+    String host = last(c.host);
+    if (host == null) {
+      return null;
+    }
+    try {
+      if (InetAddress.getByName(host).isLoopbackAddress()) {
+        return null;
+      }
+    } catch (UnknownHostException e) {
+      return null;
+    }
+    if (!c.allowRemoteClients) {
+      throw new IllegalArgumentException("--host " + host + " is not a loopback address: the endpoint speaks plain"
+          + " HTTP, readable by anyone on the network; add --allow-remote-clients to bind it anyway");
+    }
+    return host;
   }
 
   private static String last(List<String> values) {

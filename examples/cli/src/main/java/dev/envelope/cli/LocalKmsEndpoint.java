@@ -55,6 +55,11 @@ final class LocalKmsEndpoint {
    */
   static int run(KmsServerSettings settings, Io io, StopSignal stopSignal) throws InterruptedException {
     LocalKmsServer server = start(settings.builder());
+    if (settings.remoteHost() != null) {
+      io.stderr().println("envelope: warning: kms-server listens on " + settings.remoteHost() + ", beyond"
+          + " loopback, over plain HTTP: anyone on the network can read the calls, data keys included");
+      io.stderr().flush();
+    }
     PrintStream out = new PrintStream(io.stdout(), true, StandardCharsets.UTF_8);
     CountDownLatch stopped = new CountDownLatch(1);
     try {

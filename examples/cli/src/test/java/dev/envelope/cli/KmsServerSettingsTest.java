@@ -32,7 +32,7 @@ class KmsServerSettingsTest {
         new PrintWriter(new StringWriter()), false, "UTF-8", Io.DEFAULT_PROGRESS_THRESHOLD, env);
     KmsServerCommand command = new KmsServerCommand(io);
     new CommandLine(command).parseArgs(args);
-    return KmsServerSettings.from(command, env);
+    return KmsServerSettings.from(command, io);
   }
 
   static String describe(LocalKmsServer server, KmsServerSettings settings) {
@@ -43,20 +43,58 @@ class KmsServerSettingsTest {
 
   @Test
   void from_everyOption_configuresTheEndpoint(@TempDir Path dir) throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret"), "cli-secret\n");
+    Path store = dir.resolve("store");
     KmsServerSettings s = settings(Map.of(KeyStores.PASSPHRASE_VARIABLE, "a passphrase for the test"),
-        "--port", "0", "--keystore", dir.toString(), "--region", "us-east-1,us-west-2", "--region", "eu-west-1",
-        "--account", "123456789012", "--access-key", "AKIACLI", "--secret-key", "cli-secret");
+        "--port", "0", "--keystore", store.toString(), "--region", "us-east-1,us-west-2", "--region", "eu-west-1",
+        "--account", "123456789012", "--access-key", "AKIACLI", "--secret-key-file", secret.toString());
     try (LocalKmsServer server = s.builder().start()) {
       assertEquals(List.of("us-east-1", "us-west-2", "eu-west-1"), server.regions());
       assertEquals("123456789012", server.accountId());
       assertEquals("AKIACLI", server.credentials().get(0).accessKeyId());
+      assertEquals("cli-secret", server.credentials().get(0).secretAccessKey());
       String text = describe(server, s);
       assertTrue(text.startsWith(LocalKmsEndpoint.LISTENING + server.endpoint() + " "), text);
-      assertTrue(text.contains("Keys: the key store in " + dir), text);
+      assertTrue(text.contains("Keys: the key store in " + store), text);
       assertFalse(text.contains("cli-secret"), text);
       assertFalse(text.contains("a passphrase for the test"), text);
     }
-    assertTrue(Files.isDirectory(dir.resolve("keys")));
+    assertTrue(Files.isDirectory(store.resolve("keys")));
+  }
+
+  @Test
+  void from_credentialsFromTheirOwnVariables_neverFromTheMachinesAwsCredentials() throws IOException {
+    KmsServerSettings own = settings(Map.of(KmsServerSettings.ACCESS_KEY_VARIABLE, "AKIAENV",
+        KmsServerSettings.SECRET_KEY_VARIABLE, "env-secret", KmsServerSettings.SESSION_TOKEN_VARIABLE, "env-token"));
+    try (LocalKmsServer server = own.builder().start()) {
+      assertEquals("AKIAENV", server.credentials().get(0).accessKeyId());
+      assertEquals("env-token", server.credentials().get(0).sessionToken());
+    }
+    KmsServerSettings aws = settings(Map.of("AWS_ACCESS_KEY_ID", "AKIAREAL", "AWS_SECRET_ACCESS_KEY", "real-secret"));
+    assertTrue(aws.generatedCredentials(), "the machine's AWS credentials are not adopted");
+    try (LocalKmsServer server = aws.builder().start()) {
+      assertFalse(server.credentials().get(0).accessKeyId().equals("AKIAREAL"));
+    }
+  }
+
+  @Test
+  void from_secretKeyOnTheCommandLine_isRefusedSayingToUseAFileOrTheEnvironment() {
+    CliFailure f = assertThrows(CliFailure.class,
+        () -> settings(Map.of(), "--access-key", "AKIACLI", "--secret-key", "visible-in-ps"));
+    assertEquals(ExitCode.USAGE, f.exitCode());
+    assertTrue(f.getMessage().contains("--secret-key-file FILE"), f.getMessage());
+    assertTrue(f.getMessage().contains(KmsServerSettings.SECRET_KEY_VARIABLE), f.getMessage());
+    assertFalse(f.getMessage().contains("visible-in-ps"), f.getMessage());
+  }
+
+  @Test
+  void from_hostBeyondLoopback_needsAllowRemoteClients() throws IOException {
+    assertUsage("add --allow-remote-clients", "--host", "0.0.0.0");
+    KmsServerSettings loopback = settings(Map.of(), "--host", "127.0.0.1");
+    assertEquals(null, loopback.remoteHost());
+    KmsServerSettings remote = settings(Map.of(), "--host", "0.0.0.0", "--port", "0", "--allow-remote-clients");
+    assertEquals("0.0.0.0", remote.remoteHost());
+    remote.builder().start().close();
   }
 
   @Test
@@ -76,7 +114,7 @@ class KmsServerSettingsTest {
   void from_badValues_failWithTheLaunchersMessages(@TempDir Path dir) {
     assertUsage("--port must be a number: eighty", "--port", "eighty");
     assertUsage("port was already set", "--port", "1", "--port", "2");
-    assertUsage("--access-key and --secret-key go together", "--access-key", "AKIAX");
+    assertUsage("go together", "--access-key", "AKIAX");
     assertUsage("not a Region name: mars", "--region", "mars");
     Path file = dir.resolve("pass");
     assertUsage("--passphrase-file was given twice", "--keystore", dir.toString(),

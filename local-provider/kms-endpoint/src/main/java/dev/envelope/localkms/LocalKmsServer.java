@@ -1,14 +1,14 @@
 package dev.envelope.localkms;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
-import dev.envelope.local.internal.AtomicFiles;
 import dev.envelope.local.internal.DirectoryLock;
 import dev.envelope.localkms.internal.Arns;
+import dev.envelope.localkms.internal.EndpointDirectory;
 import dev.envelope.localkms.internal.EphemeralKeyStore;
 import dev.envelope.localkms.internal.KeyStoreKmsBackend;
 import dev.envelope.localkms.internal.KmsHttpHandler;
+import dev.envelope.localkms.internal.KmsHttpServer;
 import dev.envelope.localkms.internal.KmsRegistry;
 import dev.envelope.localkms.internal.KmsService;
 import dev.envelope.localkms.internal.SigV4Verifier;
@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -79,15 +73,17 @@ import java.util.regex.Pattern;
  * not modeled: a key policy statement naming the account root allows every principal of the
  * account.
  *
- * <p>The JDK HTTP server answers with Nagle's algorithm on unless {@code
- * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call. A library sets no system
- * property: set it on the command line ({@code -Dsun.net.httpserver.nodelay=true}) or before the
- * first JDK HTTP server of the JVM is created, as {@code envelope kms-server} does.
- *
  * <h2>Security guarantees</h2>
  *
  * Every request must carry a valid SigV4 signature from configured credentials, dated within {@link
- * Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and speaks
+ * Builder#maxClockSkew} of now, that signs {@code host}, {@code x-amz-date} and every {@code
+ * X-Amz-*} header, {@code X-Amz-Target} included (so a captured request cannot be replayed as
+ * another operation). The signature headers and the declared length (at most 1 MiB) are checked
+ * before the body is read; a request's head and its body must each arrive within {@link
+ * Builder#readTimeout}; at most {@link Builder#maxConnections} connections are open, each on its
+ * own thread, so idle ones never delay a signed call. Malformed JSON (numbers out of range,
+ * duplicate names, deep nesting, invalid UTF-8) is a 400 {@code SerializationException}. The
+ * endpoint binds to 127.0.0.1 unless told otherwise ({@link Builder#allowRemoteClients}) and speaks
  * plain HTTP: it is a development and test tool, not a key service for production. Key material
  * never leaves it except as data keys in responses; it is never logged, and it is written to disk
  * only sealed under the key store's KEK. Besides the endpoint's own authorization (key policies
@@ -108,14 +104,8 @@ public final class LocalKmsServer implements AutoCloseable {
    */
   public static final String SERVICE_CALLER = "kms-endpoint";
 
-  /** The endpoint's state file in a key-store directory. */
-  static final String STATE_FILE = "kms-state.json";
 
-  /** The lock file an endpoint holds in its key-store directory while it runs. */
-  static final String LOCK_FILE = ".kms-server.lock";
-
-  private final HttpServer http;
-  private final ExecutorService executor;
+  private final KmsHttpServer http;
   private final URI endpoint;
   private final List<String> regions;
   private final String accountId;
@@ -132,6 +122,7 @@ public final class LocalKmsServer implements AutoCloseable {
 
   private LocalKmsServer(Builder b) throws IOException {
     b.checkKeyStoreOptions();
+    InetAddress address = b.bindAddress();
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
@@ -153,14 +144,12 @@ public final class LocalKmsServer implements AutoCloseable {
         openedStore = EphemeralKeyStore.create(temporary, clock);
         registry = KmsRegistry.inMemory();
       } else {
-        refuseEarlierFormat(directory);
-        AtomicFiles.createDirectories(directory);
-        heldLock = holdDirectory(directory);
+        heldLock = EndpointDirectory.claim(directory);
         if (b.store == null) {
           openedStore =
               LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
         }
-        registry = KmsRegistry.persistent(directory.resolve(STATE_FILE));
+        registry = KmsRegistry.persistent(directory.resolve(EndpointDirectory.STATE_FILE));
       }
       this.store = b.store != null ? b.store : openedStore;
       KmsService service =
@@ -172,7 +161,7 @@ public final class LocalKmsServer implements AutoCloseable {
               clock,
               b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay,
               SERVICE_CALLER);
-      this.http = bind(b, service);
+      this.http = bind(b, address, service);
     } catch (IOException | RuntimeException e) {
       if (openedStore != null) {
         openedStore.close();
@@ -188,9 +177,7 @@ public final class LocalKmsServer implements AutoCloseable {
     this.ownsStore = b.store == null;
     this.lock = heldLock;
     this.temporaryDirectory = temporary;
-    this.executor = (ExecutorService) http.getExecutor();
-    this.http.start();
-    InetSocketAddress bound = http.getAddress();
+    InetSocketAddress bound = http.address();
     String host = bound.getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
@@ -198,7 +185,8 @@ public final class LocalKmsServer implements AutoCloseable {
     this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
   }
 
-  private HttpServer bind(Builder b, KmsService service) throws IOException {
+  private KmsHttpServer bind(Builder b, InetAddress address, KmsService service)
+      throws IOException {
     Map<String, KmsCredentials> byAccessKey = new LinkedHashMap<>();
     for (KmsCredentials c : credentials) {
       if (byAccessKey.put(c.accessKeyId(), c) != null) {
@@ -213,45 +201,12 @@ public final class LocalKmsServer implements AutoCloseable {
             b.maxClockSkew == null ? Duration.ofMinutes(5) : b.maxClockSkew,
             Clock.systemUTC());
 
-    InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
-    HttpServer server = HttpServer.create(new InetSocketAddress(address, b.port), 64);
-    server.createContext("/", new KmsHttpHandler(service, verifier, arns, calls::onCall));
-    server.setExecutor(
-        Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
-    return server;
-  }
-
-  /**
-   * Takes {@code .kms-server.lock} in {@code directory}, so a second endpoint (in this or another
-   * process) cannot serve it: the key store may be shared, but the endpoint's state file has one
-   * writer.
-   *
-   * @throws IOException if another endpoint holds it, or the lock file cannot be opened
-   */
-  private static DirectoryLock.Held holdDirectory(Path directory) throws IOException {
-    Path file = directory.resolve(LOCK_FILE);
-    return DirectoryLock.tryHold(file)
-        .orElseThrow(
-            () ->
-                new IOException(
-                    "another local KMS endpoint is serving "
-                        + directory
-                        + " (it holds "
-                        + file.toAbsolutePath().normalize()
-                        + "); stop it, or give this one another directory"));
-  }
-
-  /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */
-  private static void refuseEarlierFormat(Path directory) throws IOException {
-    if (Files.exists(directory.resolve(STATE_FILE)) && !Files.exists(directory.resolve("store.json"))) {
-      throw new IOException(
-          directory
-              + " holds the state of an earlier local KMS endpoint, which kept key material"
-              + " unencrypted in "
-              + directory.resolve("keys")
-              + "; this release serves keys from a local key store and cannot read those keys."
-              + " Delete the directory (securely: it holds plaintext keys) or choose another.");
-    }
+    return new KmsHttpServer(
+        new InetSocketAddress(address, b.port),
+        new KmsHttpHandler(service, verifier, arns, calls::onCall),
+        b.maxConnections == 0 ? 256 : b.maxConnections,
+        b.threads == 0 ? 16 : b.threads,
+        b.readTimeout == null ? Duration.ofSeconds(10) : b.readTimeout);
   }
 
   public static Builder builder() {
@@ -324,8 +279,8 @@ public final class LocalKmsServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting requests, closes open connections, stops the worker threads (waiting up to
-   * five seconds for calls in progress), then closes the key store if the endpoint opened it,
+   * Stops accepting requests, closes idle connections, waits up to five seconds for calls in
+   * progress and closes the rest, then closes the key store if the endpoint opened it,
    * releases the directory and deletes an ephemeral store. Idempotent.
    */
   @Override
@@ -333,13 +288,7 @@ public final class LocalKmsServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    http.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    http.close();
     if (ownsStore) {
       store.close();
     }
@@ -362,20 +311,11 @@ public final class LocalKmsServer implements AutoCloseable {
         + "}";
   }
 
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /**
    * Configures and starts a {@link LocalKmsServer}. Each value may be set once; everything has a
    * default: 127.0.0.1, an ephemeral port, Region us-east-1, account 111122223333, partition aws,
-   * fresh random root credentials, an ephemeral key store, 16 worker threads, 5 minutes of clock
-   * skew.
+   * fresh random root credentials, an ephemeral key store, 16 requests at once over at most 256
+   * connections, 10 seconds to read a request's head and its body, 5 minutes of clock skew.
    */
   public static final class Builder {
     private String host;
@@ -392,10 +332,16 @@ public final class LocalKmsServer implements AutoCloseable {
     private Duration grantPropagationDelay;
     private Duration maxClockSkew;
     private int threads;
+    private int maxConnections;
+    private Duration readTimeout;
+    private boolean allowRemoteClients;
 
     private Builder() {}
 
-    /** The address to bind; default 127.0.0.1 (loopback only). */
+    /**
+     * The address to bind; default 127.0.0.1 (loopback only). Any other than a loopback address
+     * also needs {@link #allowRemoteClients}.
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       requireUnset(this.host, "host");
@@ -545,7 +491,47 @@ public final class LocalKmsServer implements AutoCloseable {
       return this;
     }
 
-    /** Worker threads answering requests; default 16. */
+    /**
+     * Lets {@link #host} be an address other than loopback. The endpoint speaks plain HTTP: over a
+     * network, requests (data keys in responses included) can be read by anyone on the path.
+     * Without this, a non-loopback host fails at {@link #start()}.
+     */
+    public Builder allowRemoteClients() {
+      this.allowRemoteClients = true;
+      return this;
+    }
+
+    /**
+     * The most connections open at once; one more is answered 503 and closed. Default 256. Each
+     * connection has its own thread, so idle connections never hold up a signed request.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (this.maxConnections != 0) {
+        throw new IllegalStateException("maxConnections was already set");
+      }
+      if (maxConnections < 1 || maxConnections > 4096) {
+        throw new IllegalArgumentException(
+            "maxConnections must be between 1 and 4096: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * How long a request's line and headers, and then its body, may each take to arrive; a
+     * connection that is slower is closed without an answer. Default 10 seconds.
+     */
+    public Builder readTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      requireUnset(this.readTimeout, "readTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("readTimeout must be positive: " + timeout);
+      }
+      this.readTimeout = timeout;
+      return this;
+    }
+
+    /** Requests answered at once (the others wait for one to finish); default 16. */
     public Builder threads(int threads) {
       if (this.threads != 0) {
         throw new IllegalStateException("threads was already set");
@@ -564,6 +550,24 @@ public final class LocalKmsServer implements AutoCloseable {
      */
     public LocalKmsServer start() throws IOException {
       return new LocalKmsServer(this);
+    }
+
+    /**
+     * The address to bind, resolved.
+     *
+     * @throws IllegalStateException for an address other than loopback without {@link
+     *     #allowRemoteClients}
+     */
+    InetAddress bindAddress() throws IOException {
+      InetAddress address = InetAddress.getByName(host == null ? "127.0.0.1" : host);
+      if (!address.isLoopbackAddress() && !allowRemoteClients) {
+        throw new IllegalStateException(
+            "host "
+                + host
+                + " is not a loopback address: the endpoint speaks plain HTTP, readable by anyone"
+                + " on the network; call allowRemoteClients() to bind it anyway");
+      }
+      return address;
     }
 
     /** @throws IllegalStateException for a store configured two ways, or half-configured */

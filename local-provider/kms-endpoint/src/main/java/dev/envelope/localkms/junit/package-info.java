@@ -5,10 +5,5 @@
  *
  * <p>JUnit Jupiter's API, the AWS SDK's KMS client and its Apache 5 HTTP client are optional
  * dependencies of this artifact: a test that uses this package must have them on its class path.
- *
- * <p>Run the tests with {@code -Dsun.net.httpserver.nodelay=true} (in Maven, surefire's {@code
- * <systemPropertyVariables>}): without it the JDK HTTP server under the endpoint answers with
- * Nagle's algorithm on, which adds about 40 ms to every call. The endpoint, a library, never sets
- * a system property itself.
  */
 package dev.envelope.localkms.junit;
