@@ -6,7 +6,6 @@
 module dev.envelope.localkms {
   requires transitive dev.envelope.local;
   requires com.google.gson;
-  requires jdk.httpserver;
 
   // dev.envelope.localkms.junit only; a test that uses the extension has them already.
   requires static org.junit.jupiter.api;

@@ -77,9 +77,7 @@ public final class EnvelopeCli implements Callable<Integer> {
       }
     }
     cli.addSubcommand(keys);
-    // Its options are LocalKmsServer.fromArgs's, handed over as given.
     CommandLine kmsServer = new CommandLine(new KmsServerCommand(io));
-    kmsServer.setUnmatchedOptionsArePositionalParams(true);
     cli.addSubcommand(kmsServer);
     cli.addSubcommand(new DemoCommand(io));
     cli.setOut(new PrintWriter(new OutputStreamWriter(io.stdout(), StandardCharsets.UTF_8), true));
@@ -96,6 +94,9 @@ public final class EnvelopeCli implements Callable<Integer> {
       cli.getCommandSpec().usageMessage().footer("");
     }
     cli.setParameterExceptionHandler((e, args) -> {
+      if (e.getCommandLine().getCommand() instanceof KmsServerCommand) {
+        return KmsServerCommand.parameterError(e, io); // the endpoint launcher's own wording
+      }
       io.stderr().println("envelope: " + Failures.oneLine(e.getMessage())
           + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       io.stderr().flush();

@@ -1,5 +1,6 @@
 package dev.envelope.cli;
 
+import dev.envelope.localkms.KmsCredentials;
 import dev.envelope.localkms.LocalKmsServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code envelope kms-server}: configures a {@link LocalKmsServer} with {@link LocalKmsServer#fromArgs},
- * starts it, prints how to use it and waits for the stop signal, then stops it cleanly.
+ * Runs {@code envelope kms-server}: starts the {@link LocalKmsServer} its {@link KmsServerSettings}
+ * configure, prints how to use it and waits for the stop signal, then stops it cleanly.
  */
 final class LocalKmsEndpoint {
   /** The first line printed, followed by the endpoint URL. */
@@ -45,30 +46,24 @@ final class LocalKmsEndpoint {
   }
 
   /**
-   * Runs the endpoint until {@code stopSignal} (null: SIGINT or SIGTERM) says to stop.
+   * Runs the endpoint of {@code settings} until {@code stopSignal} (null: SIGINT or SIGTERM) says to
+   * stop.
    *
    * @return the exit status, 0 once stopped
-   * @throws CliFailure for bad options, an unreadable passphrase file or key store, a wrong
-   *     passphrase, or a port that cannot be bound
+   * @throws CliFailure for an unreadable key store, a wrong passphrase, or a port that cannot be
+   *     bound
    */
-  static int run(String[] args, Io io, StopSignal stopSignal) throws InterruptedException {
-    LocalKmsServer.Builder builder;
-    try {
-      builder = LocalKmsServer.fromArgs(args, io.environment());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CliFailure(ExitCode.USAGE, "kms-server: " + e.getMessage() + " (see 'envelope kms-server --help')", e);
-    } catch (UncheckedIOException e) {
-      throw Failures.reading(ExitCode.KEY_FILE, "the passphrase file", e.getCause());
+  static int run(KmsServerSettings settings, Io io, StopSignal stopSignal) throws InterruptedException {
+    LocalKmsServer server = start(settings.builder());
+    if (settings.remoteHost() != null) {
+      io.stderr().println("envelope: warning: kms-server listens on " + settings.remoteHost() + ", beyond"
+          + " loopback, over plain HTTP: anyone on the network can read the calls, data keys included");
+      io.stderr().flush();
     }
-    if (builder == null) { // LocalKmsServer's own spelling of help
-      Stdout.print(io, LocalKmsServer.usage() + "\n");
-      return ExitCode.OK.code();
-    }
-    LocalKmsServer server = start(builder);
     PrintStream out = new PrintStream(io.stdout(), true, StandardCharsets.UTF_8);
     CountDownLatch stopped = new CountDownLatch(1);
     try {
-      server.describe(out);
+      describe(server, settings, out);
       String url = server.endpoint().toString();
       out.println("AWS CLI and SDKs: export AWS_ENDPOINT_URL_KMS=" + url + " (sign with the credentials the"
           + " endpoint accepts; any region it serves)");
@@ -87,6 +82,32 @@ final class LocalKmsEndpoint {
       stopped.countDown();
     }
     return ExitCode.OK.code();
+  }
+
+  /**
+   * Prints what a person needs to use the running endpoint, one item per line: the first line is
+   * {@code Local KMS endpoint listening on <endpoint> (regions ...; account ...)}, then where the
+   * keys live, the generated credentials (only if none were configured: they are this run's only way
+   * in), and how to point the AWS CLI and SDKs at it.
+   */
+  static void describe(LocalKmsServer server, KmsServerSettings settings, PrintStream out) {
+    out.println(LISTENING + server.endpoint() + " (regions " + String.join(", ", server.regions())
+        + "; account " + server.accountId() + ")");
+    if (settings.ephemeral()) {
+      out.println("Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
+          + " keep keys)");
+    } else {
+      out.println("Keys: the key store in " + server.keyStore().directory() + " (audit log "
+          + server.keyStore().auditLogFile() + ")");
+    }
+    if (settings.generatedCredentials()) {
+      KmsCredentials c = server.credentials().get(0);
+      out.println("Generated credentials (this run only):");
+      out.println("  export AWS_ACCESS_KEY_ID=" + c.accessKeyId());
+      out.println("  export AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
+    }
+    out.println("Use it with: --endpoint-url " + server.endpoint() + " (AWS CLI) or"
+        + " KmsClient.builder().endpointOverride(URI.create(\"" + server.endpoint() + "\"))");
   }
 
   private static LocalKmsServer start(LocalKmsServer.Builder builder) {

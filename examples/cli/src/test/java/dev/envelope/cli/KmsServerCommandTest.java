@@ -31,7 +31,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * {@code envelope kms-server} in-process: the options reach {@code LocalKmsServer.fromArgs}, the endpoint
+ * {@code envelope kms-server} in-process: the options configure the endpoint, which
  * answers signed calls while the command runs, stops cleanly when told, and every start-up failure
  * is one line with its exit status. (The real process, stopped by SIGTERM, is in {@code LauncherIT}.)
  */
@@ -94,7 +94,7 @@ class KmsServerCommandTest {
   }
 
   static Map<String, String> credentials() {
-    return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    return Map.of(KmsServerSettings.ACCESS_KEY_VARIABLE, ACCESS_KEY, KmsServerSettings.SECRET_KEY_VARIABLE, SECRET_KEY);
   }
 
   static KmsClient client(URI endpoint, String region) {
@@ -134,7 +134,7 @@ class KmsServerCommandTest {
     assertTrue(Files.readString(store.resolve("audit.log")).contains("\"operation\":\"CREATE\""));
     // Released: the store serves again (the key is still there), with the passphrase from the environment.
     try (Running again = new Running(Map.of(KeyStores.PASSPHRASE_VARIABLE, "a passphrase of the endpoint's store",
-        "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+        KmsServerSettings.ACCESS_KEY_VARIABLE, ACCESS_KEY, KmsServerSettings.SECRET_KEY_VARIABLE, SECRET_KEY),
         "--keystore", store.toString(), "--region", "eu-west-1", "--account", "123456789012");
         KmsClient client = client(again.endpoint(), "eu-west-1")) {
       assertEquals(keyArn, client.describeKey(r -> r.keyId(keyArn)).keyMetadata().arn());
@@ -205,14 +205,43 @@ class KmsServerCommandTest {
     Cli.Result r = Cli.run("kms-server", "--help");
     assertEquals(0, r.status(), r::toString);
     String help = r.stdoutText();
-    String usage = dev.envelope.localkms.LocalKmsServer.usage();
+    String usage = KmsServerCommand.USAGE;
     java.util.regex.Matcher option = java.util.regex.Pattern.compile("--[a-z-]+").matcher(usage);
     int seen = 0;
     while (option.find()) {
       seen++;
       assertTrue(help.contains(option.group() + " "), "kms-server --help lacks " + option.group() + ":\n" + help);
     }
-    assertEquals(8, seen, usage);
+    assertEquals(9, seen, usage);
     assertTrue(help.contains("Exit status:"), help);
+  }
+
+  @Test
+  void kmsServer_secretKeyOnTheCommandLine_isRefusedWithUsageStatus() {
+    Cli.Result r = Cli.run("kms-server", "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY);
+    assertFailure(r, ExitCode.USAGE, "kms-server: --secret-key would put the secret in the process list",
+        "--secret-key-file FILE", KmsServerSettings.SECRET_KEY_VARIABLE);
+    assertFalse(r.stderr().contains(SECRET_KEY), r.stderr());
+  }
+
+  @Test
+  void kmsServer_secretKeyFile_isTheSecretCallsAreSignedWith() throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret"), SECRET_KEY + "\n");
+    try (Running server = new Running(Map.of(), "--access-key", ACCESS_KEY, "--secret-key-file", secret.toString());
+        KmsClient client = client(server.endpoint(), "us-east-1")) {
+      assertEquals(0, client.listKeys().keys().size());
+      assertFalse(server.out().contains("Generated credentials"), server.out());
+    }
+  }
+
+  @Test
+  void kmsServer_hostBeyondLoopback_isRefusedWithoutAllowRemoteClients_andWarnsWithIt() throws Exception {
+    assertFailure(Cli.runWithEnv(credentials(), "kms-server", "--host", "0.0.0.0"), ExitCode.USAGE,
+        "is not a loopback address", "--allow-remote-clients");
+    try (Running server = new Running(credentials(), "--host", "0.0.0.0", "--allow-remote-clients")) {
+      server.endpoint();
+      String err = server.stderr.toString(StandardCharsets.UTF_8);
+      assertTrue(err.contains("warning: kms-server listens on 0.0.0.0, beyond loopback"), err);
+    }
   }
 }

@@ -270,7 +270,8 @@ class LauncherIT {
   void launcher_kmsServer_servesSignedCallsAndTheCliThenStopsCleanlyOnSigterm() throws Exception {
     Path store = dir.resolve("kms store");
     Map<String, String> env = Map.of(KeyStores.PASSPHRASE_VARIABLE, "the endpoint's passphrase",
-        "AWS_ACCESS_KEY_ID", "AKIALOCAL0000000001", "AWS_SECRET_ACCESS_KEY", "local-secret");
+        KmsServerSettings.ACCESS_KEY_VARIABLE, "AKIALOCAL0000000001", KmsServerSettings.SECRET_KEY_VARIABLE,
+        "local-secret", "AWS_ACCESS_KEY_ID", "AKIALOCAL0000000001", "AWS_SECRET_ACCESS_KEY", "local-secret");
     ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "kms-server", "--port", "0", "--keystore",
         store.toString()).directory(dir.toFile());
     pb.environment().put("JAVA_HOME", JAVA_HOME);

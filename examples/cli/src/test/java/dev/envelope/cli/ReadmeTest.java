@@ -83,7 +83,7 @@ class ReadmeTest {
     String readme = readme();
     assertTrue(readme.contains("bin/envelope kms-server [--port N] [--keystore DIR] [OPTIONS]"));
     String endpoint = section(readme, "## Local KMS endpoint");
-    Matcher option = Pattern.compile("--[a-z-]+").matcher(dev.envelope.localkms.LocalKmsServer.usage());
+    Matcher option = Pattern.compile("--[a-z-]+").matcher(KmsServerCommand.USAGE);
     while (option.find()) {
       String name = option.group();
       assertTrue(endpoint.contains(name + " "), () -> "the Local KMS endpoint section lacks " + name);

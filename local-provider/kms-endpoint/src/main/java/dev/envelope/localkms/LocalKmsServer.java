@@ -1,49 +1,32 @@
 package dev.envelope.localkms;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.internal.DirectoryLock;
 import dev.envelope.localkms.internal.Arns;
-import dev.envelope.localkms.internal.AtomicFiles;
-import dev.envelope.localkms.internal.FaultDecision;
+import dev.envelope.localkms.internal.EndpointDirectory;
+import dev.envelope.localkms.internal.EphemeralKeyStore;
 import dev.envelope.localkms.internal.KeyStoreKmsBackend;
 import dev.envelope.localkms.internal.KmsHttpHandler;
+import dev.envelope.localkms.internal.KmsHttpServer;
 import dev.envelope.localkms.internal.KmsRegistry;
 import dev.envelope.localkms.internal.KmsService;
-import dev.envelope.localkms.internal.ServerLock;
 import dev.envelope.localkms.internal.SigV4Verifier;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local endpoint that speaks the AWS KMS API (the JSON 1.1 protocol of the AWS SDKs) so that the
@@ -90,15 +73,17 @@ import javax.crypto.spec.SecretKeySpec;
  * not modeled: a key policy statement naming the account root allows every principal of the
  * account.
  *
- * <p>The JDK HTTP server answers with Nagle's algorithm on unless {@code
- * sun.net.httpserver.nodelay=true}, which costs about 40 ms per call; this class sets that system
- * property when it is loaded, if it is unset. It takes effect only if no JDK HTTP server was
- * created earlier in the JVM.
- *
  * <h2>Security guarantees</h2>
  *
  * Every request must carry a valid SigV4 signature from configured credentials, dated within {@link
- * Builder#maxClockSkew} of now. The endpoint binds to 127.0.0.1 unless told otherwise and speaks
+ * Builder#maxClockSkew} of now, that signs {@code host}, {@code x-amz-date} and every {@code
+ * X-Amz-*} header, {@code X-Amz-Target} included (so a captured request cannot be replayed as
+ * another operation). The signature headers and the declared length (at most 1 MiB) are checked
+ * before the body is read; a request's head and its body must each arrive within {@link
+ * Builder#readTimeout}; at most {@link Builder#maxConnections} connections are open, each on its
+ * own thread, so idle ones never delay a signed call. Malformed JSON (numbers out of range,
+ * duplicate names, deep nesting, invalid UTF-8) is a 400 {@code SerializationException}. The
+ * endpoint binds to 127.0.0.1 unless told otherwise ({@link Builder#allowRemoteClients}) and speaks
  * plain HTTP: it is a development and test tool, not a key service for production. Key material
  * never leaves it except as data keys in responses; it is never logged, and it is written to disk
  * only sealed under the key store's KEK. Besides the endpoint's own authorization (key policies
@@ -108,12 +93,6 @@ import javax.crypto.spec.SecretKeySpec;
  * directory as the key store's README says. Thread-safe.
  */
 public final class LocalKmsServer implements AutoCloseable {
-  static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
   private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
   private static final Pattern PARTITION = Pattern.compile("aws(-[a-z]+)*");
@@ -125,67 +104,52 @@ public final class LocalKmsServer implements AutoCloseable {
    */
   public static final String SERVICE_CALLER = "kms-endpoint";
 
-  /**
-   * The environment variable {@link #main} reads the key store's passphrase from. It must be set
-   * whenever {@code --keystore} is given, for a new store as for an existing one.
-   */
-  public static final String PASSPHRASE_ENV = "ENVELOPE_KEYSTORE_PASSPHRASE";
 
-  /** The endpoint's state file in a key-store directory. */
-  static final String STATE_FILE = "kms-state.json";
-
-  private final HttpServer http;
-  private final ExecutorService executor;
+  private final KmsHttpServer http;
   private final URI endpoint;
   private final List<String> regions;
   private final String accountId;
   private final String partition;
   private final List<KmsCredentials> credentials;
   private final KmsFaults faults = new KmsFaults();
-  private final Map<KmsOperation, LongAdder> calls = new EnumMap<>(KmsOperation.class);
+  private final KmsCallStats calls = new KmsCallStats(faults);
   private final Arns arns;
   private final LocalKeyStore store;
   private final boolean ownsStore;
   private final Path temporaryDirectory;
-  private final ServerLock lock;
+  private final DirectoryLock.Held lock;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final boolean generatedCredentials;
 
   private LocalKmsServer(Builder b) throws IOException {
     b.checkKeyStoreOptions();
+    InetAddress address = b.bindAddress();
     this.regions = List.copyOf(b.regions.isEmpty() ? List.of("us-east-1") : b.regions);
     this.accountId = b.accountId == null ? "111122223333" : b.accountId;
     this.partition = b.partition == null ? "aws" : b.partition;
-    this.generatedCredentials = b.credentials.isEmpty();
     this.credentials =
         List.copyOf(
             b.credentials.isEmpty() ? List.of(KmsCredentials.random("root")) : b.credentials);
-    for (KmsOperation op : KmsOperation.values()) {
-      calls.put(op, new LongAdder());
-    }
     this.arns = new Arns(partition, accountId);
     Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
 
     // Each step below owns what it opened until the server is built; on failure, release it all.
     Path directory = b.store != null ? b.store.directory() : b.directory;
-    ServerLock heldLock = null;
+    DirectoryLock.Held heldLock = null;
     LocalKeyStore openedStore = null;
     Path temporary = null;
     try {
       KmsRegistry registry;
       if (directory == null) {
-        temporary = Files.createTempDirectory("envelope-local-kms-"); // owner-only on POSIX
-        openedStore = ephemeralStore(temporary, clock);
+        temporary = EphemeralKeyStore.createDirectory();
+        openedStore = EphemeralKeyStore.create(temporary, clock);
         registry = KmsRegistry.inMemory();
       } else {
-        refuseEarlierFormat(directory);
-        AtomicFiles.createDirectories(directory);
-        heldLock = ServerLock.acquire(directory);
+        heldLock = EndpointDirectory.claim(directory);
         if (b.store == null) {
           openedStore =
               LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
         }
-        registry = KmsRegistry.persistent(directory.resolve(STATE_FILE));
+        registry = KmsRegistry.persistent(directory.resolve(EndpointDirectory.STATE_FILE));
       }
       this.store = b.store != null ? b.store : openedStore;
       KmsService service =
@@ -197,7 +161,7 @@ public final class LocalKmsServer implements AutoCloseable {
               clock,
               b.grantPropagationDelay == null ? Duration.ZERO : b.grantPropagationDelay,
               SERVICE_CALLER);
-      this.http = bind(b, service);
+      this.http = bind(b, address, service);
     } catch (IOException | RuntimeException e) {
       if (openedStore != null) {
         openedStore.close();
@@ -206,16 +170,14 @@ public final class LocalKmsServer implements AutoCloseable {
         heldLock.close();
       }
       if (temporary != null) {
-        deleteTree(temporary);
+        EphemeralKeyStore.delete(temporary);
       }
       throw e;
     }
     this.ownsStore = b.store == null;
     this.lock = heldLock;
     this.temporaryDirectory = temporary;
-    this.executor = (ExecutorService) http.getExecutor();
-    this.http.start();
-    InetSocketAddress bound = http.getAddress();
+    InetSocketAddress bound = http.address();
     String host = bound.getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
@@ -223,7 +185,8 @@ public final class LocalKmsServer implements AutoCloseable {
     this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
   }
 
-  private HttpServer bind(Builder b, KmsService service) throws IOException {
+  private KmsHttpServer bind(Builder b, InetAddress address, KmsService service)
+      throws IOException {
     Map<String, KmsCredentials> byAccessKey = new LinkedHashMap<>();
     for (KmsCredentials c : credentials) {
       if (byAccessKey.put(c.accessKeyId(), c) != null) {
@@ -238,53 +201,12 @@ public final class LocalKmsServer implements AutoCloseable {
             b.maxClockSkew == null ? Duration.ofMinutes(5) : b.maxClockSkew,
             Clock.systemUTC());
 
-    InetAddress address = InetAddress.getByName(b.host == null ? "127.0.0.1" : b.host);
-    HttpServer server = HttpServer.create(new InetSocketAddress(address, b.port), 64);
-    server.createContext("/", new KmsHttpHandler(service, verifier, arns, this::onCall));
-    server.setExecutor(
-        Executors.newFixedThreadPool(b.threads == 0 ? 16 : b.threads, daemonThreads()));
-    return server;
-  }
-
-  /**
-   * A store in a fresh temporary directory, sealed under a random AES-256 KEK that exists only in
-   * this process: what is on disk can never be opened once the process ends.
-   */
-  private static LocalKeyStore ephemeralStore(Path directory, Clock clock) {
-    byte[] kek = new byte[32];
-    new SecureRandom().nextBytes(kek);
-    try {
-      return LocalKeyStore.builder(directory)
-          .kek(KekSource.secretKey(new SecretKeySpec(kek, "AES"), null))
-          .clock(clock)
-          .create();
-    } finally {
-      Arrays.fill(kek, (byte) 0);
-    }
-  }
-
-  /** Refuses a directory of the earlier endpoint, which kept key material unencrypted. */
-  private static void refuseEarlierFormat(Path directory) throws IOException {
-    if (Files.exists(directory.resolve(STATE_FILE)) && !Files.exists(directory.resolve("store.json"))) {
-      throw new IOException(
-          directory
-              + " holds the state of an earlier local KMS endpoint, which kept key material"
-              + " unencrypted in "
-              + directory.resolve("keys")
-              + "; this release serves keys from a local key store and cannot read those keys."
-              + " Delete the directory (securely: it holds plaintext keys) or choose another.");
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      System.getLogger(LocalKmsServer.class.getName())
-          .log(System.Logger.Level.WARNING, "could not delete " + root + ": " + e);
-    }
+    return new KmsHttpServer(
+        new InetSocketAddress(address, b.port),
+        new KmsHttpHandler(service, verifier, arns, calls::onCall),
+        b.maxConnections == 0 ? 256 : b.maxConnections,
+        b.threads == 0 ? 16 : b.threads,
+        b.readTimeout == null ? Duration.ofSeconds(10) : b.readTimeout);
   }
 
   public static Builder builder() {
@@ -344,28 +266,21 @@ public final class LocalKmsServer implements AutoCloseable {
    * {@link #resetCallCounts()}), including calls failed by injected faults or KMS errors.
    */
   public long callCount(KmsOperation operation) {
-    return calls.get(Objects.requireNonNull(operation, "operation")).sum();
+    return calls.count(operation);
   }
 
   /** Every non-zero call count. */
   public Map<KmsOperation, Long> callCounts() {
-    Map<KmsOperation, Long> out = new EnumMap<>(KmsOperation.class);
-    calls.forEach(
-        (op, n) -> {
-          if (n.sum() > 0) {
-            out.put(op, n.sum());
-          }
-        });
-    return Collections.unmodifiableMap(out);
+    return calls.counts();
   }
 
   public void resetCallCounts() {
-    calls.values().forEach(LongAdder::reset);
+    calls.reset();
   }
 
   /**
-   * Stops accepting requests, closes open connections, stops the worker threads (waiting up to
-   * five seconds for calls in progress), then closes the key store if the endpoint opened it,
+   * Stops accepting requests, closes idle connections, waits up to five seconds for calls in
+   * progress and closes the rest, then closes the key store if the endpoint opened it,
    * releases the directory and deletes an ephemeral store. Idempotent.
    */
   @Override
@@ -373,13 +288,7 @@ public final class LocalKmsServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    http.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    http.close();
     if (ownsStore) {
       store.close();
     }
@@ -387,7 +296,7 @@ public final class LocalKmsServer implements AutoCloseable {
       lock.close();
     }
     if (temporaryDirectory != null) {
-      deleteTree(temporaryDirectory);
+      EphemeralKeyStore.delete(temporaryDirectory);
     }
   }
 
@@ -402,328 +311,11 @@ public final class LocalKmsServer implements AutoCloseable {
         + "}";
   }
 
-  private FaultDecision onCall(KmsOperation op) {
-    calls.get(op).increment();
-    return faults.decide(op);
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "local-kms-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /**
-   * Runs the endpoint until the process is stopped:
-   *
-   * <pre>
-   * kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]... [--account ID]
-   *            [--host ADDR] [--access-key ID --secret-key SECRET]
-   * </pre>
-   *
-   * With {@code --keystore DIR}, keys live in the local key store in DIR (created if absent),
-   * sealed under a KEK derived from the passphrase in the environment variable {@value
-   * #PASSPHRASE_ENV} (or in the file of {@code --passphrase-file}); the endpoint refuses to start without it, for a new store as for an existing
-   * one (it never invents a passphrase, which would end up in a terminal or a CI log). Without
-   * {@code --keystore}, keys live only as long as the process. Credentials default to the
-   * environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
-   * AWS_SESSION_TOKEN}); without them, fresh credentials are generated and printed once.
-   *
-   * <p>Exit status 2 for a usage error, 1 if the endpoint cannot start (port in use, wrong
-   * passphrase, directory served by another endpoint...), with one line on stderr.
-   */
-  public static void main(String[] args) throws InterruptedException {
-    Builder builder;
-    try {
-      builder = fromArgs(args, System.getenv());
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-      System.err.println(
-          "kms-server: "
-              + e.getMessage()
-              + (e.getCause() instanceof IOException ? ": " + e.getCause().getMessage() : ""));
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
-    if (builder == null) {
-      System.out.println(usage());
-      return;
-    }
-    LocalKmsServer server;
-    try {
-      server = builder.start();
-    } catch (IOException | RuntimeException e) {
-      System.err.println("kms-server: cannot start: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    server.describe(System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "local-kms-shutdown"));
-    stopped.await();
-  }
-
-  /**
-   * Prints what a person needs to use the running endpoint, one item per line: the first line is
-   * {@code Local KMS endpoint listening on <endpoint> (regions ...; account ...)}, then where the
-   * keys live, the generated credentials (only if none were configured: they are this run's
-   * only way in), and how to point the AWS CLI and SDKs at it.
-   */
-  public void describe(PrintStream out) {
-    describe(this, generatedCredentials, out);
-  }
-
-  static void describe(LocalKmsServer server, boolean generatedCredentials, PrintStream out) {
-    out.println(
-        "Local KMS endpoint listening on "
-            + server.endpoint()
-            + " (regions "
-            + String.join(", ", server.regions())
-            + "; account "
-            + server.accountId()
-            + ")");
-    if (server.temporaryDirectory != null) {
-      out.println(
-          "Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
-              + " keep keys)");
-    } else {
-      out.println(
-          "Keys: the key store in "
-              + server.store.directory()
-              + " (audit log "
-              + server.store.auditLogFile()
-              + ")");
-    }
-    if (generatedCredentials) {
-      KmsCredentials c = server.credentials().get(0);
-      out.println("Generated credentials (this run only):");
-      out.println("  export AWS_ACCESS_KEY_ID=" + c.accessKeyId());
-      out.println("  export AWS_SECRET_ACCESS_KEY=" + c.secretAccessKey());
-    }
-    out.println(
-        "Use it with: --endpoint-url "
-            + server.endpoint()
-            + " (AWS CLI) or"
-            + " KmsClient.builder().endpointOverride(URI.create(\""
-            + server.endpoint()
-            + "\"))");
-  }
-
-  /** The command line {@link #fromArgs} reads, in one line. */
-  public static String usage() {
-    return "usage: kms-server [--port N] [--keystore DIR [--passphrase-file FILE]] [--region R]..."
-        + " [--account ID] [--host ADDR] [--access-key ID --secret-key SECRET]";
-  }
-
-  /**
-   * A builder configured from command-line arguments (see {@link #main} and {@link #usage()}) and
-   * the environment (the key store passphrase in {@value #PASSPHRASE_ENV}, credentials in {@code
-   * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}), or null for
-   * {@code --help}. Tools that start the endpoint (the {@code envelope kms-server} command) call
-   * this, then {@link Builder#start()} and {@link #describe(PrintStream)}.
-   *
-   * <p>{@code --passphrase-file FILE} reads the key store passphrase from a file instead of the
-   * environment (UTF-8, one trailing line break ignored); it wins over the variable.
-   *
-   * @throws IllegalArgumentException for an unknown option, a bad value, or a missing or unusable
-   *     passphrase
-   * @throws UncheckedIOException if the passphrase file cannot be read
-   */
-  public static Builder fromArgs(String[] args, Map<String, String> env) {
-    Builder b = builder();
-    List<String> regions = new ArrayList<>();
-    String accessKey = null;
-    String secretKey = null;
-    Path passphraseFile = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return null;
-      }
-      if (!Arrays.asList(
-              "--port",
-              "--keystore",
-              "--passphrase-file",
-              "--region",
-              "--account",
-              "--host",
-              "--access-key",
-              "--secret-key")
-          .contains(arg)) {
-        throw new IllegalArgumentException("unknown option " + arg);
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(arg + " needs a value");
-      }
-      String value = args[++i];
-      switch (arg) {
-        case "--port" -> {
-          try {
-            b.port(Integer.parseInt(value));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a number: " + value);
-          }
-        }
-        case "--keystore" -> b.keyStoreDirectory(Path.of(value));
-        case "--passphrase-file" -> {
-          if (passphraseFile != null) {
-            throw new IllegalArgumentException("--passphrase-file was given twice");
-          }
-          passphraseFile = Path.of(value);
-        }
-        case "--region" -> regions.addAll(Arrays.asList(value.split(",")));
-        case "--account" -> b.accountId(value);
-        case "--host" -> b.host(value);
-        case "--access-key" -> accessKey = value;
-        default -> secretKey = value;
-      }
-    }
-    if (!regions.isEmpty()) {
-      b.regions(regions.toArray(new String[0]));
-    }
-    if (b.directory != null) {
-      b.kek(
-          passphraseFile != null
-              ? passphraseFromFile(passphraseFile)
-              : passphraseFromEnvironment(b.directory, env));
-    } else if (passphraseFile != null) {
-      throw new IllegalArgumentException(
-          "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
-              + " too (without it the endpoint uses an ephemeral store that needs none)");
-    }
-    if ((accessKey == null) != (secretKey == null)) {
-      throw new IllegalArgumentException("--access-key and --secret-key go together");
-    }
-    if (accessKey == null
-        && env.get("AWS_ACCESS_KEY_ID") != null
-        && env.get("AWS_SECRET_ACCESS_KEY") != null) {
-      accessKey = env.get("AWS_ACCESS_KEY_ID");
-      secretKey = env.get("AWS_SECRET_ACCESS_KEY");
-      String token = env.get("AWS_SESSION_TOKEN");
-      KmsCredentials.Builder cb =
-          KmsCredentials.builder().accessKeyId(accessKey).secretAccessKey(secretKey);
-      if (token != null && !token.isEmpty()) {
-        cb.sessionToken(token);
-      }
-      b.credentials(cb.build());
-    } else if (accessKey != null) {
-      b.credentials(KmsCredentials.of(accessKey, secretKey));
-    }
-    return b;
-  }
-
-  /**
-   * The KEK of the key store in {@code directory} from {@value #PASSPHRASE_ENV}.
-   *
-   * @throws IllegalArgumentException if the variable is unset or empty, saying how to set it
-   */
-  static KekSource passphraseFromEnvironment(Path directory, Map<String, String> env) {
-    String passphrase = env.get(PASSPHRASE_ENV);
-    if (passphrase == null || passphrase.isEmpty()) {
-      if (Files.exists(directory.resolve("store.json"))) {
-        throw new IllegalArgumentException(
-            "the key store in "
-                + directory
-                + " is sealed under a passphrase: set "
-                + PASSPHRASE_ENV
-                + " to it");
-      }
-      throw new IllegalArgumentException(
-          "--keystore "
-              + directory
-              + " creates a key store sealed under a passphrase: set "
-              + PASSPHRASE_ENV
-              + " to a new one and keep it safe (without it the keys are lost), e.g. export "
-              + PASSPHRASE_ENV
-              + "=\"$(head -c 32 /dev/urandom | base64)\"");
-    }
-    char[] chars = passphrase.toCharArray();
-    try {
-      return KekSource.passphrase(chars);
-    } finally {
-      Arrays.fill(chars, '\0');
-    }
-  }
-
-  /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
-  private static final int MAX_PASSPHRASE_FILE = 4096;
-
-  /**
-   * The KEK from a passphrase file: UTF-8, one trailing line break ({@code \n} or {@code \r\n})
-   * ignored. The bytes and chars read are zeroed.
-   *
-   * @throws IllegalArgumentException if the file is empty, too large or not UTF-8
-   * @throws UncheckedIOException if it cannot be read
-   */
-  static KekSource passphraseFromFile(Path file) {
-    byte[] bytes;
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_PASSPHRASE_FILE + 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --passphrase-file " + file, e);
-    }
-    java.nio.CharBuffer chars = null;
-    try {
-      if (bytes.length > MAX_PASSPHRASE_FILE) {
-        throw new IllegalArgumentException(
-            "--passphrase-file "
-                + file
-                + " is larger than "
-                + MAX_PASSPHRASE_FILE
-                + " bytes, too large for a passphrase; check the path");
-      }
-      int length = bytes.length;
-      if (length > 0 && bytes[length - 1] == '\n') {
-        length--;
-        if (length > 0 && bytes[length - 1] == '\r') {
-          length--;
-        }
-      }
-      if (length == 0) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is empty; write the key store passphrase into it");
-      }
-      try {
-        chars =
-            java.nio.charset.StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes, 0, length));
-      } catch (java.nio.charset.CharacterCodingException e) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is not UTF-8 text; write the passphrase as UTF-8", e);
-      }
-      char[] passphrase = new char[chars.remaining()];
-      chars.get(passphrase);
-      try {
-        return KekSource.passphrase(passphrase);
-      } finally {
-        Arrays.fill(passphrase, '\0');
-      }
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-      if (chars != null && chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
-    }
-  }
-
   /**
    * Configures and starts a {@link LocalKmsServer}. Each value may be set once; everything has a
    * default: 127.0.0.1, an ephemeral port, Region us-east-1, account 111122223333, partition aws,
-   * fresh random root credentials, an ephemeral key store, 16 worker threads, 5 minutes of clock
-   * skew.
+   * fresh random root credentials, an ephemeral key store, 16 requests at once over at most 256
+   * connections, 10 seconds to read a request's head and its body, 5 minutes of clock skew.
    */
   public static final class Builder {
     private String host;
@@ -740,10 +332,16 @@ public final class LocalKmsServer implements AutoCloseable {
     private Duration grantPropagationDelay;
     private Duration maxClockSkew;
     private int threads;
+    private int maxConnections;
+    private Duration readTimeout;
+    private boolean allowRemoteClients;
 
     private Builder() {}
 
-    /** The address to bind; default 127.0.0.1 (loopback only). */
+    /**
+     * The address to bind; default 127.0.0.1 (loopback only). Any other than a loopback address
+     * also needs {@link #allowRemoteClients}.
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       requireUnset(this.host, "host");
@@ -893,7 +491,47 @@ public final class LocalKmsServer implements AutoCloseable {
       return this;
     }
 
-    /** Worker threads answering requests; default 16. */
+    /**
+     * Lets {@link #host} be an address other than loopback. The endpoint speaks plain HTTP: over a
+     * network, requests (data keys in responses included) can be read by anyone on the path.
+     * Without this, a non-loopback host fails at {@link #start()}.
+     */
+    public Builder allowRemoteClients() {
+      this.allowRemoteClients = true;
+      return this;
+    }
+
+    /**
+     * The most connections open at once; one more is answered 503 and closed. Default 256. Each
+     * connection has its own thread, so idle connections never hold up a signed request.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (this.maxConnections != 0) {
+        throw new IllegalStateException("maxConnections was already set");
+      }
+      if (maxConnections < 1 || maxConnections > 4096) {
+        throw new IllegalArgumentException(
+            "maxConnections must be between 1 and 4096: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * How long a request's line and headers, and then its body, may each take to arrive; a
+     * connection that is slower is closed without an answer. Default 10 seconds.
+     */
+    public Builder readTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      requireUnset(this.readTimeout, "readTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("readTimeout must be positive: " + timeout);
+      }
+      this.readTimeout = timeout;
+      return this;
+    }
+
+    /** Requests answered at once (the others wait for one to finish); default 16. */
     public Builder threads(int threads) {
       if (this.threads != 0) {
         throw new IllegalStateException("threads was already set");
@@ -912,6 +550,24 @@ public final class LocalKmsServer implements AutoCloseable {
      */
     public LocalKmsServer start() throws IOException {
       return new LocalKmsServer(this);
+    }
+
+    /**
+     * The address to bind, resolved.
+     *
+     * @throws IllegalStateException for an address other than loopback without {@link
+     *     #allowRemoteClients}
+     */
+    InetAddress bindAddress() throws IOException {
+      InetAddress address = InetAddress.getByName(host == null ? "127.0.0.1" : host);
+      if (!address.isLoopbackAddress() && !allowRemoteClients) {
+        throw new IllegalStateException(
+            "host "
+                + host
+                + " is not a loopback address: the endpoint speaks plain HTTP, readable by anyone"
+                + " on the network; call allowRemoteClients() to bind it anyway");
+      }
+      return address;
     }
 
     /** @throws IllegalStateException for a store configured two ways, or half-configured */

@@ -182,7 +182,7 @@ class KmsPersistenceTest {
     try (LocalKms kms = start(null)) {
       kms.createKey();
     }
-    Path leftover = dir.resolve(".kms-state.json.tmp-0011223344556677");
+    Path leftover = dir.resolve(".kms-state.json.0011223344556677.tmp");
     Files.writeString(leftover, "{half a write");
     try (LocalKms kms = start(null)) {
       assertEquals(1, kms.client().listKeys(r -> {}).keys().size());

@@ -24,8 +24,6 @@ import software.amazon.awssdk.services.kms.model.DataKeySpec;
  *     core/target/classes:$(cat /tmp/cp.txt) \
  *     dev.envelope.localkms.KmsThroughput [threads=8] [seconds=10]
  * </pre>
- *
- * Add {@code -Dsun.net.httpserver.nodelay=false} to see what Nagle's algorithm costs.
  */
 public final class KmsThroughput {
   private KmsThroughput() {}
@@ -37,10 +35,9 @@ public final class KmsThroughput {
       KmsClient client = kms.client();
       String keyArn = kms.createKey();
       System.out.printf(
-          "JDK %s, %d cores, sun.net.httpserver.nodelay=%s%n",
+          "JDK %s, %d cores%n",
           System.getProperty("java.version"),
-          Runtime.getRuntime().availableProcessors(),
-          System.getProperty("sun.net.httpserver.nodelay"));
+          Runtime.getRuntime().availableProcessors());
       run(client, keyArn, threads, Duration.ofSeconds(3)); // warm-up
       long calls = run(client, keyArn, threads, Duration.ofSeconds(seconds));
       System.out.printf(

@@ -45,6 +45,7 @@ final class RawKms {
   private final Map<String, String> extraHeaders = new LinkedHashMap<>();
   private Consumer<Map<String, List<String>>> tamper = h -> {};
   private byte[] sentBody;
+  private byte[] bodyBytes;
 
   private RawKms(LocalKms kms) {
     this.endpoint = kms.endpoint();
@@ -60,6 +61,12 @@ final class RawKms {
 
   RawKms body(String json) {
     this.body = json;
+    return this;
+  }
+
+  /** A body of any bytes (invalid UTF-8 included), signed and sent as given. */
+  RawKms bodyBytes(byte[] bytes) {
+    this.bodyBytes = bytes.clone();
     return this;
   }
 
@@ -113,7 +120,7 @@ final class RawKms {
   }
 
   Response send() {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = bodyBytes != null ? bodyBytes : body.getBytes(StandardCharsets.UTF_8);
     SdkHttpRequest.Builder sdk =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.fromValue(method))

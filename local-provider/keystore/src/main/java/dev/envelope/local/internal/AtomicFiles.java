@@ -17,6 +17,9 @@ import java.util.UUID;
  * either the old file or the new one, never a mix, and once this returns the new file survives a
  * power loss.
  *
+ * <p>Files are created owner-only ({@code rw-------}) where the file system supports POSIX
+ * permissions, and {@link #createDirectories} creates directories owner-only ({@code rwx------}).
+ *
  * <p>Temp files are named {@code .<target>.<random>.tmp}; {@link #deleteOrphanTemps} removes the
  * ones a killed writer left behind. Call it only while holding the store's write lock, so no live
  * writer's temp file is removed.
@@ -31,7 +34,8 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          ownerOnlyFile(dir))) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -77,5 +81,44 @@ public final class AtomicFiles {
       fsyncDirectory(dir);
     }
     return deleted;
+  }
+
+  /** Creates {@code dir} and its missing parents owner-only ({@code rwx------}) where POSIX applies. */
+  public static void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (supportsPosix(dir.toAbsolutePath().getParent())) {
+      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
+    }
+  }
+
+  /**
+   * Deletes the temp files an interrupted {@link #write} of {@code target} left behind, and only
+   * those. Call it only while no other writer of {@code target} runs.
+   */
+  public static void deleteTemporaries(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    String prefix = "." + target.getFileName() + ".";
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+        f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(TEMP_SUFFIX))) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  private static java.nio.file.attribute.FileAttribute<?>[] ownerOnlyFile(Path dir) {
+    return supportsPosix(dir)
+        ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
+  }
+
+  private static boolean supportsPosix(Path dir) {
+    return dir != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

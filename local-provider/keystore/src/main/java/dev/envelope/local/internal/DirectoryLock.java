@@ -99,4 +99,64 @@ public final class DirectoryLock {
   public String toString() {
     return "DirectoryLock[" + lockFile + "]";
   }
+
+  /** Lock files this JVM holds through {@link #tryHold}. */
+  private static final java.util.Set<Path> HELD_FILES = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Takes an exclusive lock on {@code lockFile} without waiting, owned by no thread: for a lock held
+   * from a service's start to its close, released by closing the result from any thread. Not
+   * reentrant: a second attempt, from this JVM or another process, finds it held.
+   *
+   * @return the held lock, or empty if this JVM or another process holds it
+   * @throws IOException if the lock file cannot be opened
+   */
+  public static java.util.Optional<Held> tryHold(Path lockFile) throws IOException {
+    Path file = lockFile.toAbsolutePath().normalize();
+    // Checked before opening a channel: on POSIX closing any channel on a file drops every lock
+    // the process holds on it, so a refused second attempt must not open (and close) one.
+    if (!HELD_FILES.add(file)) {
+      return java.util.Optional.empty();
+    }
+    FileChannel channel = null;
+    FileLock lock = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        lock = channel.tryLock(); // null: another process holds it
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+    } finally {
+      if (lock == null) {
+        if (channel != null) {
+          channel.close();
+        }
+        HELD_FILES.remove(file);
+      }
+    }
+    if (lock == null) {
+      return java.util.Optional.empty();
+    }
+    FileChannel heldChannel = channel;
+    FileLock heldLock = lock;
+    java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    return java.util.Optional.of(() -> {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        heldLock.release();
+      } catch (IOException ignored) {
+        // Closing the channel below releases it as well.
+      }
+      try {
+        heldChannel.close();
+      } catch (IOException ignored) {
+        // Nothing was written through this channel.
+      } finally {
+        HELD_FILES.remove(file);
+      }
+    });
+  }
 }

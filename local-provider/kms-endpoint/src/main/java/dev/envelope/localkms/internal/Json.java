@@ -1,13 +1,12 @@
 package dev.envelope.localkms.internal;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.ByteArrayInputStream;
@@ -32,7 +31,10 @@ import java.util.Map;
  * timestamps as epoch seconds).
  */
 public final class Json {
-  private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
+  /** No KMS request nests deeper than a few levels (grant constraints, tags). */
+  static final int MAX_DEPTH = 32;
+  /** Longer than any number a KMS request holds; {@code 1e999999999} and its kin are refused. */
+  private static final int MAX_NUMBER_CHARS = 32;
 
   private final JsonObject body;
 
@@ -71,16 +73,74 @@ public final class Json {
         new JsonReader(
             new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
       reader.setStrictness(Strictness.STRICT);
-      JsonElement e = ELEMENT.read(reader);
+      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+        throw KmsException.serialization("the request body must be a JSON object");
+      }
+      JsonElement e = read(reader, 0);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw KmsException.serialization("unexpected content after the JSON object");
       }
-      if (e == null || !e.isJsonObject()) {
-        throw KmsException.serialization("the request body must be a JSON object");
-      }
       return e;
-    } catch (IOException | JsonParseException | IllegalStateException e) {
+    } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
       throw KmsException.serialization("the request body is not valid JSON");
+    }
+  }
+
+  /**
+   * One JSON value, refusing what Gson's own tree reader lets through: a name twice in one object
+   * (Gson keeps the last, another parser the first), and nesting deeper than {@link #MAX_DEPTH}.
+   */
+  private static JsonElement read(JsonReader reader, int depth) throws IOException {
+    switch (reader.peek()) {
+      case BEGIN_OBJECT -> {
+        checkDepth(depth);
+        JsonObject o = new JsonObject();
+        reader.beginObject();
+        while (reader.hasNext()) {
+          String name = reader.nextName();
+          if (o.has(name)) {
+            throw KmsException.serialization("the member '" + abbreviate(name) + "' appears twice");
+          }
+          o.add(name, read(reader, depth + 1));
+        }
+        reader.endObject();
+        return o;
+      }
+      case BEGIN_ARRAY -> {
+        checkDepth(depth);
+        JsonArray a = new JsonArray();
+        reader.beginArray();
+        while (reader.hasNext()) {
+          a.add(read(reader, depth + 1));
+        }
+        reader.endArray();
+        return a;
+      }
+      case STRING -> {
+        return new JsonPrimitive(reader.nextString());
+      }
+      case NUMBER -> {
+        String number = reader.nextString();
+        if (number.length() > MAX_NUMBER_CHARS) {
+          throw KmsException.serialization("a number in the request body is too long");
+        }
+        return new JsonPrimitive(new BigDecimal(number)); // the syntax is JSON's, checked already
+      }
+      case BOOLEAN -> {
+        return new JsonPrimitive(reader.nextBoolean());
+      }
+      case NULL -> {
+        reader.nextNull();
+        return JsonNull.INSTANCE;
+      }
+      default -> throw KmsException.serialization("the request body is not valid JSON");
+    }
+  }
+
+  private static void checkDepth(int depth) {
+    if (depth >= MAX_DEPTH) {
+      throw KmsException.serialization(
+          "the request body nests objects and arrays deeper than " + MAX_DEPTH + " levels");
     }
   }
 
@@ -152,11 +212,16 @@ public final class Json {
       throw KmsException.serialization(
           "Expected a number for member '" + field + "', found " + kind(e));
     }
-    BigDecimal d = e.getAsBigDecimal();
     int value;
     try {
+      BigDecimal d = e.getAsBigDecimal();
+      // An int has at most 10 digits before the point: check before intValueExact, which would
+      // expand 1E+999999999 to a billion digits first.
+      if (d.precision() - d.scale() > 10) {
+        throw new ArithmeticException("out of range");
+      }
       value = d.intValueExact();
-    } catch (ArithmeticException ex) {
+    } catch (ArithmeticException | NumberFormatException ex) {
       throw KmsException.serialization("Member '" + field + "' must be an integer");
     }
     if (value < min) {

@@ -1,35 +1,29 @@
 package dev.envelope.localkms.internal;
 
 import com.google.gson.JsonObject;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.envelope.localkms.KmsCredentials;
 import dev.envelope.localkms.KmsOperation;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The AWS JSON 1.1 protocol over the JDK's HTTP server: {@code POST /} with {@code X-Amz-Target:
+ * The AWS JSON 1.1 protocol over {@link KmsHttpServer}: {@code POST /} with {@code X-Amz-Target:
  * TrentService.<Operation>} and a JSON body, answered with {@code application/x-amz-json-1.1};
- * errors carry {@code __type} and {@code message} and the status KMS uses. Each request is read
- * (bounded), authenticated with SigV4, counted, subjected to injected faults, then run by {@link
- * KmsService}.
+ * errors carry {@code __type} and {@code message} and the status KMS uses. Each request's head is
+ * checked (length, signature headers) before its body is read; then it is authenticated with
+ * SigV4, counted, subjected to injected faults, and run by {@link KmsService}.
  */
-public final class KmsHttpHandler implements HttpHandler {
+public final class KmsHttpHandler {
   private static final System.Logger LOG = System.getLogger(KmsHttpHandler.class.getName());
   private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   private static final String TARGET_PREFIX = "TrentService.";
-  private static final int MAX_BODY = 1024 * 1024;
+  /** The largest request body read. */
+  public static final int MAX_BODY = 1024 * 1024;
 
   /** Real KMS operations this endpoint does not implement: UnsupportedOperationException. */
   private static final Set<String> NOT_IMPLEMENTED =
@@ -79,49 +73,58 @@ public final class KmsHttpHandler implements HttpHandler {
     this.onCall = onCall;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  /** A response to send: the status, the JSON body, and whether the caller proved who it is. */
+  public record Answer(int status, byte[] body, String requestId, boolean authenticated) {}
+
+  /**
+   * Checks what the head of a request decides, before its body is read: the declared length (at
+   * most {@link #MAX_BODY}) and the signature headers ({@link SigV4Verifier#checkHeaders}).
+   *
+   * @throws KmsException the error to answer instead of reading the body
+   */
+  public void checkHeaders(Map<String, List<String>> headers, long contentLength) {
+    if (contentLength > MAX_BODY) {
+      throw new KmsException(
+          "RequestEntityTooLargeException",
+          "The request body is larger than " + MAX_BODY + " bytes.",
+          413);
+    }
+    verifier.checkHeaders(headers);
+  }
+
+  /**
+   * Answers one request whose head passed {@link #checkHeaders}. Header names are lower case.
+   *
+   * @return the answer, or null to drop the connection (an injected fault)
+   */
+  public Answer handle(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
     String requestId = UUID.randomUUID().toString();
+    SigV4Verifier.Identity identity;
     try {
-      JsonObject response = process(exchange);
-      if (response == null) {
-        return; // connection dropped on purpose
-      }
-      send(exchange, 200, response.toString(), requestId);
+      identity = verifier.verify(new SigV4Verifier.SignedRequest(method, uri, headers, body));
     } catch (KmsException e) {
-      send(exchange, e.httpStatus(), errorBody(e), requestId);
-    } catch (IOException e) {
-      throw e;
+      return new Answer(e.httpStatus(), errorBody(e), requestId, false);
+    }
+    try {
+      JsonObject response = process(method, headers, body, identity);
+      if (response == null) {
+        return null; // connection dropped on purpose
+      }
+      return new Answer(200, response.toString().getBytes(StandardCharsets.UTF_8), requestId, true);
+    } catch (KmsException e) {
+      return new Answer(e.httpStatus(), errorBody(e), requestId, true);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "internal error in request " + requestId, e);
-      send(
-          exchange,
-          500,
-          errorBody(KmsException.internal("An internal error occurred; request " + requestId)),
-          requestId);
-    } finally {
-      exchange.close();
+      KmsException internal = KmsException.internal("An internal error occurred; request " + requestId);
+      return new Answer(500, errorBody(internal), requestId, true);
     }
   }
 
-  private JsonObject process(HttpExchange exchange) throws IOException {
-    byte[] body = readBody(exchange);
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) ->
-                headers
-                    .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
-                    .addAll(values));
-    SigV4Verifier.Identity identity =
-        verifier.verify(
-            new SigV4Verifier.SignedRequest(
-                exchange.getRequestMethod(), exchange.getRequestURI(), headers, body));
-    if (!exchange.getRequestMethod().equals("POST")) {
+  private JsonObject process(
+      String method, Map<String, List<String>> headers, byte[] body, SigV4Verifier.Identity identity) {
+    if (!method.equals("POST")) {
       throw new KmsException(
-          "UnknownOperationException",
-          "The KMS JSON protocol uses POST, not " + exchange.getRequestMethod());
+          "UnknownOperationException", "The KMS JSON protocol uses POST, not " + method);
     }
     List<String> targets = headers.get("x-amz-target");
     String target = targets == null || targets.isEmpty() ? "" : targets.get(0);
@@ -158,44 +161,21 @@ public final class KmsHttpHandler implements HttpHandler {
         break;
     }
     KmsCredentials creds = identity.credentials();
-    KmsService.Caller caller =
-        new KmsService.Caller(
+    Caller caller =
+        new Caller(
             creds.principalArn(arns.partition(), arns.account()),
             arns.account(),
             identity.region());
     return service.handle(op, caller, Json.request(body));
   }
 
-  private static byte[] readBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY + 1);
-      if (body.length > MAX_BODY) {
-        throw new KmsException(
-            "RequestEntityTooLargeException",
-            "The request body is larger than " + MAX_BODY + " bytes.",
-            413);
-      }
-      return body;
-    }
-  }
-
-  private static String errorBody(KmsException e) {
+  /** The JSON error body of the protocol: {@code __type} and {@code message}. */
+  static byte[] errorBody(KmsException e) {
     JsonObject o = new JsonObject();
     o.addProperty("__type", e.errorType());
     if (e.getMessage() != null) {
       o.addProperty("message", e.getMessage());
     }
-    return o.toString();
-  }
-
-  private static void send(HttpExchange exchange, int status, String body, String requestId)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-    exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return o.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

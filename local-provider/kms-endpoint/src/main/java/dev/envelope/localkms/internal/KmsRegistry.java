@@ -3,6 +3,7 @@ package dev.envelope.localkms.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.envelope.local.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +161,7 @@ public final class KmsRegistry {
 
   /**
    * Loads {@code file} if it exists, after deleting what an interrupted write left; later changes
-   * are written back to it. The caller is its only writer (it holds the {@link ServerLock}).
+   * are written back to it. The caller is its only writer (it holds the directory lock of the endpoint).
    */
   public static KmsRegistry persistent(Path file) throws IOException {
     AtomicFiles.deleteTemporaries(file);

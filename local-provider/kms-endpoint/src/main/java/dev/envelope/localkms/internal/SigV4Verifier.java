@@ -87,6 +87,53 @@ public final class SigV4Verifier {
    * @throws KmsException with the KMS error type if it does not verify
    */
   public Identity verify(SignedRequest request) {
+    Checked checked = check(request.headers());
+    Authorization auth = checked.auth();
+    String[] scope = checked.scope();
+    String amzDate = checked.amzDate();
+    KmsCredentials creds = checked.identity().credentials();
+    String canonicalRequest = canonicalRequest(request, auth.signedHeaders);
+    String credentialScope = scope[1] + "/" + scope[2] + "/" + scope[3] + "/" + scope[4];
+    String stringToSign =
+        ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + credentialScope
+            + "\n"
+            + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    byte[] expected =
+        hmac(signingKey(creds.secretAccessKey(), scope[1], scope[2], scope[3]), stringToSign);
+    byte[] provided;
+    try {
+      provided = HexFormat.of().parseHex(auth.signature);
+    } catch (IllegalArgumentException e) {
+      throw invalid(SIGNATURE_MISMATCH);
+    }
+    if (!MessageDigest.isEqual(expected, provided)) {
+      throw invalid(SIGNATURE_MISMATCH);
+    }
+    return checked.identity();
+  }
+
+  /**
+   * Checks everything about the signature that the headers alone decide, before the body is read:
+   * the Authorization header's form, a known access key and session token, the credential scope,
+   * the request date within the allowed skew, and the signed headers ({@code host}, {@code
+   * x-amz-date} and every {@code X-Amz-*} header present, {@code X-Amz-Target} included, so a
+   * captured request cannot be pointed at another operation). {@link #verify} repeats it.
+   *
+   * @return who claims to sign, not yet proven
+   * @throws KmsException with the KMS error type if the headers already fail
+   */
+  public Identity checkHeaders(Map<String, List<String>> headers) {
+    return check(headers).identity();
+  }
+
+  private record Checked(Authorization auth, String[] scope, String amzDate, Identity identity) {}
+
+  private Checked check(Map<String, List<String>> headers) {
+    SignedRequest request = new SignedRequest(null, null, headers, null);
     String authorization = first(request.headers(), "authorization");
     if (authorization == null) {
       throw new KmsException("MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -175,29 +222,19 @@ public final class SigV4Verifier {
     if (!auth.signedHeaders.contains("host")) {
       throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     }
-
-    String canonicalRequest = canonicalRequest(request, auth.signedHeaders);
-    String credentialScope = scope[1] + "/" + scope[2] + "/" + scope[3] + "/" + scope[4];
-    String stringToSign =
-        ALGORITHM
-            + "\n"
-            + amzDate
-            + "\n"
-            + credentialScope
-            + "\n"
-            + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-    byte[] expected =
-        hmac(signingKey(creds.secretAccessKey(), scope[1], scope[2], scope[3]), stringToSign);
-    byte[] provided;
-    try {
-      provided = HexFormat.of().parseHex(auth.signature);
-    } catch (IllegalArgumentException e) {
-      throw invalid(SIGNATURE_MISMATCH);
+    if (!auth.signedHeaders.contains("x-amz-date")) {
+      throw invalid("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
     }
-    if (!MessageDigest.isEqual(expected, provided)) {
-      throw invalid(SIGNATURE_MISMATCH);
+    for (String name : request.headers().keySet()) {
+      if (name.startsWith("x-amz-") && !auth.signedHeaders.contains(name)) {
+        throw invalid(
+            "'"
+                + name
+                + "' must be a 'SignedHeader' in the AWS Authorization: this endpoint requires"
+                + " every X-Amz-* header of a request to be signed.");
+      }
     }
-    return new Identity(creds, scope[2]);
+    return new Checked(auth, scope, amzDate, new Identity(creds, scope[2]));
   }
 
   // spec: SigV4 "Create a canonical request"

@@ -2,6 +2,7 @@ package dev.envelope.localkms.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.localkms.KmsCredentials;
 import java.net.URI;
@@ -138,5 +139,22 @@ class SigV4VerifierTest {
   @Test
   void uriEncode_keepsUnreservedOnly() {
     assertEquals("a-_.~%20%2F%C3%A9", SigV4Verifier.uriEncode("a-_.~ /é"));
+  }
+
+  @Test
+  void signedHeaders_withoutXAmzDateOrWithAnUnsignedXAmzHeader_failInvalidSignatureBeforeTheSignature() {
+    SigV4Verifier v = verifier(Duration.ofMinutes(5));
+    SigV4Verifier.SignedRequest onlyHost = vanilla("POST", "00");
+    onlyHost.headers().put("authorization", List.of(onlyHost.headers().get("authorization").get(0)
+        .replace("SignedHeaders=host;x-amz-date", "SignedHeaders=host")));
+    KmsException noDate = assertThrows(KmsException.class, () -> v.checkHeaders(onlyHost.headers()));
+    assertEquals("InvalidSignatureException", noDate.errorType());
+    assertTrue(noDate.getMessage().contains("'X-Amz-Date' must be a 'SignedHeader'"), noDate.getMessage());
+
+    SigV4Verifier.SignedRequest unsignedTarget = vanilla("POST", "00");
+    unsignedTarget.headers().put("x-amz-target", List.of("TrentService.ScheduleKeyDeletion"));
+    KmsException target = assertThrows(KmsException.class, () -> v.verify(unsignedTarget));
+    assertEquals("InvalidSignatureException", target.errorType());
+    assertTrue(target.getMessage().contains("'x-amz-target' must be a 'SignedHeader'"), target.getMessage());
   }
 }
