@@ -141,7 +141,8 @@ abstract class FixtureExtension<F extends AutoCloseable>
   }
 
   /** Closes the fixture when its scope's store is closed, once. */
-  @SuppressWarnings("deprecation") // CloseableResource: for JUnit versions before 5.13
+  // deprecation: CloseableResource, for JUnit versions before 5.13; try: a fixture's close may throw anything
+  @SuppressWarnings({"deprecation", "try"})
   static final class Holder<F extends AutoCloseable>
       implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     final F fixture;

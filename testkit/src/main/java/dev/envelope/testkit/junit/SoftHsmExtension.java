@@ -52,11 +52,16 @@ public final class SoftHsmExtension extends FixtureExtension<SoftHsmFixture> imp
   /** Skips, with the reason, when SoftHSM2 is unavailable and not required. */
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    Optional<String> unavailable = SoftHsmFixture.unavailableReason();
-    if (unavailable.isPresent() && !SoftHsmFixture.isRequired()) {
+    return condition(SoftHsmFixture.unavailableReason(), SoftHsmFixture.isRequired());
+  }
+
+  /** Disabled with the reason when SoftHSM2 is unavailable and not required; else enabled (and fails later if missing). */
+  static ConditionEvaluationResult condition(Optional<String> unavailable, boolean required) {
+    if (unavailable.isPresent() && !required) {
       return ConditionEvaluationResult.disabled(unavailable.get());
     }
-    return ConditionEvaluationResult.enabled("SoftHSM2 is available, or required by the build");
+    return ConditionEvaluationResult.enabled(
+        unavailable.isPresent() ? "SoftHSM2 is required by the build" : "SoftHSM2 is available");
   }
 
   @Override

@@ -62,14 +62,7 @@ public final class SoftHsmFixture implements AutoCloseable {
    * @throws IllegalStateException if it is unavailable but required, or cannot be set up
    */
   public static SoftHsmFixture start() {
-    Optional<String> unavailable = unavailableReason();
-    if (unavailable.isPresent()) {
-      if (!isRequired()) {
-        throw new TestAbortedException(unavailable.get());
-      }
-      throw new IllegalStateException("SoftHSM2 tests must run here (" + SoftHsmInstallation.whyRequired()
-          + "), but " + unavailable.get());
-    }
+    requireAvailable(unavailableReason(), isRequired(), SoftHsmInstallation.whyRequired());
     SoftHsmInstallation softHsm = SoftHsmInstallation.get();
     Pkcs11Token token = softHsm.token();
     String aes = softHsm.newLabel("aes");
@@ -82,6 +75,20 @@ public final class SoftHsmFixture implements AutoCloseable {
       throw e;
     }
     return new SoftHsmFixture(softHsm, aes, rsa);
+  }
+
+  /**
+   * Returns if SoftHSM2 is available; otherwise skips ({@link TestAbortedException}) or, when
+   * {@code required}, fails ({@link IllegalStateException}), with the reason.
+   */
+  static void requireAvailable(Optional<String> unavailable, boolean required, String whyRequired) {
+    if (unavailable.isEmpty()) {
+      return;
+    }
+    if (!required) {
+      throw new TestAbortedException(unavailable.get());
+    }
+    throw new IllegalStateException("SoftHSM2 tests must run here (" + whyRequired + "), but " + unavailable.get());
   }
 
   /**
