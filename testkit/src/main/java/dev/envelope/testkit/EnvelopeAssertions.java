@@ -34,9 +34,12 @@ public final class EnvelopeAssertions {
    * verify (authentication failed, context mismatch included), no keyring can open its data key
    * (a changed encrypted data key), or the commitment policy refuses it (a changed suite id).
    * A KMS keyring's {@link KmsProviderException} counts too when KMS itself refused the encrypted
-   * data key ({@link KmsProviderException.Reason#INVALID_CIPHERTEXT}: altered, or bound to another
-   * context; {@link KmsProviderException.Reason#INCORRECT_KEY}). Anything else, success, other KMS
-   * failures (throttling, an unreachable endpoint) and programming errors included, fails the check.
+   * data key: {@link KmsProviderException.Reason#INVALID_CIPHERTEXT} (altered, or bound to another
+   * context), {@link KmsProviderException.Reason#INCORRECT_KEY} (it names another key) or {@link
+   * KmsProviderException.Reason#KEY_NOT_FOUND} (an altered ciphertext blob that names a key that
+   * does not exist; the local KMS endpoint answers so where AWS KMS answers one of the others).
+   * Anything else, success, other KMS failures (throttling, access denied, an unreachable
+   * endpoint) and programming errors included, fails the check.
    */
   public static final List<Class<? extends EnvelopeException>> REJECTIONS = List.of(
       MalformedMessageException.class,
@@ -46,7 +49,8 @@ public final class EnvelopeAssertions {
 
   /** The reasons of a {@link KmsProviderException} that mean KMS refused a tampered data key. */
   private static final Set<KmsProviderException.Reason> KMS_REJECTIONS =
-      EnumSet.of(KmsProviderException.Reason.INVALID_CIPHERTEXT, KmsProviderException.Reason.INCORRECT_KEY);
+      EnumSet.of(KmsProviderException.Reason.INVALID_CIPHERTEXT, KmsProviderException.Reason.INCORRECT_KEY,
+          KmsProviderException.Reason.KEY_NOT_FOUND);
 
   private EnvelopeAssertions() {}
 

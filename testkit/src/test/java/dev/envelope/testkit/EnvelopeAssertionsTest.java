@@ -1,6 +1,7 @@
 package dev.envelope.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,10 @@ import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.EncryptionMaterials;
 import dev.envelope.Envelope;
+import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
+import dev.envelope.MalformedMessageException;
+import dev.envelope.kms.KmsProviderException;
 import dev.envelope.keyring.RawAesKeyring;
 import dev.envelope.testkit.arbitraries.Tampering;
 import java.util.List;
@@ -65,5 +69,22 @@ class EnvelopeAssertionsTest {
     byte[] message = envelope.encrypt(new byte[5], CONTEXT);
     EnvelopeAssertions.assertWrongContextRejected(envelope, message, EncryptionContext.of("tenant", "other"));
     EnvelopeAssertions.assertWrongContextRejected(envelope, message, CONTEXT.with("extra", "pair"));
+  }
+
+  @Test
+  void isRejection_kmsRefusingTheDataKey_countsButOtherKmsFailuresDoNot() {
+    assertTrue(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.INVALID_CIPHERTEXT)));
+    assertTrue(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.INCORRECT_KEY)));
+    assertTrue(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.KEY_NOT_FOUND)));
+    assertFalse(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.THROTTLED)));
+    assertFalse(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.ACCESS_DENIED)));
+    assertFalse(EnvelopeAssertions.isRejection(kms(KmsProviderException.Reason.UNREACHABLE)));
+    assertFalse(EnvelopeAssertions.isRejection(new KeyProviderException("transport failure")));
+    assertFalse(EnvelopeAssertions.isRejection(new IllegalStateException("bug")));
+    assertTrue(EnvelopeAssertions.isRejection(new MalformedMessageException("truncated")));
+  }
+
+  private static KmsProviderException kms(KmsProviderException.Reason reason) {
+    return new KmsProviderException(reason, "KMS said no", "Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", null, null, null);
   }
 }

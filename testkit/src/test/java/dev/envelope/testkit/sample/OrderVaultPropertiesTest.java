@@ -14,6 +14,7 @@ import dev.envelope.testkit.arbitraries.Tampering;
 import dev.envelope.testkit.junit.KmsFixture;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -78,7 +79,7 @@ class OrderVaultPropertiesTest extends EnvelopeContract {
     }
   }
 
-  @Property(tries = 50)
+  @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
   void decrypt_anySuiteFrameSizeAndTampering_fails(@ForAll("tampered") Tampered t) {
     Envelope reader = t.settings().envelope(kms.keyring());
     EnvelopeAssertions.assertTamperingRejected(reader, t.message(), t.tampering(), t.context());
@@ -95,7 +96,7 @@ class OrderVaultPropertiesTest extends EnvelopeContract {
         }));
   }
 
-  @Property(tries = 50)
+  @Property(tries = 50, edgeCases = EdgeCasesMode.NONE)
   void decrypt_anySettingsAndWrongContext_fails(@ForAll("wrongContexts") Object[] sample) {
     MessageSettings settings = (MessageSettings) sample[0];
     EnvelopeAssertions.assertWrongContextRejected(
