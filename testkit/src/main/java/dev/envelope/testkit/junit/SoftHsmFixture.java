@@ -2,6 +2,7 @@ package dev.envelope.testkit.junit;
 
 import dev.envelope.keyring.RsaPadding;
 import dev.envelope.pkcs11.Pkcs11Config;
+import dev.envelope.pkcs11.Pkcs11Exception;
 import dev.envelope.pkcs11.Pkcs11Keyring;
 import dev.envelope.pkcs11.Pkcs11Token;
 import dev.envelope.testkit.internal.SoftHsmInstallation;
@@ -165,18 +166,30 @@ public final class SoftHsmFixture implements AutoCloseable {
         .token(token()).keyNamespace(KEY_NAMESPACE).keyLabel(rsaKeyLabel).rsaPadding(padding).build();
   }
 
-  /** Destroys the fixture's keys (the token stays for the JVM's other fixtures). */
+  /**
+   * Destroys the fixture's keys, those the test did not destroy itself (the token stays for the
+   * JVM's other fixtures).
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    Pkcs11Token token = token();
     try {
-      token.destroyKey(aesKeyLabel);
+      destroyIfPresent(aesKeyLabel);
     } finally {
-      token.destroyKey(rsaKeyLabel);
+      destroyIfPresent(rsaKeyLabel);
+    }
+  }
+
+  private void destroyIfPresent(String label) {
+    try {
+      token().destroyKey(label);
+    } catch (Pkcs11Exception e) {
+      if (e.reason() != Pkcs11Exception.Reason.KEY_NOT_FOUND) {
+        throw e;
+      }
     }
   }
 

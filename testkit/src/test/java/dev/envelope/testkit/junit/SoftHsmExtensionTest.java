@@ -67,6 +67,16 @@ class SoftHsmExtensionTest {
   }
 
   @Test
+  void close_afterTheTestDestroyedAKey_destroysTheOtherAndSucceeds(Pkcs11Token token) {
+    SoftHsmFixture fixture = SoftHsmFixture.start();
+    token.destroyKey(fixture.aesKeyLabel());
+    fixture.close();
+
+    List<String> labels = token.listKeys().stream().map(Pkcs11KeyInfo::label).toList();
+    assertFalse(labels.contains(fixture.rsaKeyLabel()), labels::toString);
+  }
+
+  @Test
   void evaluateExecutionCondition_softHsmAvailable_runsTheTests() {
     assertNull(SoftHsmFixture.unavailableReason().orElse(null));
   }
