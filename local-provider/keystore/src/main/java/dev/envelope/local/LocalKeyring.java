@@ -9,6 +9,7 @@ import dev.envelope.Keyring;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.local.internal.EdkLayout;
 import dev.envelope.local.internal.StoreEngine;
+import dev.envelope.local.internal.Wrapped;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class LocalKeyring implements Keyring {
     }
     byte[] plain = result.dataKey().orElseThrow().copyPlaintext();
     try {
-      StoreEngine.Wrapped w = engine.wrap(keyId, op, plain, materials.encryptionContext(), caller);
+      Wrapped w = engine.wrap(keyId, op, plain, materials.encryptionContext(), caller);
       return result.withEncryptedDataKey(EncryptedDataKey.of(engine.namespace(), w.providerInfo, w.ciphertext));
     } catch (RuntimeException e) {
       if (generated != null) {

@@ -17,6 +17,8 @@ import java.util.UUID;
  * either the old file or the new one, never a mix, and once this returns the new file survives a
  * power loss.
  *
+ * <p>Files are written owner-only ({@code 0600}, see {@link OwnerOnly}).
+ *
  * <p>Temp files are named {@code .<target>.<random>.tmp}; {@link #deleteOrphanTemps} removes the
  * ones a killed writer left behind. Call it only while holding the store's write lock, so no live
  * writer's temp file is removed.
@@ -31,7 +33,7 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
