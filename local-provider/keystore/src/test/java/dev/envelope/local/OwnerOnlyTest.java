@@ -92,6 +92,16 @@ class OwnerOnlyTest {
   }
 
   @Test
+  void open_otherToolsFilesInTheDirectory_areNotTheStoresToJudge() throws Exception {
+    populate();
+    // The local KMS endpoint keeps its own lock and state next to the store.
+    Files.writeString(dir.resolve(".kms-server.lock"), "");
+    Files.setPosixFilePermissions(dir.resolve(".kms-server.lock"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    Fixtures.store(dir).open().close();
+  }
+
+  @Test
   void openOrCreate_missingParent_failsInsteadOfCreatingIt() {
     Path typo = tmp.resolve("no-such-parent").resolve("store");
 

@@ -89,7 +89,7 @@ class TortureTest {
     try {
       long end = began + TimeUnit.SECONDS.toNanos(seconds);
       while (System.nanoTime() < end) {
-        Thread.sleep(400 + random.nextInt(1000));
+        Thread.sleep(700 + random.nextInt(1300));
         for (int i = 0; i < workers.length; i++) {
           if (!workers[i].isAlive()) {
             fail("a " + roles[i] + " worker stopped by itself with status " + workers[i].exitValue() + " (seed " + seed + ")");

@@ -67,6 +67,11 @@ public final class DirectoryHome implements StoreHome {
   }
 
   @Override
+  public String describeKey(String keyId) {
+    return "key file " + keyFile(keyId);
+  }
+
+  @Override
   public Held lock() {
     if (!Files.isDirectory(dir)) {
       throw new KeyStoreNotFoundException("there is no key store at " + dir + ": the directory does not exist");
@@ -142,8 +147,10 @@ public final class DirectoryHome implements StoreHome {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
         for (Path p : entries) {
           String name = p.getFileName().toString();
-          // Other keys directories are leftovers that tidy() deletes.
-          if (name.equals(STORE_FILE) || name.startsWith(AuditLog.FILE_NAME) || name.startsWith(".")
+          // Only the store's own entries: the directory may hold others' files (the KMS endpoint's
+          // state and lock); other keys directories are leftovers that tidy() deletes.
+          if (name.equals(STORE_FILE) || name.startsWith(AuditLog.FILE_NAME) || name.equals(LOCK_FILE)
+              || name.equals("." + AuditLog.FILE_NAME + ".lock") || name.startsWith("." + STORE_FILE + ".")
               || p.getFileName().equals(keysDir.getFileName())) {
             OwnerOnly.check(p);
           }

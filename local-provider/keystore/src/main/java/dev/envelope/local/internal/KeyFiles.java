@@ -156,7 +156,7 @@ final class KeyFiles {
 
   /** Parses and authenticates a key record. */
   LoadedKey decode(String keyId, byte[] bytes, Object stamp) {
-    String where = "key record " + keyId + " of " + state.home.describe();
+    String where = state.home.describeKey(keyId);
     String metadataJson;
     JsonElement sealedElement;
     long gen;

@@ -97,7 +97,7 @@ final class Lifecycle {
       keys.commit(md, keyset);
     } catch (RuntimeException e) {
       events.audit(op, AuditOutcome.FAILURE, md.keyId(), version, null, md.policy(), caller,
-          "the change was not saved: " + e.getClass().getSimpleName());
+          "saving the change failed (" + e.getClass().getSimpleName() + "): the key's state says whether it landed");
       throw e;
     }
   }

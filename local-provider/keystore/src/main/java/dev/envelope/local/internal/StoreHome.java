@@ -37,6 +37,9 @@ public interface StoreHome extends AutoCloseable {
   /** Where the store is, for messages ("the key store at /srv/keys"). */
   String describe();
 
+  /** Where a key's record is, for messages (a file, a table row). */
+  String describeKey(String keyId);
+
   /** Blocks until this thread holds the store's lock. Reentrant. */
   Held lock();
 
