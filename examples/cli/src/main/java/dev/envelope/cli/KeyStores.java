@@ -42,7 +42,7 @@ final class KeyStores {
     Arrays.fill(passphrase, '\0');
     try {
       return LocalKeyStore.builder(directory).kek(kek).callerLabel(label).open();
-    } catch (IllegalArgumentException e) {
+    } catch (dev.envelope.local.KeyStoreNotFoundException e) {
       throw noStore(directory, e); // removed between the check and the open
     } catch (UncheckedIOException e) {
       throw Failures.reading(ExitCode.KEY_FILE, "the key store in '" + directory + "'", e.getCause());

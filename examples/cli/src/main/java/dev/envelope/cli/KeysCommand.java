@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "keys",
-    header = "Manage the keys of a local key store: create, list, rotate, disable, destroy, audit.",
+    header = "Manage the keys of a local key store: create, list, rotate, disable, destroy, change the passphrase,"
+        + " audit.",
     mixinStandardHelpOptions = true,
     versionProvider = EnvelopeCli.Version.class,
     synopsisSubcommandLabel = "COMMAND",
@@ -52,7 +53,8 @@ final class KeysCommand implements Callable<Integer> {
   /** The keys subcommands, in help order. */
   static List<Object> subcommands(Io io) {
     return List.of(new Create(io), new ListKeys(io), new Describe(io), new Rotate(io), new Disable(io),
-        new Enable(io), new ScheduleDestroy(io), new CancelDestroy(io), new AuditCommand(io));
+        new Enable(io), new ScheduleDestroy(io), new CancelDestroy(io), new ChangePassphraseCommand(io),
+        new AuditCommand(io));
   }
 
   /** Prints one key's metadata in the chosen format. */
@@ -152,7 +154,7 @@ final class KeysCommand implements Callable<Integer> {
         KeyMetadata key;
         try {
           key = keyStore.createKey(request);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.envelope.local.AliasInUseException e) {
           throw new CliFailure(ExitCode.KEY_PROVIDER, "the key store refused: " + e.getMessage(), e);
         }
         if (format.json) {

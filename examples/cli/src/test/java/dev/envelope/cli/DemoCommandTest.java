@@ -222,13 +222,14 @@ class DemoCommandTest {
       JsonObject r = e.getAsJsonObject();
       seen.add(r.get("operation").getAsString() + "/" + r.get("outcome").getAsString());
     }
-    assertEquals(List.of("CREATE/SUCCESS", "GENERATE/SUCCESS", "DECRYPT/SUCCESS", "DECRYPT/SUCCESS",
-        "GENERATE/DENIED", "ROTATE/SUCCESS", "DECRYPT/SUCCESS"), seen,
-        "create; encrypt; decrypt; the tampered message's data key (unwrapped before its body failed);"
-            + " the policy denial; rotate; the old message (the wrong context never reached the key store)");
+    assertEquals(List.of("CREATE/INTENT", "CREATE/SUCCESS", "GENERATE/SUCCESS", "DECRYPT/SUCCESS", "DECRYPT/SUCCESS",
+        "GENERATE/DENIED", "ROTATE/INTENT", "ROTATE/SUCCESS", "DECRYPT/SUCCESS"), seen,
+        "create (its intent, then its outcome); encrypt; decrypt; the tampered message's data key (unwrapped before"
+            + " its body failed); the policy denial; rotate (intent, outcome); the old message (the wrong context"
+            + " never reached the key store)");
     assertEquals(v.records(), entries.size());
-    assertEquals("[10/10] audit trail: " + v.records() + " records, hash chain verified (create v1, generate v1,"
-        + " decrypt v1, decrypt v1, generate denied, rotate v2, decrypt v1)", line);
+    assertEquals("[10/10] audit trail: " + v.records() + " records, hash chain verified (create v1 intent, create v1,"
+        + " generate v1, decrypt v1, decrypt v1, generate denied, rotate v2 intent, rotate v2, decrypt v1)", line);
   }
 
   @Test

@@ -308,10 +308,14 @@ class KeysCommandTest {
     assertSuccess(r);
     List<String> lines = r.stdoutText().lines().toList();
     assertTrue(lines.get(0).startsWith("SEQ"), lines.get(0));
-    assertTrue(lines.get(1).contains("CREATE") && lines.get(1).contains("SUCCESS"), lines.get(1));
-    assertTrue(lines.get(2).contains("ROTATE") && lines.get(2).contains("v2"), lines.get(2));
+    // Each change is an intent, then its outcome.
+    assertTrue(lines.get(1).contains("CREATE") && lines.get(1).contains("INTENT"), lines.get(1));
+    assertTrue(lines.get(2).contains("CREATE") && lines.get(2).contains("SUCCESS"), lines.get(2));
+    assertTrue(lines.get(3).contains("ROTATE") && lines.get(3).contains("INTENT"), lines.get(3));
+    assertTrue(lines.get(4).contains("ROTATE") && lines.get(4).contains("v2") && lines.get(4).contains("SUCCESS"),
+        lines.get(4));
     var v = AuditLog.verify(store.resolve(AuditLog.FILE_NAME));
-    assertEquals("hash chain verified: 2 records; anchor 2:" + v.lastHash(), lines.get(3));
+    assertEquals("hash chain verified: 4 records; anchor 4:" + v.lastHash(), lines.get(5));
   }
 
   @Test
@@ -328,10 +332,12 @@ class KeysCommandTest {
     assertSuccess(r);
     JsonObject o = json(r);
     assertTrue(o.get("valid").getAsBoolean());
-    assertEquals(3, o.get("records").getAsInt());
+    assertEquals(5, o.get("records").getAsInt());
     JsonArray entries = o.getAsJsonArray("entries");
-    assertEquals("DISABLE", entries.get(1).getAsJsonObject().get("operation").getAsString());
-    JsonObject denied = entries.get(2).getAsJsonObject();
+    assertEquals("INTENT", entries.get(2).getAsJsonObject().get("outcome").getAsString());
+    assertEquals("DISABLE", entries.get(3).getAsJsonObject().get("operation").getAsString());
+    assertEquals("SUCCESS", entries.get(3).getAsJsonObject().get("outcome").getAsString());
+    JsonObject denied = entries.get(4).getAsJsonObject();
     assertEquals("GENERATE", denied.get("operation").getAsString());
     assertEquals("DENIED", denied.get("outcome").getAsString());
     assertEquals("a", denied.getAsJsonArray("contextKeys").get(0).getAsString());
@@ -369,7 +375,7 @@ class KeysCommandTest {
     assertSuccess(keys("rotate", "--key", "orders"));
     Cli.Result later = Cli.run("keys", "audit", "--keystore", store.toString(), "--anchor", anchor, "--summary");
     assertSuccess(later);
-    assertTrue(later.stdoutText().contains("2 records, starting with the anchored 1"), later.stdoutText());
+    assertTrue(later.stdoutText().contains("4 records, starting with the anchored 2"), later.stdoutText());
 
     Cli.Result anchorAll = Cli.run("keys", "audit", "--keystore", store.toString(), "--json", "--summary");
     String anchor2 = json(anchorAll).get("anchor").getAsString();

@@ -33,17 +33,18 @@ class KeyStoreRotationExampleTest {
     assertEquals("invoice 2025-002: 5 gadgets", r.secondDecrypted());
     assertEquals(2, r.key().primaryVersion());
     assertTrue(r.audit().isValid());
-    assertEquals(6, r.audit().records(), "create, generate, rotate, generate, decrypt, decrypt");
+    assertEquals(8, r.audit().records(),
+        "create (intent, outcome), generate, rotate (intent, outcome), generate, decrypt, decrypt");
 
     List<String> log = Files.readAllLines(store.resolve(AuditLog.FILE_NAME));
-    assertTrue(log.get(4).contains("\"operation\":\"DECRYPT\"") && log.get(4).contains("\"keyVersion\":1"), log.get(4));
-    assertTrue(log.get(5).contains("\"operation\":\"DECRYPT\"") && log.get(5).contains("\"keyVersion\":2"), log.get(5));
+    assertTrue(log.get(6).contains("\"operation\":\"DECRYPT\"") && log.get(6).contains("\"keyVersion\":1"), log.get(6));
+    assertTrue(log.get(7).contains("\"operation\":\"DECRYPT\"") && log.get(7).contains("\"keyVersion\":2"), log.get(7));
     try (LocalKeyStore reopened = LocalKeyStore.builder(store)
         .kek(KekSource.passphrase(PASSPHRASE.toCharArray())).open()) {
       assertEquals(2, reopened.describeKey("invoices").versions().size());
     }
     String output = printed.toString(StandardCharsets.UTF_8);
     assertTrue(output.contains("rotated: version 2 is primary"), output);
-    assertTrue(output.contains(": 6 records, hash chain verified"), output);
+    assertTrue(output.contains(": 8 records, hash chain verified"), output);
   }
 }

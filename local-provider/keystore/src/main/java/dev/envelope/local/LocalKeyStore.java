@@ -7,6 +7,7 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.local.internal.EdkLayout;
 import dev.envelope.local.internal.Names;
 import dev.envelope.local.internal.StoreEngine;
+import dev.envelope.local.internal.Wrapped;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,12 +46,26 @@ import java.util.Objects;
  *       messages with the ESDK's raw AES keyring.
  *   <li>Disabled, pending-destruction and destroyed keys refuse every cryptographic operation;
  *       destruction erases the sealed key material after a waiting period.
+ *
+ *   <li>A manifest under a MAC only KEK holders can compute names every key and the generation
+ *       of its current record; an older copy of a key file (from before a disable, a policy change
+ *       or a destruction), a deleted one, or a manifest older than the audit log is refused with
+ *       {@link KeyStoreIntegrityException}.
+ *   <li>The store directory and its files are owner-only ({@code 0700}/{@code 0600}); a store that
+ *       others can read or write is refused ({@link KeyStorePermissionException}).
+ *   <li>The audit log's records carry a MAC under a key derived from the store's KEK-sealed
+ *       secret and bound to the store id; {@link #verifyAuditLog()} checks it.
  * </ul>
  *
  * Not promised: protection against someone who holds the KEK and the directory (they hold the
- * keys); protection against rolling a key file back to an older copy (e.g. re-enabling a disabled
- * key from a backup); destruction of copies in backups, or of bytes a file system or SSD keeps
- * after a file is replaced. Keys are decrypted into memory while the store is open.
+ * keys); detecting that the whole store directory (audit log included) was replaced by one older,
+ * consistent copy (keep an audit anchor elsewhere for that); destruction of copies in backups, or
+ * of bytes a file system or SSD keeps after a file is replaced. Keys are decrypted into memory
+ * while the store is open.
+ *
+ * <p>Restoring a backup: restore the whole directory (store.json, the keys directory, audit.log)
+ * from one backup taken while no change ran, with its modes. A single key file or manifest restored
+ * alone is refused as a rollback.
  *
  * <p>Thread-safe. Several processes may open the same directory.
  */
@@ -117,9 +132,27 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     return engine.directory().resolve(AuditLog.FILE_NAME);
   }
 
-  /** {@link AuditLog#verify(Path)} of this store's log. */
+  /**
+   * Verifies this store's audit log: its hash chain, as {@link AuditLog#verify(Path)} does, and
+   * every record's MAC under a key only holders of the store's KEK have, so an edited, dropped or
+   * re-chained record, or a log copied from another store, is detected.
+   *
+   * @throws IllegalStateException if the store was opened with {@code auditLog(false)}
+   */
   public AuditVerification verifyAuditLog() {
-    return AuditLog.verify(auditLogFile());
+    return engine.verifyAuditLog(null);
+  }
+
+  /**
+   * As {@link #verifyAuditLog()}, and checks that the log still starts with what {@code anchor}
+   * saw (detecting a truncated or rewritten tail).
+   */
+  public AuditVerification verifyAuditLog(AuditVerification anchor) {
+    Objects.requireNonNull(anchor, "anchor");
+    if (!anchor.isValid()) {
+      throw new IllegalArgumentException("an anchor must come from an intact verification: " + anchor);
+    }
+    return engine.verifyAuditLog(anchor);
   }
 
   /** Adds an audit listener (in addition to the default log). */
@@ -137,6 +170,16 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
   @Override
   public KeyMetadata createKey(CreateKeyRequest request) {
     return engine.createKey(request, caller);
+  }
+
+  /**
+   * Creates a key with the request's alias, or returns the key that already has it. Safe when
+   * several threads or processes call it at once: exactly one key is created.
+   *
+   * @throws IllegalArgumentException if the request has no alias
+   */
+  public KeyMetadata createKeyIfAbsent(CreateKeyRequest request) {
+    return engine.createKeyIfAbsent(request, caller);
   }
 
   @Override
@@ -251,7 +294,7 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
               + "; use an Envelope with store.keyring(...) for larger data");
     }
     String keyId = engine.resolve(key);
-    StoreEngine.Wrapped w = engine.wrap(keyId, KeyOperation.ENCRYPT, plaintext, context, caller);
+    Wrapped w = engine.wrap(keyId, KeyOperation.ENCRYPT, plaintext, context, caller);
     return EdkLayout.blob(w.providerInfo, w.ciphertext);
   }
 
@@ -293,7 +336,7 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     DataKey dataKey = DataKey.generate(numberOfBytes, engine.random());
     byte[] plain = dataKey.copyPlaintext();
     try {
-      StoreEngine.Wrapped w = engine.wrap(keyId, KeyOperation.GENERATE, plain, context, caller);
+      Wrapped w = engine.wrap(keyId, KeyOperation.GENERATE, plain, context, caller);
       return new GeneratedDataKey(keyId, w.version, dataKey, EdkLayout.blob(w.providerInfo, w.ciphertext));
     } catch (RuntimeException e) {
       dataKey.close();
@@ -316,7 +359,7 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     String destination = engine.resolve(destinationKey);
     byte[] plain = engine.unwrap(p.keyId, p.version, p.iv, p.ciphertext, sourceContext, KeyOperation.REWRAP, caller);
     try {
-      StoreEngine.Wrapped w = engine.wrap(destination, KeyOperation.REWRAP, plain, destinationContext, caller);
+      Wrapped w = engine.wrap(destination, KeyOperation.REWRAP, plain, destinationContext, caller);
       return EdkLayout.blob(w.providerInfo, w.ciphertext);
     } finally {
       Arrays.fill(plain, (byte) 0);
@@ -414,8 +457,9 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     }
 
     /**
-     * Creates a new store in the directory (created if absent).
+     * Creates a new store in the directory (created if absent, owner-only; its parent must exist).
      *
+     * @throws KeyStoreNotFoundException if the parent directory does not exist
      * @throws IllegalStateException if the directory already holds a store
      */
     public LocalKeyStore create() {
@@ -425,7 +469,8 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
     /**
      * Opens the store in the directory.
      *
-     * @throws IllegalArgumentException if the directory holds no store
+     * @throws KeyStoreNotFoundException if the directory holds no store
+     * @throws KeyStorePermissionException if others than its owner can use the store's files
      * @throws WrongKekException if the KEK is not the store's (e.g. a wrong passphrase)
      * @throws KeyStoreIntegrityException if the store file is damaged
      */
@@ -433,7 +478,10 @@ public final class LocalKeyStore implements KeyManager, AutoCloseable {
       return new LocalKeyStore(StoreEngine.open(directory, kekSpec(), options), callerOrDefault());
     }
 
-    /** Opens the store, or creates it if the directory holds none. */
+    /**
+     * Opens the store, or creates it if the directory holds none. Never creates missing parent
+     * directories, so a mistyped path fails with {@link KeyStoreNotFoundException}.
+     */
     public LocalKeyStore openOrCreate() {
       if (java.nio.file.Files.exists(directory.resolve(StoreEngine.STORE_FILE))) {
         return open();

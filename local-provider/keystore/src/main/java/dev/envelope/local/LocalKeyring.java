@@ -9,6 +9,7 @@ import dev.envelope.Keyring;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.local.internal.EdkLayout;
 import dev.envelope.local.internal.StoreEngine;
+import dev.envelope.local.internal.Wrapped;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class LocalKeyring implements Keyring {
     }
     byte[] plain = result.dataKey().orElseThrow().copyPlaintext();
     try {
-      StoreEngine.Wrapped w = engine.wrap(keyId, op, plain, materials.encryptionContext(), caller);
+      Wrapped w = engine.wrap(keyId, op, plain, materials.encryptionContext(), caller);
       return result.withEncryptedDataKey(EncryptedDataKey.of(engine.namespace(), w.providerInfo, w.ciphertext));
     } catch (RuntimeException e) {
       if (generated != null) {
@@ -148,10 +149,26 @@ public final class LocalKeyring implements Keyring {
     }
     if (candidates == 0) {
       throw new NoMatchingKeyException(
-          "no encrypted data key is for local key " + engine.namespace() + "/" + keyId + "; the message's keys are from "
-              + providers(keys));
+          "no encrypted data key is for local key " + engine.namespace() + "/" + keyId + " of key store "
+              + engine.storeId() + " (" + engine.directory() + "); the message needs " + needed(keys));
     }
     throw failures;
+  }
+
+  /** What the message's encrypted data keys name: local key versions, or other providers. */
+  private String needed(List<EncryptedDataKey> keys) {
+    Set<String> local = new LinkedHashSet<>();
+    for (EncryptedDataKey edk : keys) {
+      EdkLayout.Parsed p = EdkLayout.parse(edk, engine.namespace());
+      if (p != null) {
+        local.add(p.keyId + " version " + p.version);
+      }
+    }
+    if (local.isEmpty()) {
+      return "a key of " + providers(keys);
+    }
+    return "local key " + String.join(" or ", local) + ": it was encrypted under another key, or in another key"
+        + " store (one with the same namespace but another store id); open the store that holds that key";
   }
 
   private static String providers(List<EncryptedDataKey> keys) {

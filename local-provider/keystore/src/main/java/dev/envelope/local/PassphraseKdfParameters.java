@@ -12,10 +12,19 @@ import java.util.Objects;
  * Castle. {@link #insecureForTests()} exists so test suites stay fast; never use it for real keys.
  */
 public final class PassphraseKdfParameters {
-  /** Upper bounds, also applied to parameters read from a store file before running the KDF. */
-  public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+  /**
+   * Upper bounds, also applied to parameters read from a store file before running the KDF, so a
+   * tampered store file cannot make opening it allocate or compute without bound. 2 GiB is RFC
+   * 9106's first recommended option (2 GiB, 1 pass).
+   */
+  public static final int MAX_MEMORY_KIB = 2 * 1024 * 1024;
   public static final int MAX_ITERATIONS = 64;
   public static final int MAX_PARALLELISM = 64;
+  /**
+   * The most work: memory (KiB) × iterations, 4 GiB-passes (e.g. 2 GiB × 2, 64 MiB × 64; the
+   * defaults are 192 MiB-passes).
+   */
+  public static final long MAX_WORK_KIB = 4L * 1024 * 1024;
 
   private static final PassphraseKdfParameters DEFAULTS = new PassphraseKdfParameters(64 * 1024, 3, 4);
   private static final PassphraseKdfParameters TESTS = new PassphraseKdfParameters(64, 1, 1);
@@ -48,7 +57,7 @@ public final class PassphraseKdfParameters {
    *
    * @throws IllegalArgumentException if a value is out of range: memory 8 × parallelism KiB to
    *     {@value #MAX_MEMORY_KIB} KiB, iterations 1 to {@value #MAX_ITERATIONS}, parallelism 1 to
-   *     {@value #MAX_PARALLELISM}
+   *     {@value #MAX_PARALLELISM}, memory × iterations at most {@value #MAX_WORK_KIB} KiB
    */
   public static PassphraseKdfParameters of(int memoryKib, int iterations, int parallelism) {
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
@@ -60,6 +69,10 @@ public final class PassphraseKdfParameters {
     }
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw new IllegalArgumentException("Argon2 iterations must be 1 to " + MAX_ITERATIONS + ": " + iterations);
+    }
+    if ((long) memoryKib * iterations > MAX_WORK_KIB) {
+      throw new IllegalArgumentException("Argon2 memory × iterations must be at most " + MAX_WORK_KIB + " KiB: "
+          + memoryKib + " KiB × " + iterations);
     }
     return new PassphraseKdfParameters(memoryKib, iterations, parallelism);
   }

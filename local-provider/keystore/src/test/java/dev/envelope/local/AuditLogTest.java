@@ -47,8 +47,9 @@ class AuditLogTest {
     AuditVerification v = AuditLog.verify(log);
 
     assertTrue(v.isValid(), v.toString());
-    assertEquals(6, v.records());
-    assertEquals(6, events.size());
+    // 4 lifecycle changes, each an intent and an outcome, and 2 key uses.
+    assertEquals(10, v.records());
+    assertEquals(10, events.size());
     assertTrue(v.firstBadLine().isEmpty());
   }
 
@@ -56,6 +57,9 @@ class AuditLogTest {
   void events_carryOperationOutcomeKeyVersionCallerAndContextKeys() {
     List<AuditEvent> events = new ArrayList<>();
     populatedLog(events);
+    assertEquals(AuditOutcome.INTENT, events.get(0).outcome(), "the intent is recorded before the change");
+    assertEquals(KeyOperation.CREATE, events.get(0).operation());
+    events.removeIf(e -> e.outcome() == AuditOutcome.INTENT);
 
     AuditEvent generate = events.get(1);
     assertEquals(KeyOperation.GENERATE, generate.operation());
@@ -184,7 +188,7 @@ class AuditLogTest {
     }
     AuditVerification v = AuditLog.verify(log, anchor);
     assertTrue(v.isValid(), v.toString());
-    assertEquals(7, v.records());
+    assertEquals(12, v.records());
   }
 
   @Test
@@ -192,7 +196,7 @@ class AuditLogTest {
     Path log = populatedLog(new ArrayList<>());
     Files.write(log, "{\"seq\":7,\"prev\":\"ab".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
     AuditVerification torn = AuditLog.verify(log);
-    assertEquals(7, torn.firstBadLine().getAsLong(), torn.problem());
+    assertEquals(11, torn.firstBadLine().getAsLong(), torn.problem());
     assertTrue(torn.problem().contains("incomplete"), torn.problem());
 
     try (LocalKeyStore store = Fixtures.store(dir).clock(clock).open()) {
@@ -201,9 +205,9 @@ class AuditLogTest {
 
     AuditVerification v = AuditLog.verify(log);
     assertTrue(v.isValid(), v.toString());
-    assertEquals(7, v.records());
+    assertEquals(12, v.records());
     List<String> lines = Files.readAllLines(log);
-    assertTrue(lines.get(6).contains("\"repair\":\"dropped an incomplete last line of 19 bytes"), lines.get(6));
+    assertTrue(lines.get(10).contains("\"repair\":\"dropped an incomplete last line of 19 bytes"), lines.get(10));
   }
 
   @Test
@@ -220,7 +224,7 @@ class AuditLogTest {
       store.createKey(CreateKeyRequest.withAlias("k"));
       assertFalse(Files.exists(store.auditLogFile()));
     }
-    assertEquals(1, events.size());
+    assertEquals(List.of(AuditOutcome.INTENT, AuditOutcome.SUCCESS), events.stream().map(AuditEvent::outcome).toList());
   }
 
   @Test
@@ -250,7 +254,7 @@ class AuditLogTest {
       assertSameEvent(events.get(i), r.event());
       assertTrue(r.repair().isEmpty());
     }
-    assertEquals(java.util.Map.of("region", "eu"), records.get(1).event().loggedContext());
+    assertEquals(java.util.Map.of("region", "eu"), records.get(2).event().loggedContext());
   }
 
   @Test
@@ -280,9 +284,9 @@ class AuditLogTest {
 
     List<AuditRecord> records = AuditLog.read(log, verified);
 
-    assertEquals(6, records.size());
-    assertEquals(KeyOperation.ENABLE, records.get(5).event().operation());
-    assertEquals(7, AuditLog.read(log).size());
+    assertEquals(10, records.size());
+    assertEquals(KeyOperation.ENABLE, records.get(9).event().operation());
+    assertEquals(12, AuditLog.read(log).size());
   }
 
   @Test
@@ -328,7 +332,7 @@ class AuditLogTest {
       store.rotateKey("k");
     }
 
-    AuditRecord repaired = AuditLog.read(log).get(6);
+    AuditRecord repaired = AuditLog.read(log).get(10);
 
     assertEquals(KeyOperation.ROTATE, repaired.event().operation());
     assertTrue(repaired.repair().orElseThrow().startsWith("dropped an incomplete last line"), repaired.toString());

@@ -61,7 +61,8 @@ class ChangeKekTest {
       assertEquals(destroyed, store.describeKey("gone"));
       assertTrue(store.verifyAuditLog().isValid());
       List<String> log = Files.readAllLines(store.auditLogFile());
-      assertEquals(1, log.stream().filter(l -> l.contains("\"operation\":\"CHANGE_KEK\"")).count());
+      assertEquals(1, log.stream().filter(l -> l.contains("\"operation\":\"CHANGE_KEK\",\"outcome\":\"SUCCESS\"")).count());
+      assertEquals(1, log.stream().filter(l -> l.contains("\"operation\":\"CHANGE_KEK\",\"outcome\":\"INTENT\"")).count());
     }
     List<String> entries = entries();
     assertFalse(entries.contains("keys"), "the old keys directory is deleted: " + entries);

@@ -75,8 +75,9 @@ class ConcurrencyTest {
       assertEquals(ROTATIONS + 1, store.describeKey("shared").versions().size());
       AuditVerification audit = store.verifyAuditLog();
       assertTrue(audit.isValid(), audit.toString());
-      // create + rotations + (generate + decrypt) per message during the run + decrypt per message after
-      assertEquals(1 + ROTATIONS + THREADS * MESSAGES_PER_THREAD * 3, audit.records());
+      // (intent + outcome) per create and rotation + (generate + decrypt) per message during the run
+      // + decrypt per message after
+      assertEquals(2 * (1 + ROTATIONS) + THREADS * MESSAGES_PER_THREAD * 3, audit.records());
     }
   }
 
@@ -106,7 +107,7 @@ class ConcurrencyTest {
         assertEquals(41, second.describeKey("a").primaryVersion());
         AuditVerification audit = first.verifyAuditLog();
         assertTrue(audit.isValid(), audit.toString());
-        assertEquals(41, audit.records());
+        assertEquals(2 * 41, audit.records(), "an intent and an outcome per change");
       }
     }
   }

@@ -150,8 +150,8 @@ class KekSourceTest {
 
   @Test
   void open_noStore_failsWithHint() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fixtures.store(dir).open());
-    assertTrue(e.getMessage().contains("create one"), e.getMessage());
+    KeyStoreNotFoundException e = assertThrows(KeyStoreNotFoundException.class, () -> Fixtures.store(dir).open());
+    assertTrue(e.getMessage().contains("create the store first"), e.getMessage());
   }
 
   @Test

@@ -68,9 +68,10 @@ class KeyLifecycleTest {
   @Test
   void createKey_duplicateAlias_isRejected() {
     store.createKey(CreateKeyRequest.withAlias("orders"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    AliasInUseException e = assertThrows(AliasInUseException.class,
         () -> store.createKey(CreateKeyRequest.withAlias("orders")));
     assertTrue(e.getMessage().contains("already used"), e.getMessage());
+    assertEquals("orders", e.alias());
   }
 
   @Test

@@ -100,6 +100,9 @@ class KmsKeyStoreTest {
                   .destinationKeyId(keyId));
       root.disableKey(r -> r.keyId(keyId));
 
+      // The key store records each change as an intent, then its outcome (issue 11): keep the outcomes.
+      List<AuditEvent> all = List.copyOf(events);
+      events.removeIf(e -> e.outcome() == AuditOutcome.INTENT);
       List<String> seen = new ArrayList<>();
       for (AuditEvent e : events) {
         assertEquals(keyId, e.keyId().orElseThrow(), e::toString);
@@ -122,7 +125,7 @@ class KmsKeyStoreTest {
 
       AuditVerification v = store.verifyAuditLog();
       assertTrue(v.isValid(), v::toString);
-      assertEquals(events.size(), v.records());
+      assertEquals(all.size(), v.records());
       String log = Files.readString(store.auditLogFile());
       assertTrue(log.contains("\"caller\":\"" + ALICE_ARN + "\""), log);
       assertFalse(log.contains("acme-not-for-logs"));
@@ -139,7 +142,7 @@ class KmsKeyStoreTest {
                 .clock(clock)
                 .auditListener(
                     e -> {
-                      if (e.operation() == KeyOperation.ROTATE) {
+                      if (e.operation() == KeyOperation.ROTATE && e.outcome() == AuditOutcome.SUCCESS) {
                         rotations.add(e);
                       }
                     })

@@ -109,7 +109,7 @@ class LocalKmsServerTest {
   void builder_keyStoreConfiguredTwiceOrHalfway_failsAtStart(@TempDir Path dir) {
     var kek =
         dev.envelope.local.KekSource.passphrase(
-            "p".toCharArray(), dev.envelope.local.PassphraseKdfParameters.insecureForTests());
+            "a test passphrase".toCharArray(), dev.envelope.local.PassphraseKdfParameters.insecureForTests());
     var noKek =
         assertThrows(
             IllegalStateException.class, () -> LocalKmsServer.builder().keyStoreDirectory(dir).start());

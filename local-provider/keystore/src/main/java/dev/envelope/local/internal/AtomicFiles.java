@@ -17,8 +17,8 @@ import java.util.UUID;
  * either the old file or the new one, never a mix, and once this returns the new file survives a
  * power loss.
  *
- * <p>Files are created owner-only ({@code rw-------}) where the file system supports POSIX
- * permissions, and {@link #createDirectories} creates directories owner-only ({@code rwx------}).
+ * <p>Files are written owner-only ({@code 0600}), and {@link #createDirectories} creates
+ * directories owner-only ({@code 0700}); see {@link OwnerOnly}.
  *
  * <p>Temp files are named {@code .<target>.<random>.tmp}; {@link #deleteOrphanTemps} removes the
  * ones a killed writer left behind. Call it only while holding the store's write lock, so no live
@@ -34,8 +34,7 @@ public final class AtomicFiles {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     try {
-      try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          ownerOnlyFile(dir))) {
+      try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -83,17 +82,17 @@ public final class AtomicFiles {
     return deleted;
   }
 
-  /** Creates {@code dir} and its missing parents owner-only ({@code rwx------}) where POSIX applies. */
+  /** Creates {@code dir} and its missing parents, each new one owner-only ({@code 0700}). */
   public static void createDirectories(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
+    Path absolute = dir.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
       return;
     }
-    if (supportsPosix(dir.toAbsolutePath().getParent())) {
-      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-    } else {
-      Files.createDirectories(dir);
+    Path parent = absolute.getParent();
+    if (parent != null) {
+      createDirectories(parent);
     }
+    OwnerOnly.createDirectory(absolute);
   }
 
   /**
@@ -109,16 +108,5 @@ public final class AtomicFiles {
         Files.deleteIfExists(f);
       }
     }
-  }
-
-  private static java.nio.file.attribute.FileAttribute<?>[] ownerOnlyFile(Path dir) {
-    return supportsPosix(dir)
-        ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
-        : new java.nio.file.attribute.FileAttribute<?>[0];
-  }
-
-  private static boolean supportsPosix(Path dir) {
-    return dir != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

@@ -6,7 +6,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import dev.envelope.KeyProviderException;
 import dev.envelope.local.AuditEvent;
-import dev.envelope.local.AuditListener;
 import dev.envelope.local.AuditLog;
 import dev.envelope.local.AuditOutcome;
 import dev.envelope.local.AuditVerification;
@@ -33,10 +32,20 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hash-chained JSON-lines audit log (format in {@link AuditLog}): the writer, which is an
  * {@link AuditListener}, the verifier and the reader.
+ *
+ * <p>A keyed chain (the key store's) also ends every record with {@code "gen":N,"mac":hex}: N is
+ * the store's manifest generation when the record was written, and the MAC is HMAC-SHA256 under a
+ * key derived from the store's KEK-sealed secret ({@link StoreSecrets}) over {@code
+ * "envelope-local-audit/1" 00 storeId 00} and the line's bytes up to {@code ,"mac":}. Only a
+ * holder of the KEK can extend it; an edited, dropped or re-chained record, or a log from another
+ * store, fails {@link #verify(AuditVerification)}.
  *
  * <p>Appends are serialized between threads and processes by a lock file next to the log; each
  * record is written with one positional write at the end of the file as it is while the lock is
@@ -45,31 +54,47 @@ import java.util.Map;
  * events are handed to the OS (durable across a process crash) and fsynced on {@link #close()}.
  */
 @SuppressWarnings("try") // the lock holder is a try-with-resources guard
-public final class AuditChain implements AuditListener, AutoCloseable {
+public final class AuditChain implements AuditStore {
   static final String ZERO_HASH = "0".repeat(64);
   private static final int MAX_LINE = 1 << 20;
+  private static final String MAC_FIELD = ",\"mac\":\"";
+  private static final String MAC_DOMAIN = "envelope-local-audit/1";
 
   private final Path file;
+  private final byte[] macKey; // null: unkeyed
+  private final String storeId;
+  private final LongSupplier generation;
   private final DirectoryLock lock;
   private final Object channelGuard = new Object();
   private FileChannel channel; // guarded by lock
   private Tail cached; // guarded by lock
 
-  /** Where the chain ends: the file size, the last seq and the hash of the last line. */
+  /** Where the chain ends: the file size, the last seq, the hash and generation of the last line. */
   private static final class Tail {
     final long end;
     final long seq;
     final String hash;
+    final long gen;
 
-    Tail(long end, long seq, String hash) {
+    Tail(long end, long seq, String hash, long gen) {
       this.end = end;
       this.seq = seq;
       this.hash = hash;
+      this.gen = gen;
     }
   }
 
+  /** An unkeyed chain (the PKCS#11 key manager's). */
   public AuditChain(Path file) {
+    this(file, null, null, () -> 0);
+  }
+
+  /** A keyed chain: see the class comment. */
+  public AuditChain(Path file, byte[] macKey, String storeId, LongSupplier generation) {
     this.file = file;
+    this.macKey = macKey == null ? null : macKey.clone();
+    this.storeId = storeId;
+    this.generation = generation;
     this.lock = new DirectoryLock(file.resolveSibling("." + file.getFileName() + ".lock"));
   }
 
@@ -89,7 +114,14 @@ public final class AuditChain implements AuditListener, AutoCloseable {
         }
       }
       long seq = tail.seq + 1;
-      byte[] line = format(event, seq, tail.hash, repair).getBytes(StandardCharsets.UTF_8);
+      String text = format(event, seq, tail.hash, repair);
+      long gen = 0;
+      if (macKey != null) {
+        gen = Math.max(generation.getAsLong(), tail.gen);
+        text = text.substring(0, text.length() - 1) + ",\"gen\":" + gen;
+        text = text + MAC_FIELD + mac(macKey, storeId, text.getBytes(StandardCharsets.UTF_8)) + "\"}";
+      }
+      byte[] line = text.getBytes(StandardCharsets.UTF_8);
       ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
       long pos = size;
       while (buf.hasRemaining()) {
@@ -98,7 +130,7 @@ public final class AuditChain implements AuditListener, AutoCloseable {
       if (!event.operation().isKeyUse()) {
         ch.force(false);
       }
-      cached = new Tail(pos, seq, sha256Hex(line, 0, line.length));
+      cached = new Tail(pos, seq, sha256Hex(line, 0, line.length), gen);
     } catch (IOException e) {
       cached = null;
       throw new KeyProviderException("could not append to the audit log " + file + ": " + e.getMessage(), e);
@@ -110,7 +142,7 @@ public final class AuditChain implements AuditListener, AutoCloseable {
       // FileChannel is interruptible: a thread interrupted mid-write closes it for everyone, so
       // reopen a closed channel instead of failing every later append.
       if (channel == null || !channel.isOpen()) {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       }
       return channel;
     }
@@ -119,7 +151,7 @@ public final class AuditChain implements AuditListener, AutoCloseable {
   /** Finds the last complete line; truncates a torn one (reporting its length in dropped[0]). */
   private Tail readTail(FileChannel ch, long size, long[] dropped) throws IOException {
     if (size == 0) {
-      return new Tail(0, 0, ZERO_HASH);
+      return new Tail(0, 0, ZERO_HASH, 0);
     }
     long lastNewline = findNewlineBefore(ch, size);
     if (lastNewline != size - 1) {
@@ -129,7 +161,7 @@ public final class AuditChain implements AuditListener, AutoCloseable {
       ch.force(false);
       size = keep;
       if (size == 0) {
-        return new Tail(0, 0, ZERO_HASH);
+        return new Tail(0, 0, ZERO_HASH, 0);
       }
     }
     long start = findNewlineBefore(ch, size - 1) + 1;
@@ -142,12 +174,15 @@ public final class AuditChain implements AuditListener, AutoCloseable {
     }
     byte[] line = buf.array();
     long seq;
+    long gen;
     try {
-      seq = JsonParser.parseString(new String(line, StandardCharsets.UTF_8)).getAsJsonObject().get("seq").getAsLong();
+      JsonObject o = JsonParser.parseString(new String(line, StandardCharsets.UTF_8)).getAsJsonObject();
+      seq = o.get("seq").getAsLong();
+      gen = o.has("gen") ? o.get("gen").getAsLong() : 0;
     } catch (RuntimeException e) {
       throw new IOException("its last line is not an audit record; run AuditLog.verify on it and move it aside", e);
     }
-    return new Tail(size, seq, sha256Hex(line, 0, line.length));
+    return new Tail(size, seq, sha256Hex(line, 0, line.length), gen);
   }
 
   /** The offset of the last '\n' strictly before {@code end}, or -1. */
@@ -212,6 +247,46 @@ public final class AuditChain implements AuditListener, AutoCloseable {
   }
 
   @Override
+  public long lastGeneration() {
+    try (DirectoryLock.Held held = lock.acquire()) {
+      if (!Files.exists(file)) {
+        return 0;
+      }
+      FileChannel ch = channel();
+      long size = ch.size();
+      if (size == 0) {
+        return 0;
+      }
+      // The last complete line; a torn one is left for the next append to drop and report.
+      long end = findNewlineBefore(ch, size) + 1;
+      if (end == 0) {
+        return 0;
+      }
+      Tail tail = readTail(ch, end, new long[1]);
+      return tail.gen;
+    } catch (IOException e) {
+      throw new KeyProviderException("could not read the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public AuditVerification verify(AuditVerification anchor) {
+    return verify(file, anchor, macKey, storeId);
+  }
+
+  /** HMAC-SHA256 of {@code line} under {@code key}, bound to {@code storeId}, as hex. */
+  static String mac(byte[] key, String storeId, byte[] line) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update((MAC_DOMAIN + "\0" + storeId + "\0").getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal(line));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
+
+  @Override
   public void close() {
     synchronized (channelGuard) {
       if (channel != null) {
@@ -230,6 +305,11 @@ public final class AuditChain implements AuditListener, AutoCloseable {
 
   /** See {@link AuditLog#verify(Path, AuditVerification)}; {@code anchor} may be null. */
   public static AuditVerification verify(Path file, AuditVerification anchor) {
+    return verify(file, anchor, null, null);
+  }
+
+  /** As {@link #verify(Path, AuditVerification)}, and checks every record's MAC if {@code macKey} is set. */
+  static AuditVerification verify(Path file, AuditVerification anchor, byte[] macKey, String storeId) {
     long line = 0;
     String prevHash = ZERO_HASH;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -260,6 +340,9 @@ public final class AuditChain implements AuditListener, AutoCloseable {
         byte[] bytes = current.toByteArray();
         current.reset();
         Problem problem = checkRecord(bytes, line, prevHash);
+        if (problem == null && macKey != null) {
+          problem = checkMac(bytes, line, macKey, storeId);
+        }
         if (problem != null) {
           return AuditVerification.broken(problem.line - 1, problem.line, problem.text, prevHash);
         }
@@ -429,6 +512,23 @@ public final class AuditChain implements AuditListener, AutoCloseable {
       }
       return new Problem(n - 1, "line " + (n - 1) + " was modified: its hash does not match the prev hash"
           + " recorded in line " + n);
+    }
+    return null;
+  }
+
+  /** Null if line {@code n} carries a good MAC under {@code key} for {@code storeId}. */
+  private static Problem checkMac(byte[] bytes, long n, byte[] key, String storeId) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    int at = text.lastIndexOf(MAC_FIELD);
+    if (at < 0 || !text.endsWith("\"}") || text.length() - at - MAC_FIELD.length() - 2 != 64) {
+      return new Problem(n, "line " + n + " has no MAC: it was not written by this key store (or predates"
+          + " keyed audit records)");
+    }
+    String expected = mac(key, storeId, text.substring(0, at).getBytes(StandardCharsets.UTF_8));
+    String actual = text.substring(at + MAC_FIELD.length(), text.length() - 2);
+    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII))) {
+      return new Problem(n, "line " + n + " fails its MAC: it was edited or re-chained by someone without the"
+          + " store's KEK, or the log comes from another key store");
     }
     return null;
   }

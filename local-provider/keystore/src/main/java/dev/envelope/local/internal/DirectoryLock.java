@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * from another thread would throw {@code OverlappingFileLockException}, and closing any channel on
  * the file would release the lock. Holding the JVM lock first makes both impossible.
  *
+ * <p>The lock file is owner-only ({@code 0600}): a user who could open it could hold the lock.
+ *
  * <p>Reentrant: a thread holding the lock may take it again; only the outermost release drops the
  * file lock.
  */
@@ -57,7 +59,7 @@ public final class DirectoryLock {
     jvmLock.lock();
     if (jvmLock.getHoldCount() == 1) {
       try {
-        shared.channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        shared.channel = OwnerOnly.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         shared.fileLock = shared.channel.lock();
       } catch (IOException e) {
         closeChannel();

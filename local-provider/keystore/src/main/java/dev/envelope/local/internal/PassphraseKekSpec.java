@@ -34,6 +34,9 @@ public final class PassphraseKekSpec extends KekSpec {
   private final PassphraseKdfParameters parameters;
   private final SecureRandom random;
 
+  /** The shortest passphrase accepted (as the CLI). */
+  public static final int MIN_LENGTH = 8;
+
   public PassphraseKekSpec(char[] passphrase, PassphraseKdfParameters parameters, SecureRandom random) {
     if (passphrase.length == 0) {
       throw new IllegalArgumentException("the key store passphrase cannot be empty");
@@ -48,8 +51,13 @@ public final class PassphraseKekSpec extends KekSpec {
     return "passphrase";
   }
 
+  /** Refuses a passphrase under {@value #MIN_LENGTH} characters for a new store or a KEK change. */
   @Override
   public Kek forNewStore(JsonObject record) {
+    if (passphrase.length < MIN_LENGTH) {
+      throw new IllegalArgumentException("a key store passphrase must be at least " + MIN_LENGTH + " characters, not "
+          + passphrase.length + ": a short one falls quickly to offline guessing");
+    }
     byte[] salt = new byte[SALT_LENGTH];
     random.nextBytes(salt);
     record.addProperty("kdf", "argon2id");

@@ -97,7 +97,7 @@ class KeyStoreKmsBackendTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     try (LocalKeyStore timed =
         LocalKeyStore.builder(dir.resolve("timed"))
-            .kek(KekSource.passphrase("t".toCharArray(), PassphraseKdfParameters.insecureForTests()))
+            .kek(KekSource.passphrase("timed store".toCharArray(), PassphraseKdfParameters.insecureForTests()))
             .clock(clock)
             .create()) {
       KeyStoreKmsBackend b = new KeyStoreKmsBackend(timed);
