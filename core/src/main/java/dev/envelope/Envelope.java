@@ -7,10 +7,11 @@ import dev.envelope.internal.format.MessageHeader;
 import dev.envelope.internal.format.MessageInput;
 import dev.envelope.internal.format.MessageReader;
 import dev.envelope.internal.format.MessageWriter;
+import dev.envelope.internal.materials.ContextExpectation;
+import dev.envelope.internal.materials.MaterialsChecks;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -162,33 +163,11 @@ public final class Envelope {
     }
     EncryptionMaterials materials = materialsManager.getEncryptionMaterials(request.build());
     try {
-      checkEncryptionMaterials(materials);
+      MaterialsChecks.checkEncryption(materials, suite, commitmentPolicy, maxEncryptedDataKeys);
       return materials;
     } catch (RuntimeException e) {
       materials.dataKey().ifPresent(DataKey::close);
       throw e;
-    }
-  }
-
-  private void checkEncryptionMaterials(EncryptionMaterials materials) {
-    AlgorithmSuite got = materials.algorithmSuite();
-    if (suite != null && got != suite) {
-      throw new PolicyViolationException(
-          "the materials manager returned suite " + got.idHex() + " where " + suite.idHex()
-              + " was requested");
-    }
-    commitmentPolicy.checkEncrypt(got, "the materials manager's suite");
-    if (!materials.hasDataKey()) {
-      throw new IllegalStateException("the materials manager returned no data key");
-    }
-    int edks = materials.encryptedDataKeys().size();
-    if (edks == 0) {
-      throw new IllegalStateException("the materials manager returned no encrypted data key");
-    }
-    if (edks > maxEncryptedDataKeys) {
-      throw new PolicyViolationException(
-          "the keyrings produced " + edks + " encrypted data keys, more than the configured maximum"
-              + " of " + maxEncryptedDataKeys + "; raise maxEncryptedDataKeys or use fewer master keys");
     }
   }
 
@@ -213,7 +192,7 @@ public final class Envelope {
     Objects.requireNonNull(expected, "expected");
     MessageInput.ArrayInput in = MessageInput.of(message, 0, message.length);
     MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys);
-    List<String> requiredOnly = checkExpected(header, expected);
+    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
       FrameCodec codec;
@@ -223,7 +202,7 @@ public final class Envelope {
       } catch (AuthenticationFailedException | NoMatchingKeyException e) {
         // Only a failure up to the header check can be caused by the expected context; once the
         // header verified with it, a bad frame or signature is plain tampering (as in a stream).
-        throw explain(e, requiredOnly);
+        throw ContextExpectation.explain(e, requiredOnly);
       }
       byte[] plaintext = MessageReader.decryptBody(header, codec, materials, in);
       return new Decrypted(plaintext, materials.encryptionContext(), header.suite());
@@ -247,56 +226,17 @@ public final class Envelope {
               + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
               + " if you trust the sender, or decrypt the message in memory");
     }
-    List<String> requiredOnly = checkExpected(header, expected);
+    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
       DecryptingInput body = MessageReader.stream(header, materials, input, maxFrameLength);
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
-      throw explain(e, requiredOnly);
+      throw ContextExpectation.explain(e, requiredOnly);
     } finally {
       closeDataKey(materials);
     }
-  }
-
-  /**
-   * Checks the expected pairs against the stored ones.
-   *
-   * @return the expected keys that are not stored (required, authenticate-only context)
-   */
-  private static List<String> checkExpected(MessageHeader header, EncryptionContext expected) {
-    EncryptionContext stored = header.storedContext();
-    List<String> differing = new ArrayList<>();
-    List<String> requiredOnly = new ArrayList<>();
-    expected.forEach((key, value) -> {
-      String storedValue = stored.get(key).orElse(null);
-      if (storedValue == null) {
-        requiredOnly.add(key);
-      } else if (!storedValue.equals(value)) {
-        differing.add(key);
-      }
-    });
-    if (!differing.isEmpty()) {
-      throw new ContextMismatchException(
-          "the message's encryption context has different values for " + differing
-              + " than expected; this message was not encrypted for the context you gave",
-          differing);
-    }
-    return requiredOnly;
-  }
-
-  private static EnvelopeException explain(EnvelopeException e, List<String> requiredOnly) {
-    if (requiredOnly.isEmpty() || e instanceof ContextMismatchException) {
-      return e;
-    }
-    return new ContextMismatchException(
-        "the message does not decrypt with the expected context: " + requiredOnly + " are not"
-            + " stored in the message, so they were checked as required (authenticate-only)"
-            + " context and did not verify; leave them out unless the message was encrypted with"
-            + " them as required context (" + e.getMessage() + ")",
-        requiredOnly,
-        e);
   }
 
   private DecryptionMaterials decryptionMaterials(MessageHeader header, EncryptionContext expected) {
@@ -311,15 +251,7 @@ public final class Envelope {
                 header.storedContext(),
                 expected));
     try {
-      if (materials.algorithmSuite() != messageSuite) {
-        throw new PolicyViolationException(
-            "the materials manager returned suite " + materials.algorithmSuite().idHex()
-                + " for a message of suite " + messageSuite.idHex());
-      }
-      commitmentPolicy.checkDecrypt(materials.algorithmSuite());
-      if (!materials.hasDataKey()) {
-        throw new IllegalStateException("the materials manager returned no data key");
-      }
+      MaterialsChecks.checkDecryption(materials, messageSuite, commitmentPolicy);
       return materials;
     } catch (RuntimeException e) {
       closeDataKey(materials);
