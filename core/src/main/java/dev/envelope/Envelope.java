@@ -1,6 +1,8 @@
 package dev.envelope;
 
+import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.format.DecryptingInput;
+import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
 import dev.envelope.internal.format.MessageHeader;
@@ -12,8 +14,10 @@ import dev.envelope.internal.materials.MaterialsChecks;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.Provider;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Envelope encryption in one object: encrypts data under a fresh data key, wraps that key with
@@ -64,15 +68,24 @@ public final class Envelope {
   private final boolean framed;
   private final int maxEncryptedDataKeys;
   private final int maxFrameLength;
+  private final Engine engine;
 
-  private Envelope(Builder b) {
-    this.materialsManager = b.materialsManager;
+  private Envelope(Builder b, MaterialsManager materialsManager) {
+    this.materialsManager = materialsManager;
     this.commitmentPolicy = b.commitmentPolicy;
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.framed = b.framed;
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
     this.maxFrameLength = b.maxFrameLength;
+    this.engine =
+        b.engineSettingsGiven()
+            ? Engine.of(
+                b.cryptoProvider == null ? null : Primitives.of(b.cryptoProvider),
+                b.executor,
+                b.parallelism,
+                b.parallelThreshold)
+            : Engine.defaults();
   }
 
   public static Builder builder() {
@@ -102,7 +115,7 @@ public final class Envelope {
       if (framed) {
         checkFrameCount(plaintext.length);
       }
-      return MessageWriter.encrypt(materials, plaintext, framed, frameSize);
+      return MessageWriter.encrypt(materials, plaintext, framed, frameSize, engine);
     } finally {
       materials.dataKey().ifPresent(DataKey::close);
     }
@@ -133,7 +146,7 @@ public final class Envelope {
     }
     EncryptionMaterials materials = encryptionMaterials(context, maxPlaintextLength);
     try {
-      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength);
+      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength, engine);
     } finally {
       materials.dataKey().ifPresent(DataKey::close);
     }
@@ -198,7 +211,7 @@ public final class Envelope {
       FrameCodec codec;
       try {
         materials = decryptionMaterials(header, expected);
-        codec = MessageReader.open(header, materials);
+        codec = MessageReader.open(header, materials, engine);
       } catch (AuthenticationFailedException | NoMatchingKeyException e) {
         // Only a failure up to the header check can be caused by the expected context; once the
         // header verified with it, a bad frame or signature is plain tampering (as in a stream).
@@ -230,7 +243,8 @@ public final class Envelope {
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
-      DecryptingInput body = MessageReader.stream(header, materials, input, maxFrameLength);
+      DecryptingInput body =
+          MessageReader.stream(header, materials, input, maxFrameLength, engine);
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
       throw ContextExpectation.explain(e, requiredOnly);
@@ -299,8 +313,16 @@ public final class Envelope {
    * Configures an {@link Envelope}. Give exactly one of {@link #keyring} or {@link
    * #materialsManager}; everything else has a safe default. Setting an option twice is an error.
    * Not thread-safe.
+   *
+   * <p>The runtime options ({@link #cryptoProvider}, {@link #executor}, {@link #parallelism},
+   * {@link #parallelThreshold}, {@link #signingKeyPrefetch}) default to JVM-wide values that the
+   * system properties {@code dev.envelope.crypto.provider}, {@code dev.envelope.parallel.threads},
+   * {@code dev.envelope.parallel.minBytes} and {@code dev.envelope.signing.prefetch} set, read
+   * once; an option given here applies to this Envelope only.
    */
   public static final class Builder {
+    private static final String UNDERLYING = "keyring or materials manager";
+    private Keyring keyring;
     private MaterialsManager materialsManager;
     private CommitmentPolicy commitmentPolicy;
     private AlgorithmSuite suite;
@@ -309,21 +331,116 @@ public final class Envelope {
     private boolean framedSet;
     private int maxEncryptedDataKeys = -1;
     private int maxFrameLength = -1;
+    private Provider cryptoProvider;
+    private Executor executor;
+    private int parallelism = -1;
+    private long parallelThreshold = -1;
+    private int signingKeyPrefetch = -1;
 
     private Builder() {}
 
     /** Encrypt and decrypt with this keyring, through a {@link DefaultMaterialsManager}. */
     public Builder keyring(Keyring keyring) {
       Objects.requireNonNull(keyring, "keyring");
-      return materialsManager(new DefaultMaterialsManager(keyring));
+      checkUnset(materialsManager != null ? materialsManager : this.keyring, UNDERLYING);
+      this.keyring = keyring;
+      return this;
     }
 
     /** Encrypt and decrypt with this materials manager (for caching or required context). */
     public Builder materialsManager(MaterialsManager manager) {
       Objects.requireNonNull(manager, "manager");
-      checkUnset(materialsManager, "keyring or materials manager");
+      checkUnset(materialsManager != null ? materialsManager : keyring, UNDERLYING);
       this.materialsManager = manager;
       return this;
+    }
+
+    /**
+     * The JCA provider for the message's own cryptography: frame and header AES-GCM, the key
+     * derivation and commitment HMACs, signing and verifying, message ids. Algorithms it lacks come
+     * from the JDK's providers. Keyrings choose their own providers. Default: the JVM-wide choice
+     * of the system property {@code dev.envelope.crypto.provider} ({@code auto}: the Amazon Corretto
+     * Crypto Provider when it is on the class path and healthy, the JDK otherwise).
+     */
+    public Builder cryptoProvider(Provider provider) {
+      Objects.requireNonNull(provider, "provider");
+      checkUnset(cryptoProvider, "cryptoProvider");
+      this.cryptoProvider = provider;
+      return this;
+    }
+
+    /**
+     * Where the frames of a large message run besides the calling thread, as Caffeine's {@code
+     * executor}. The calling thread always takes a share, and runs any share the executor rejects
+     * or has not started when the caller gets to it, so a small or busy executor slows a message
+     * down but cannot deadlock it. Default: the common {@link java.util.concurrent.ForkJoinPool}.
+     * {@code Runnable::run} keeps every frame on the calling thread.
+     */
+    public Builder executor(Executor executor) {
+      Objects.requireNonNull(executor, "executor");
+      checkUnset(this.executor, "executor");
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * The most threads, the caller's included, one message's frames are split between, 1 to 256;
+     * 1 keeps every message on the calling thread. Default: the system property {@code
+     * dev.envelope.parallel.threads}, else the number of processors up to 8.
+     */
+    public Builder parallelism(int threads) {
+      if (parallelism != -1) {
+        throw new IllegalStateException("parallelism was already set");
+      }
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("parallelism must be between 1 and 256: " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /**
+     * The smallest message body, in plaintext bytes, whose frames are split between threads;
+     * positive. Default: the system property {@code dev.envelope.parallel.minBytes}, else 2 MiB
+     * (below that, waking a thread costs about what it saves).
+     */
+    public Builder parallelThreshold(long bytes) {
+      if (parallelThreshold != -1) {
+        throw new IllegalStateException("parallelThreshold was already set");
+      }
+      if (bytes < 1) {
+        throw new IllegalArgumentException("parallelThreshold must be positive: " + bytes);
+      }
+      this.parallelThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * How many fresh signing key pairs per curve a daemon thread keeps ready for signing suites, 0
+     * to {@value DefaultMaterialsManager#MAX_SIGNING_KEY_PREFETCH}; 0 generates each pair on the
+     * calling thread and starts no thread. Applies to the materials manager this builder makes
+     * from a {@link #keyring}; a {@link #materialsManager} you give is configured by you ({@link
+     * DefaultMaterialsManager#DefaultMaterialsManager(Keyring, int)}). Default: the system property
+     * {@code dev.envelope.signing.prefetch}, else 8.
+     */
+    public Builder signingKeyPrefetch(int pairs) {
+      if (signingKeyPrefetch != -1) {
+        throw new IllegalStateException("signingKeyPrefetch was already set");
+      }
+      if (pairs < 0 || pairs > DefaultMaterialsManager.MAX_SIGNING_KEY_PREFETCH) {
+        throw new IllegalArgumentException(
+            "signingKeyPrefetch must be between 0 and "
+                + DefaultMaterialsManager.MAX_SIGNING_KEY_PREFETCH + ": " + pairs);
+      }
+      this.signingKeyPrefetch = pairs;
+      return this;
+    }
+
+    private boolean engineSettingsGiven() {
+      return cryptoProvider != null
+          || executor != null
+          || parallelism != -1
+          || parallelThreshold != -1;
     }
 
     /** Default: {@link CommitmentPolicy#REQUIRE_ENCRYPT_REQUIRE_DECRYPT}. */
@@ -405,11 +522,18 @@ public final class Envelope {
 
     /**
      * @throws IllegalStateException if no keyring or materials manager was given, the suite is
-     *     not allowed by the commitment policy, or the frame size exceeds maxFrameLength
+     *     not allowed by the commitment policy, the frame size exceeds maxFrameLength, or
+     *     signingKeyPrefetch was set with a materials manager instead of a keyring
      */
     public Envelope build() {
-      if (materialsManager == null) {
+      if (materialsManager == null && keyring == null) {
         throw new IllegalStateException("give the Envelope a keyring or a materials manager");
+      }
+      if (materialsManager != null && signingKeyPrefetch != -1) {
+        throw new IllegalStateException(
+            "signingKeyPrefetch configures the materials manager the Envelope makes from a keyring;"
+                + " with your own materials manager, set it there (new DefaultMaterialsManager("
+                + "keyring, prefetch))");
       }
       if (commitmentPolicy == null) {
         commitmentPolicy = CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
@@ -436,7 +560,14 @@ public final class Envelope {
             "frameSize " + frameSize + " exceeds maxFrameLength " + maxFrameLength
                 + ": streams could not read back what this Envelope writes");
       }
-      return new Envelope(this);
+      MaterialsManager manager = materialsManager;
+      if (manager == null) {
+        manager =
+            signingKeyPrefetch == -1
+                ? new DefaultMaterialsManager(keyring)
+                : new DefaultMaterialsManager(keyring, signingKeyPrefetch);
+      }
+      return new Envelope(this, manager);
     }
 
     private static void checkUnset(Object current, String name) {
