@@ -1,8 +1,9 @@
 package dev.envelope.pkcs11;
 
+import dev.envelope.KeyProviderException;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.internal.Errors;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,14 +96,14 @@ public final class Pkcs11Token {
    * Loads the library, finds the token, logs in with the configured PIN and checks that the
    * token's keys can be listed.
    *
-   * @throws Pkcs11Exception {@code LIBRARY_NOT_FOUND}, {@code TOKEN_NOT_FOUND} (the message lists
-   *     the tokens present), {@code LOGIN_FAILED} (wrong PIN, PIN locked) or {@code TOKEN_FAILURE}
+   * @throws Pkcs11Exception {@code PROVIDER_NOT_FOUND}, {@code PROVIDER_NOT_FOUND} (the message lists
+   *     the tokens present), {@code ACCESS_DENIED} (wrong PIN, PIN locked) or {@code SERVICE_ERROR}
    */
   public static Pkcs11Token open(Pkcs11Config config) {
     Objects.requireNonNull(config, "config");
     Path library = config.library();
     if (!Files.isRegularFile(library)) {
-      throw new Pkcs11Exception(Reason.LIBRARY_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "PKCS#11 library " + library + " does not exist; install the token vendor's PKCS#11 module"
               + " (for SoftHSM2: apt-get install softhsm2, library /usr/lib/softhsm/libsofthsm2.so) or fix the path");
     }
@@ -115,11 +116,11 @@ public final class Pkcs11Token {
           .filter(s -> s.initialized() && s.label().equals(label))
           .collect(Collectors.toList());
       if (matches.isEmpty()) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no token labelled '" + label + "' in PKCS#11 library " + library + "; " + present(slots));
       }
       if (matches.size() > 1) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             matches.size() + " tokens are labelled '" + label + "' in PKCS#11 library " + library
                 + " (slot list indexes " + matches.stream().map(s -> String.valueOf(s.index())).collect(Collectors.joining(", "))
                 + "); relabel one or select it by slotListIndex");
@@ -143,7 +144,7 @@ public final class Pkcs11Token {
   }
 
   /**
-   * Fails with {@code TOKEN_NOT_FOUND} when the slot at {@code index} exists but holds no
+   * Fails with {@code PROVIDER_NOT_FOUND} when the slot at {@code index} exists but holds no
    * initialized token (SunPKCS11 would only say CKR_TOKEN_NOT_RECOGNIZED). Best effort: if the
    * labels cannot be read, SunPKCS11 reports what it finds.
    */
@@ -152,18 +153,18 @@ public final class Pkcs11Token {
     try {
       slots = TokenDirectory.slots(library);
     } catch (Pkcs11Exception e) {
-      if (e.reason() == Reason.LIBRARY_NOT_FOUND) {
+      if (e.reason() == Reason.PROVIDER_NOT_FOUND) {
         throw e;
       }
       return;
     }
     if (index >= slots.size()) {
-      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "no " + description + " in PKCS#11 library " + library + ": it has " + slots.size() + " slots; " + present(slots));
     }
     TokenDirectory.Slot slot = slots.get(index);
     if (!slot.initialized()) {
-      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "no initialized " + description + " in PKCS#11 library " + library + " ("
               + (slot.tokenPresent() ? "the slot holds an uninitialized token" : "the slot is empty") + "); " + present(slots));
     }
@@ -172,7 +173,7 @@ public final class Pkcs11Token {
   private static Provider configure(Pkcs11Config config, String slotEntry, String description) {
     Provider sunPkcs11 = Security.getProvider("SunPKCS11");
     if (sunPkcs11 == null) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "the JDK's SunPKCS11 provider is not available: run on a JDK that includes the module"
               + " jdk.crypto.cryptoki (and add it to a jlink image)");
     }
@@ -182,11 +183,11 @@ public final class Pkcs11Token {
     } catch (ProviderException | InvalidParameterException e) {
       String detail = rootMessage(e);
       if (config.slotListIndex().isPresent() && detail.contains("slotListIndex")) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no " + description + " in PKCS#11 library " + config.library() + " (" + detail + "); "
                 + presentBestEffort(config.library()), e);
       }
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "SunPKCS11 cannot use " + description + " of PKCS#11 library " + config.library() + ": " + detail, e);
     }
   }
@@ -241,20 +242,20 @@ public final class Pkcs11Token {
     try {
       ((AuthProvider) provider).login(null, handler);
     } catch (FailedLoginException e) {
-      throw new Pkcs11Exception(Reason.LOGIN_FAILED,
+      throw new Pkcs11Exception(Reason.ACCESS_DENIED,
           "wrong PIN for " + description + " (the token refused the login with CKR_PIN_INCORRECT);"
               + " check the PIN supplier", e);
     } catch (LoginException e) {
       String detail = rootMessage(e);
       if (detail.contains("No token present")) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no token is present for " + description + " in PKCS#11 library " + config.library() + "; "
                 + presentBestEffort(config.library()), e);
       }
-      throw new Pkcs11Exception(Reason.LOGIN_FAILED,
+      throw new Pkcs11Exception(Reason.ACCESS_DENIED,
           "login to " + description + " failed: " + detail + loginHint(detail), e);
     } catch (ProviderException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "login to " + description + " failed: " + rootMessage(e), e);
     }
   }
@@ -284,7 +285,7 @@ public final class Pkcs11Token {
    * @throws IllegalArgumentException if the label is not 1 to 64 of {@code A-Z a-z 0-9 . _ : @ / + -}
    *     starting with a letter or digit
    * @throws Pkcs11Exception {@code KEY_EXISTS} if the label is taken, {@code
-   *     MECHANISM_NOT_SUPPORTED} without {@code CKM_AES_KEY_GEN}, or {@code TOKEN_FAILURE}
+   *     UNSUPPORTED} without {@code CKM_AES_KEY_GEN}, or {@code SERVICE_ERROR}
    */
   public Pkcs11KeyInfo createAesKey(String label) {
     checkNewLabel(label);
@@ -311,8 +312,8 @@ public final class Pkcs11Token {
    * carries the public key.
    *
    * @param modulusBits 2048, 3072 or 4096
-   * @throws Pkcs11Exception {@code KEY_EXISTS}, {@code MECHANISM_NOT_SUPPORTED} (without {@code
-   *     CKM_RSA_PKCS_KEY_PAIR_GEN} or {@code CKM_SHA256_RSA_PKCS}) or {@code TOKEN_FAILURE}
+   * @throws Pkcs11Exception {@code KEY_EXISTS}, {@code UNSUPPORTED} (without {@code
+   *     CKM_RSA_PKCS_KEY_PAIR_GEN} or {@code CKM_SHA256_RSA_PKCS}) or {@code SERVICE_ERROR}
    */
   public Pkcs11KeyInfo createRsaKeyPair(String label, int modulusBits) {
     checkNewLabel(label);
@@ -375,9 +376,9 @@ public final class Pkcs11Token {
   /**
    * Deletes the key labelled {@code label} from the token (for an RSA key pair: the private key
    * and its certificate). Messages whose data keys only this key wrapped can no longer be
-   * decrypted. Keyrings already built over the key fail from then on with {@code TOKEN_FAILURE}.
+   * decrypted. Keyrings already built over the key fail from then on with {@code SERVICE_ERROR}.
    *
-   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, or {@code TOKEN_FAILURE} if the token refused
+   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, or {@code SERVICE_ERROR} if the token refused
    */
   public void destroyKey(String label) {
     Objects.requireNonNull(label, "label");
@@ -409,7 +410,7 @@ public final class Pkcs11Token {
    * Destroying the token key makes every key of the store unreadable.
    *
    * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, {@code WRONG_KEY_TYPE} (not an AES key) or
-   *     {@code MECHANISM_NOT_SUPPORTED} (no {@code CKM_AES_GCM})
+   *     {@code UNSUPPORTED} (no {@code CKM_AES_GCM})
    */
   public KekSource kekSource(String label) {
     requireService("Cipher", "AES/GCM/NoPadding", "CKM_AES_GCM", "seal a key store's keys with AES-GCM");
@@ -456,12 +457,12 @@ public final class Pkcs11Token {
   }
 
   /**
-   * Throws {@code MECHANISM_NOT_SUPPORTED} unless the token offers {@code type}/{@code algorithm}:
+   * Throws {@code UNSUPPORTED} unless the token offers {@code type}/{@code algorithm}:
    * SunPKCS11 registers a service only when the token lists the mechanisms behind it.
    */
   void requireService(String type, String algorithm, String mechanism, String purpose) {
     if (provider.getService(type, algorithm) == null) {
-      throw new Pkcs11Exception(Reason.MECHANISM_NOT_SUPPORTED,
+      throw new Pkcs11Exception(Reason.UNSUPPORTED,
           description + " does not offer " + mechanism + " (" + type + " " + algorithm + " in SunPKCS11),"
               + " which is needed to " + purpose + "; use a token that supports it");
     }
@@ -560,7 +561,7 @@ public final class Pkcs11Token {
       Collections.sort(aliases);
       return aliases;
     } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE, "cannot list the token's keys", e);
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR, "cannot list the token's keys", e);
     }
   }
 
@@ -568,7 +569,7 @@ public final class Pkcs11Token {
     try {
       return keyStore.containsAlias(label);
     } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE, "cannot list the token's keys", e);
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR, "cannot list the token's keys", e);
     }
   }
 
@@ -592,7 +593,7 @@ public final class Pkcs11Token {
   }
 
   private Pkcs11Exception failure(String action, Exception e) {
-    return new Pkcs11Exception(Reason.TOKEN_FAILURE,
+    return new Pkcs11Exception(Reason.SERVICE_ERROR,
         "cannot " + action + " on " + description + ": " + rootMessage(e), e);
   }
 
