@@ -1,12 +1,7 @@
 package dev.envelope.pkcs11;
 
-import dev.envelope.DecryptionMaterials;
-import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
-import dev.envelope.EncryptionMaterials;
-import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
-import dev.envelope.NoMatchingKeyException;
 import dev.envelope.local.AuditEvent;
 import dev.envelope.local.AuditListener;
 import dev.envelope.local.AuditLog;
@@ -30,7 +25,6 @@ import dev.envelope.local.internal.Names;
 import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 /**
  * Key management ({@link KeyManager}) for the keys of a PKCS#11 token, as far as a token allows:
@@ -353,7 +346,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
       KeyDestroyedException destroyed = destroyedError(label, e);
       throw destroyed != null ? destroyed : notFound(e.getMessage(), e);
     }
-    return new AuditedKeyring(keyring, label);
+    return new AuditedTokenKeyring(this, keyring, label);
   }
 
   /** Flushes the audit log. The token stays open (it is shared; see {@link Pkcs11Token}). */
@@ -400,7 +393,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
   }
 
   /** A {@link KeyDestroyedException} if {@code label} was destroyed through this manager, else null. */
-  private KeyDestroyedException destroyedError(String label, RuntimeException cause) {
+  KeyDestroyedException destroyedError(String label, RuntimeException cause) {
     TokenKeyRecords.Record r;
     try {
       r = records.read().get(label);
@@ -426,7 +419,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     return e;
   }
 
-  private void audit(KeyOperation op, AuditOutcome outcome, String keyId, int version, EncryptionContext context,
+  void audit(KeyOperation op, AuditOutcome outcome, String keyId, int version, EncryptionContext context,
       String detail) {
     AuditEvent.Builder b = AuditEvent.builder()
         .time(clock.instant())
@@ -450,64 +443,9 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     Listeners.notifyState(stateListeners, event);
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this PKCS#11 key manager was closed");
-    }
-  }
-
-  /** A {@link Pkcs11Keyring} whose uses are audited, and whose failures name a destroyed key. */
-  private final class AuditedKeyring implements Keyring {
-    private final Pkcs11Keyring delegate;
-    private final String label;
-    private final byte[] nameUtf8;
-
-    AuditedKeyring(Pkcs11Keyring delegate, String label) {
-      this.delegate = delegate;
-      this.label = label;
-      this.nameUtf8 = label.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public EncryptionMaterials onEncrypt(EncryptionMaterials materials) {
-      KeyOperation op = materials.hasDataKey() ? KeyOperation.ENCRYPT : KeyOperation.GENERATE;
-      return use(op, materials.encryptionContext(), () -> delegate.onEncrypt(materials));
-    }
-
-    @Override
-    public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> keys) {
-      boolean mine = false;
-      for (EncryptedDataKey edk : keys) {
-        // spec: framework/raw-aes-keyring.md: provider info = key name ‖ 4 ‖ 4 ‖ IV (12)
-        mine |= edk.providerId().equals(namespace) && edk.providerInfoLength() == nameUtf8.length + 20
-            && edk.providerInfoStartsWith(nameUtf8);
-      }
-      if (!mine) {
-        return delegate.onDecrypt(materials, keys); // "not my key" is no use of the key
-      }
-      return use(KeyOperation.DECRYPT, materials.encryptionContext(), () -> delegate.onDecrypt(materials, keys));
-    }
-
-    private <T> T use(KeyOperation op, EncryptionContext context, Supplier<T> operation) {
-      checkOpen();
-      T result;
-      try {
-        result = operation.get();
-      } catch (RuntimeException e) {
-        KeyDestroyedException destroyed = e instanceof NoMatchingKeyException ? null : destroyedError(label, e);
-        RuntimeException thrown = destroyed != null ? destroyed : e;
-        audit(op, destroyed != null ? AuditOutcome.DENIED : AuditOutcome.FAILURE, label, 1, context,
-            destroyed != null ? destroyed.getMessage() : e.getClass().getSimpleName()
-                + (e instanceof Pkcs11Exception ? " " + ((Pkcs11Exception) e).reason() : ""));
-        throw thrown;
-      }
-      audit(op, AuditOutcome.SUCCESS, label, 1, context, "");
-      return result;
-    }
-
-    @Override
-    public String toString() {
-      return delegate + " (audited)";
     }
   }
 
