@@ -1,7 +1,6 @@
 package dev.envelope.kms;
 
 import dev.envelope.KeyProviderException;
-import dev.envelope.kms.internal.CachingClientSupplier;
 import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
