@@ -179,7 +179,7 @@ public final class Pkcs11Keyring implements Keyring {
     }
     throw new NoMatchingKeyException(
         "PKCS#11 RSA key " + this + " could not decrypt the encrypted data keys named for it: the"
-            + " private key or the padding (" + padding.cliName() + ") differs from the one used to encrypt");
+            + " private key or the padding (" + padding.id() + ") differs from the one used to encrypt");
   }
 
   /** The unwrapped data key, or null if the ciphertext does not decrypt under this key and padding. */
@@ -199,7 +199,7 @@ public final class Pkcs11Keyring implements Keyring {
       return null;
     } catch (InvalidKeyException e) {
       throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
-          "the token cannot use RSA key '" + label + "' with " + padding.cliName() + ": " + Pkcs11Token.rootMessage(e), e);
+          "the token cannot use RSA key '" + label + "' with " + padding.id() + ": " + Pkcs11Token.rootMessage(e), e);
     } catch (GeneralSecurityException e) {
       throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
           "RSA decryption with key '" + label + "' failed in the token: " + Pkcs11Token.rootMessage(e), e);
@@ -238,7 +238,7 @@ public final class Pkcs11Keyring implements Keyring {
   /** Shows namespace, name, key label and token; never key material. */
   @Override
   public String toString() {
-    return "'" + namespace + "'/'" + name + "' (" + (padding == null ? "AES" : "RSA " + padding.cliName())
+    return "'" + namespace + "'/'" + name + "' (" + (padding == null ? "AES" : "RSA " + padding.id())
         + " key '" + label + "' on " + token.description() + ")";
   }
 

@@ -53,7 +53,7 @@ class Pkcs11KeyringRsaTest {
   }
 
   private static byte[] plaintext(RsaPadding padding) {
-    return ("RSA " + padding.cliName() + " round trip").getBytes(StandardCharsets.UTF_8);
+    return ("RSA " + padding.id() + " round trip").getBytes(StandardCharsets.UTF_8);
   }
 
   @ParameterizedTest
@@ -220,7 +220,7 @@ class Pkcs11KeyringRsaTest {
   @ParameterizedTest
   @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA256_MGF1"})
   void decrypt_afterTheKeyPairIsDestroyed_failsWithTokenFailure(RsaPadding padding) {
-    String label = "destroyed-rsa-" + padding.cliName();
+    String label = "destroyed-rsa-" + padding.id();
     tokens.main().createRsaKeyPair(label, 2048);
     Envelope envelope = envelope(keyring(label, padding));
     byte[] message = envelope.encrypt(new byte[10], CONTEXT);
