@@ -1,5 +1,8 @@
 package dev.envelope;
 
+import static dev.envelope.internal.util.Preconditions.requireState;
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
 import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.format.DecryptingInput;
 import dev.envelope.internal.format.Engine;
@@ -342,7 +345,7 @@ public final class Envelope {
     /** Encrypt and decrypt with this keyring, through a {@link DefaultMaterialsManager}. */
     public Builder keyring(Keyring keyring) {
       Objects.requireNonNull(keyring, "keyring");
-      checkUnset(materialsManager != null ? materialsManager : this.keyring, UNDERLYING);
+      requireUnset(materialsManager != null || this.keyring != null, UNDERLYING);
       this.keyring = keyring;
       return this;
     }
@@ -350,7 +353,7 @@ public final class Envelope {
     /** Encrypt and decrypt with this materials manager (for caching or required context). */
     public Builder materialsManager(MaterialsManager manager) {
       Objects.requireNonNull(manager, "manager");
-      checkUnset(materialsManager != null ? materialsManager : keyring, UNDERLYING);
+      requireUnset(materialsManager != null || keyring != null, UNDERLYING);
       this.materialsManager = manager;
       return this;
     }
@@ -364,7 +367,7 @@ public final class Envelope {
      */
     public Builder cryptoProvider(Provider provider) {
       Objects.requireNonNull(provider, "provider");
-      checkUnset(cryptoProvider, "cryptoProvider");
+      requireUnset(cryptoProvider != null, "cryptoProvider");
       this.cryptoProvider = provider;
       return this;
     }
@@ -378,7 +381,7 @@ public final class Envelope {
      */
     public Builder executor(Executor executor) {
       Objects.requireNonNull(executor, "executor");
-      checkUnset(this.executor, "executor");
+      requireUnset(this.executor != null, "executor");
       this.executor = executor;
       return this;
     }
@@ -389,9 +392,7 @@ public final class Envelope {
      * dev.envelope.parallel.threads}, else the number of processors up to 8.
      */
     public Builder parallelism(int threads) {
-      if (parallelism != -1) {
-        throw new IllegalStateException("parallelism was already set");
-      }
+      requireUnset(parallelism != -1, "parallelism");
       if (threads < 1 || threads > 256) {
         throw new IllegalArgumentException("parallelism must be between 1 and 256: " + threads);
       }
@@ -405,9 +406,7 @@ public final class Envelope {
      * (below that, waking a thread costs about what it saves).
      */
     public Builder parallelThreshold(long bytes) {
-      if (parallelThreshold != -1) {
-        throw new IllegalStateException("parallelThreshold was already set");
-      }
+      requireUnset(parallelThreshold != -1, "parallelThreshold");
       if (bytes < 1) {
         throw new IllegalArgumentException("parallelThreshold must be positive: " + bytes);
       }
@@ -424,9 +423,7 @@ public final class Envelope {
      * {@code dev.envelope.signing.prefetch}, else 8.
      */
     public Builder signingKeyPrefetch(int pairs) {
-      if (signingKeyPrefetch != -1) {
-        throw new IllegalStateException("signingKeyPrefetch was already set");
-      }
+      requireUnset(signingKeyPrefetch != -1, "signingKeyPrefetch");
       if (pairs < 0 || pairs > DefaultMaterialsManager.MAX_SIGNING_KEY_PREFETCH) {
         throw new IllegalArgumentException(
             "signingKeyPrefetch must be between 0 and "
@@ -446,7 +443,7 @@ public final class Envelope {
     /** Default: {@link CommitmentPolicy#REQUIRE_ENCRYPT_REQUIRE_DECRYPT}. */
     public Builder commitmentPolicy(CommitmentPolicy policy) {
       Objects.requireNonNull(policy, "policy");
-      checkUnset(commitmentPolicy, "commitmentPolicy");
+      requireUnset(commitmentPolicy != null, "commitmentPolicy");
       this.commitmentPolicy = policy;
       return this;
     }
@@ -454,16 +451,14 @@ public final class Envelope {
     /** The suite for new messages. Default: the commitment policy's default (0x0578). */
     public Builder algorithmSuite(AlgorithmSuite suite) {
       Objects.requireNonNull(suite, "suite");
-      checkUnset(this.suite, "algorithmSuite");
+      requireUnset(this.suite != null, "algorithmSuite");
       this.suite = suite;
       return this;
     }
 
     /** Plaintext bytes per frame for new messages. Default {@value Envelope#DEFAULT_FRAME_SIZE}. */
     public Builder frameSize(int bytes) {
-      if (frameSize != -1) {
-        throw new IllegalStateException("frameSize was already set to " + frameSize);
-      }
+      requireState(frameSize == -1, "frameSize was already set to %s", frameSize);
       if (bytes <= 0 || bytes > FrameCodec.MAX_FRAME_LENGTH) {
         throw new IllegalArgumentException(
             "frameSize must be between 1 and " + FrameCodec.MAX_FRAME_LENGTH + ": " + bytes);
@@ -477,9 +472,7 @@ public final class Envelope {
      * must be held in memory whole to decrypt; write them only for old readers.
      */
     public Builder framed(boolean framed) {
-      if (framedSet) {
-        throw new IllegalStateException("framed was already set");
-      }
+      requireUnset(framedSet, "framed");
       this.framedSet = true;
       this.framed = framed;
       return this;
@@ -491,9 +484,7 @@ public final class Envelope {
      * format's own limit is 65,535.
      */
     public Builder maxEncryptedDataKeys(int max) {
-      if (maxEncryptedDataKeys != -1) {
-        throw new IllegalStateException("maxEncryptedDataKeys was already set");
-      }
+      requireUnset(maxEncryptedDataKeys != -1, "maxEncryptedDataKeys");
       if (max < 1 || max > 0xFFFF) {
         throw new IllegalArgumentException("maxEncryptedDataKeys must be between 1 and 65535: " + max);
       }
@@ -509,9 +500,7 @@ public final class Envelope {
      * {@link Envelope#decrypt} needs no such bound. New messages' frame size must not exceed it.
      */
     public Builder maxFrameLength(int bytes) {
-      if (maxFrameLength != -1) {
-        throw new IllegalStateException("maxFrameLength was already set");
-      }
+      requireUnset(maxFrameLength != -1, "maxFrameLength");
       if (bytes <= 0 || bytes > FrameCodec.MAX_FRAME_LENGTH) {
         throw new IllegalArgumentException(
             "maxFrameLength must be between 1 and " + FrameCodec.MAX_FRAME_LENGTH + ": " + bytes);
@@ -570,10 +559,5 @@ public final class Envelope {
       return new Envelope(this, manager);
     }
 
-    private static void checkUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.envelope.cache;
 
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.CommitmentPolicy;
 import dev.envelope.DataKey;
@@ -430,7 +432,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** Cache the materials of {@code manager}. */
     public Builder materialsManager(MaterialsManager manager) {
       Objects.requireNonNull(manager, "manager");
-      checkUnset(underlying != null, "keyring or materialsManager");
+      requireUnset(underlying != null, "keyring or materialsManager");
       this.underlying = manager;
       return this;
     }
@@ -438,7 +440,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** Required: how long a data key may be reused after the keyring produced it; positive. */
     public Builder maxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
-      checkUnset(this.maxAge != null, "maxAge");
+      requireUnset(this.maxAge != null, "maxAge");
       if (maxAge.isNegative() || maxAge.isZero()) {
         throw new IllegalArgumentException("maxAge must be positive: " + maxAge);
       }
@@ -451,7 +453,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * CachingMaterialsManager#MAX_MESSAGE_USE_LIMIT}.
      */
     public Builder messageUseLimit(long messages) {
-      checkUnset(messageUseLimit != -1, "messageUseLimit");
+      requireUnset(messageUseLimit != -1, "messageUseLimit");
       if (messages < 1 || messages > MAX_MESSAGE_USE_LIMIT) {
         throw new IllegalArgumentException(
             "messageUseLimit must be between 1 and 2^32: " + messages);
@@ -466,7 +468,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * class Javadoc.
      */
     public Builder byteUseLimit(long bytes) {
-      checkUnset(byteUseLimit != -1, "byteUseLimit");
+      requireUnset(byteUseLimit != -1, "byteUseLimit");
       if (bytes < 1) {
         throw new IllegalArgumentException("byteUseLimit must be positive: " + bytes);
       }
@@ -479,7 +481,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * CachingMaterialsManager#DEFAULT_CAPACITY}.
      */
     public Builder capacity(int entries) {
-      checkUnset(capacity != -1, "capacity");
+      requireUnset(capacity != -1, "capacity");
       if (entries < 1) {
         throw new IllegalArgumentException("capacity must be positive: " + entries);
       }
@@ -493,7 +495,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      */
     public Builder partitionId(String partitionId) {
       Objects.requireNonNull(partitionId, "partitionId");
-      checkUnset(this.partitionId != null, "partitionId");
+      requireUnset(this.partitionId != null, "partitionId");
       if (partitionId.isEmpty()) {
         throw new IllegalArgumentException("partitionId cannot be empty");
       }
@@ -504,7 +506,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** The time source for entry ages. Default {@link Ticker#system()}. */
     public Builder ticker(Ticker ticker) {
       Objects.requireNonNull(ticker, "ticker");
-      checkUnset(this.ticker != null, "ticker");
+      requireUnset(this.ticker != null, "ticker");
       this.ticker = ticker;
       return this;
     }
@@ -522,10 +524,5 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return new CachingMaterialsManager(this);
     }
 
-    private static void checkUnset(boolean set, String name) {
-      if (set) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
   }
 }
