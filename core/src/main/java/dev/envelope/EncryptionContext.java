@@ -1,6 +1,6 @@
 package dev.envelope;
 
-import dev.envelope.internal.format.EncryptionContextCodec;
+import dev.envelope.internal.format.EncryptionContextBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -232,7 +232,7 @@ public final class EncryptionContext {
   private byte[] canonicalBytes() {
     byte[] s = serialized;
     if (s == null) {
-      s = EncryptionContextCodec.serialize(keyBytes, valueBytes);
+      s = EncryptionContextBytes.serialize(keyBytes, valueBytes);
       serialized = s;
     }
     return s;

@@ -1,18 +1,26 @@
 package dev.envelope;
 
+import static dev.envelope.internal.util.Preconditions.requireState;
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
+import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.format.DecryptingInput;
+import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
 import dev.envelope.internal.format.MessageHeader;
 import dev.envelope.internal.format.MessageInput;
 import dev.envelope.internal.format.MessageReader;
 import dev.envelope.internal.format.MessageWriter;
+import dev.envelope.internal.materials.ContextExpectation;
+import dev.envelope.internal.materials.MaterialsChecks;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
+import java.security.Provider;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Envelope encryption in one object: encrypts data under a fresh data key, wraps that key with
@@ -63,15 +71,24 @@ public final class Envelope {
   private final boolean framed;
   private final int maxEncryptedDataKeys;
   private final int maxFrameLength;
+  private final Engine engine;
 
-  private Envelope(Builder b) {
-    this.materialsManager = b.materialsManager;
+  private Envelope(Builder b, MaterialsManager materialsManager) {
+    this.materialsManager = materialsManager;
     this.commitmentPolicy = b.commitmentPolicy;
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.framed = b.framed;
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
     this.maxFrameLength = b.maxFrameLength;
+    this.engine =
+        b.engineSettingsGiven()
+            ? Engine.of(
+                b.cryptoProvider == null ? null : Primitives.of(b.cryptoProvider),
+                b.executor,
+                b.parallelism,
+                b.parallelThreshold)
+            : Engine.defaults();
   }
 
   public static Builder builder() {
@@ -101,7 +118,7 @@ public final class Envelope {
       if (framed) {
         checkFrameCount(plaintext.length);
       }
-      return MessageWriter.encrypt(materials, plaintext, framed, frameSize);
+      return MessageWriter.encrypt(materials, plaintext, framed, frameSize, engine);
     } finally {
       materials.dataKey().ifPresent(DataKey::close);
     }
@@ -132,7 +149,7 @@ public final class Envelope {
     }
     EncryptionMaterials materials = encryptionMaterials(context, maxPlaintextLength);
     try {
-      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength);
+      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength, engine);
     } finally {
       materials.dataKey().ifPresent(DataKey::close);
     }
@@ -162,33 +179,11 @@ public final class Envelope {
     }
     EncryptionMaterials materials = materialsManager.getEncryptionMaterials(request.build());
     try {
-      checkEncryptionMaterials(materials);
+      MaterialsChecks.checkEncryption(materials, suite, commitmentPolicy, maxEncryptedDataKeys);
       return materials;
     } catch (RuntimeException e) {
       materials.dataKey().ifPresent(DataKey::close);
       throw e;
-    }
-  }
-
-  private void checkEncryptionMaterials(EncryptionMaterials materials) {
-    AlgorithmSuite got = materials.algorithmSuite();
-    if (suite != null && got != suite) {
-      throw new PolicyViolationException(
-          "the materials manager returned suite " + got.idHex() + " where " + suite.idHex()
-              + " was requested");
-    }
-    commitmentPolicy.checkEncrypt(got, "the materials manager's suite");
-    if (!materials.hasDataKey()) {
-      throw new IllegalStateException("the materials manager returned no data key");
-    }
-    int edks = materials.encryptedDataKeys().size();
-    if (edks == 0) {
-      throw new IllegalStateException("the materials manager returned no encrypted data key");
-    }
-    if (edks > maxEncryptedDataKeys) {
-      throw new PolicyViolationException(
-          "the keyrings produced " + edks + " encrypted data keys, more than the configured maximum"
-              + " of " + maxEncryptedDataKeys + "; raise maxEncryptedDataKeys or use fewer master keys");
     }
   }
 
@@ -213,17 +208,17 @@ public final class Envelope {
     Objects.requireNonNull(expected, "expected");
     MessageInput.ArrayInput in = MessageInput.of(message, 0, message.length);
     MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys);
-    List<String> requiredOnly = checkExpected(header, expected);
+    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
       FrameCodec codec;
       try {
         materials = decryptionMaterials(header, expected);
-        codec = MessageReader.open(header, materials);
+        codec = MessageReader.open(header, materials, engine);
       } catch (AuthenticationFailedException | NoMatchingKeyException e) {
         // Only a failure up to the header check can be caused by the expected context; once the
         // header verified with it, a bad frame or signature is plain tampering (as in a stream).
-        throw explain(e, requiredOnly);
+        throw ContextExpectation.explain(e, requiredOnly);
       }
       byte[] plaintext = MessageReader.decryptBody(header, codec, materials, in);
       return new Decrypted(plaintext, materials.encryptionContext(), header.suite());
@@ -247,56 +242,18 @@ public final class Envelope {
               + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
               + " if you trust the sender, or decrypt the message in memory");
     }
-    List<String> requiredOnly = checkExpected(header, expected);
+    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
-      DecryptingInput body = MessageReader.stream(header, materials, input, maxFrameLength);
+      DecryptingInput body =
+          MessageReader.stream(header, materials, input, maxFrameLength, engine);
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
-      throw explain(e, requiredOnly);
+      throw ContextExpectation.explain(e, requiredOnly);
     } finally {
       closeDataKey(materials);
     }
-  }
-
-  /**
-   * Checks the expected pairs against the stored ones.
-   *
-   * @return the expected keys that are not stored (required, authenticate-only context)
-   */
-  private static List<String> checkExpected(MessageHeader header, EncryptionContext expected) {
-    EncryptionContext stored = header.storedContext();
-    List<String> differing = new ArrayList<>();
-    List<String> requiredOnly = new ArrayList<>();
-    expected.forEach((key, value) -> {
-      String storedValue = stored.get(key).orElse(null);
-      if (storedValue == null) {
-        requiredOnly.add(key);
-      } else if (!storedValue.equals(value)) {
-        differing.add(key);
-      }
-    });
-    if (!differing.isEmpty()) {
-      throw new ContextMismatchException(
-          "the message's encryption context has different values for " + differing
-              + " than expected; this message was not encrypted for the context you gave",
-          differing);
-    }
-    return requiredOnly;
-  }
-
-  private static EnvelopeException explain(EnvelopeException e, List<String> requiredOnly) {
-    if (requiredOnly.isEmpty() || e instanceof ContextMismatchException) {
-      return e;
-    }
-    return new ContextMismatchException(
-        "the message does not decrypt with the expected context: " + requiredOnly + " are not"
-            + " stored in the message, so they were checked as required (authenticate-only)"
-            + " context and did not verify; leave them out unless the message was encrypted with"
-            + " them as required context (" + e.getMessage() + ")",
-        requiredOnly,
-        e);
   }
 
   private DecryptionMaterials decryptionMaterials(MessageHeader header, EncryptionContext expected) {
@@ -311,15 +268,7 @@ public final class Envelope {
                 header.storedContext(),
                 expected));
     try {
-      if (materials.algorithmSuite() != messageSuite) {
-        throw new PolicyViolationException(
-            "the materials manager returned suite " + materials.algorithmSuite().idHex()
-                + " for a message of suite " + messageSuite.idHex());
-      }
-      commitmentPolicy.checkDecrypt(materials.algorithmSuite());
-      if (!materials.hasDataKey()) {
-        throw new IllegalStateException("the materials manager returned no data key");
-      }
+      MaterialsChecks.checkDecryption(materials, messageSuite, commitmentPolicy);
       return materials;
     } catch (RuntimeException e) {
       closeDataKey(materials);
@@ -367,8 +316,16 @@ public final class Envelope {
    * Configures an {@link Envelope}. Give exactly one of {@link #keyring} or {@link
    * #materialsManager}; everything else has a safe default. Setting an option twice is an error.
    * Not thread-safe.
+   *
+   * <p>The runtime options ({@link #cryptoProvider}, {@link #executor}, {@link #parallelism},
+   * {@link #parallelThreshold}, {@link #signingKeyPrefetch}) default to JVM-wide values that the
+   * system properties {@code dev.envelope.crypto.provider}, {@code dev.envelope.parallel.threads},
+   * {@code dev.envelope.parallel.minBytes} and {@code dev.envelope.signing.prefetch} set, read
+   * once; an option given here applies to this Envelope only.
    */
   public static final class Builder {
+    private static final String UNDERLYING = "keyring or materials manager";
+    private Keyring keyring;
     private MaterialsManager materialsManager;
     private CommitmentPolicy commitmentPolicy;
     private AlgorithmSuite suite;
@@ -377,27 +334,116 @@ public final class Envelope {
     private boolean framedSet;
     private int maxEncryptedDataKeys = -1;
     private int maxFrameLength = -1;
+    private Provider cryptoProvider;
+    private Executor executor;
+    private int parallelism = -1;
+    private long parallelThreshold = -1;
+    private int signingKeyPrefetch = -1;
 
     private Builder() {}
 
     /** Encrypt and decrypt with this keyring, through a {@link DefaultMaterialsManager}. */
     public Builder keyring(Keyring keyring) {
       Objects.requireNonNull(keyring, "keyring");
-      return materialsManager(new DefaultMaterialsManager(keyring));
+      requireUnset(materialsManager != null || this.keyring != null, UNDERLYING);
+      this.keyring = keyring;
+      return this;
     }
 
     /** Encrypt and decrypt with this materials manager (for caching or required context). */
     public Builder materialsManager(MaterialsManager manager) {
       Objects.requireNonNull(manager, "manager");
-      checkUnset(materialsManager, "keyring or materials manager");
+      requireUnset(materialsManager != null || keyring != null, UNDERLYING);
       this.materialsManager = manager;
       return this;
+    }
+
+    /**
+     * The JCA provider for the message's own cryptography: frame and header AES-GCM, the key
+     * derivation and commitment HMACs, signing and verifying, message ids. Algorithms it lacks come
+     * from the JDK's providers. Keyrings choose their own providers. Default: the JVM-wide choice
+     * of the system property {@code dev.envelope.crypto.provider} ({@code auto}: the Amazon Corretto
+     * Crypto Provider when it is on the class path and healthy, the JDK otherwise).
+     */
+    public Builder cryptoProvider(Provider provider) {
+      Objects.requireNonNull(provider, "provider");
+      requireUnset(cryptoProvider != null, "cryptoProvider");
+      this.cryptoProvider = provider;
+      return this;
+    }
+
+    /**
+     * Where the frames of a large message run besides the calling thread, as Caffeine's {@code
+     * executor}. The calling thread always takes a share, and runs any share the executor rejects
+     * or has not started when the caller gets to it, so a small or busy executor slows a message
+     * down but cannot deadlock it. Default: the common {@link java.util.concurrent.ForkJoinPool}.
+     * {@code Runnable::run} keeps every frame on the calling thread.
+     */
+    public Builder executor(Executor executor) {
+      Objects.requireNonNull(executor, "executor");
+      requireUnset(this.executor != null, "executor");
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * The most threads, the caller's included, one message's frames are split between, 1 to 256;
+     * 1 keeps every message on the calling thread. Default: the system property {@code
+     * dev.envelope.parallel.threads}, else the number of processors up to 8.
+     */
+    public Builder parallelism(int threads) {
+      requireUnset(parallelism != -1, "parallelism");
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("parallelism must be between 1 and 256: " + threads);
+      }
+      this.parallelism = threads;
+      return this;
+    }
+
+    /**
+     * The smallest message body, in plaintext bytes, whose frames are split between threads;
+     * positive. Default: the system property {@code dev.envelope.parallel.minBytes}, else 2 MiB
+     * (below that, waking a thread costs about what it saves).
+     */
+    public Builder parallelThreshold(long bytes) {
+      requireUnset(parallelThreshold != -1, "parallelThreshold");
+      if (bytes < 1) {
+        throw new IllegalArgumentException("parallelThreshold must be positive: " + bytes);
+      }
+      this.parallelThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * How many fresh signing key pairs per curve a daemon thread keeps ready for signing suites, 0
+     * to {@value DefaultMaterialsManager#MAX_SIGNING_KEY_PREFETCH}; 0 generates each pair on the
+     * calling thread and starts no thread. Applies to the materials manager this builder makes
+     * from a {@link #keyring}; a {@link #materialsManager} you give is configured by you ({@link
+     * DefaultMaterialsManager#DefaultMaterialsManager(Keyring, int)}). Default: the system property
+     * {@code dev.envelope.signing.prefetch}, else 8.
+     */
+    public Builder signingKeyPrefetch(int pairs) {
+      requireUnset(signingKeyPrefetch != -1, "signingKeyPrefetch");
+      if (pairs < 0 || pairs > DefaultMaterialsManager.MAX_SIGNING_KEY_PREFETCH) {
+        throw new IllegalArgumentException(
+            "signingKeyPrefetch must be between 0 and "
+                + DefaultMaterialsManager.MAX_SIGNING_KEY_PREFETCH + ": " + pairs);
+      }
+      this.signingKeyPrefetch = pairs;
+      return this;
+    }
+
+    private boolean engineSettingsGiven() {
+      return cryptoProvider != null
+          || executor != null
+          || parallelism != -1
+          || parallelThreshold != -1;
     }
 
     /** Default: {@link CommitmentPolicy#REQUIRE_ENCRYPT_REQUIRE_DECRYPT}. */
     public Builder commitmentPolicy(CommitmentPolicy policy) {
       Objects.requireNonNull(policy, "policy");
-      checkUnset(commitmentPolicy, "commitmentPolicy");
+      requireUnset(commitmentPolicy != null, "commitmentPolicy");
       this.commitmentPolicy = policy;
       return this;
     }
@@ -405,16 +451,14 @@ public final class Envelope {
     /** The suite for new messages. Default: the commitment policy's default (0x0578). */
     public Builder algorithmSuite(AlgorithmSuite suite) {
       Objects.requireNonNull(suite, "suite");
-      checkUnset(this.suite, "algorithmSuite");
+      requireUnset(this.suite != null, "algorithmSuite");
       this.suite = suite;
       return this;
     }
 
     /** Plaintext bytes per frame for new messages. Default {@value Envelope#DEFAULT_FRAME_SIZE}. */
     public Builder frameSize(int bytes) {
-      if (frameSize != -1) {
-        throw new IllegalStateException("frameSize was already set to " + frameSize);
-      }
+      requireState(frameSize == -1, "frameSize was already set to %s", frameSize);
       if (bytes <= 0 || bytes > FrameCodec.MAX_FRAME_LENGTH) {
         throw new IllegalArgumentException(
             "frameSize must be between 1 and " + FrameCodec.MAX_FRAME_LENGTH + ": " + bytes);
@@ -428,9 +472,7 @@ public final class Envelope {
      * must be held in memory whole to decrypt; write them only for old readers.
      */
     public Builder framed(boolean framed) {
-      if (framedSet) {
-        throw new IllegalStateException("framed was already set");
-      }
+      requireUnset(framedSet, "framed");
       this.framedSet = true;
       this.framed = framed;
       return this;
@@ -442,9 +484,7 @@ public final class Envelope {
      * format's own limit is 65,535.
      */
     public Builder maxEncryptedDataKeys(int max) {
-      if (maxEncryptedDataKeys != -1) {
-        throw new IllegalStateException("maxEncryptedDataKeys was already set");
-      }
+      requireUnset(maxEncryptedDataKeys != -1, "maxEncryptedDataKeys");
       if (max < 1 || max > 0xFFFF) {
         throw new IllegalArgumentException("maxEncryptedDataKeys must be between 1 and 65535: " + max);
       }
@@ -460,9 +500,7 @@ public final class Envelope {
      * {@link Envelope#decrypt} needs no such bound. New messages' frame size must not exceed it.
      */
     public Builder maxFrameLength(int bytes) {
-      if (maxFrameLength != -1) {
-        throw new IllegalStateException("maxFrameLength was already set");
-      }
+      requireUnset(maxFrameLength != -1, "maxFrameLength");
       if (bytes <= 0 || bytes > FrameCodec.MAX_FRAME_LENGTH) {
         throw new IllegalArgumentException(
             "maxFrameLength must be between 1 and " + FrameCodec.MAX_FRAME_LENGTH + ": " + bytes);
@@ -473,11 +511,18 @@ public final class Envelope {
 
     /**
      * @throws IllegalStateException if no keyring or materials manager was given, the suite is
-     *     not allowed by the commitment policy, or the frame size exceeds maxFrameLength
+     *     not allowed by the commitment policy, the frame size exceeds maxFrameLength, or
+     *     signingKeyPrefetch was set with a materials manager instead of a keyring
      */
     public Envelope build() {
-      if (materialsManager == null) {
+      if (materialsManager == null && keyring == null) {
         throw new IllegalStateException("give the Envelope a keyring or a materials manager");
+      }
+      if (materialsManager != null && signingKeyPrefetch != -1) {
+        throw new IllegalStateException(
+            "signingKeyPrefetch configures the materials manager the Envelope makes from a keyring;"
+                + " with your own materials manager, set it there (new DefaultMaterialsManager("
+                + "keyring, prefetch))");
       }
       if (commitmentPolicy == null) {
         commitmentPolicy = CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT;
@@ -504,13 +549,15 @@ public final class Envelope {
             "frameSize " + frameSize + " exceeds maxFrameLength " + maxFrameLength
                 + ": streams could not read back what this Envelope writes");
       }
-      return new Envelope(this);
+      MaterialsManager manager = materialsManager;
+      if (manager == null) {
+        manager =
+            signingKeyPrefetch == -1
+                ? new DefaultMaterialsManager(keyring)
+                : new DefaultMaterialsManager(keyring, signingKeyPrefetch);
+      }
+      return new Envelope(this, manager);
     }
 
-    private static void checkUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
   }
 }

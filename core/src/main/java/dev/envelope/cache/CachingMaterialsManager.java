@@ -1,5 +1,7 @@
 package dev.envelope.cache;
 
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.CommitmentPolicy;
 import dev.envelope.DataKey;
@@ -9,7 +11,6 @@ import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionMaterials;
 import dev.envelope.EncryptionMaterials.PlaintextMeter;
 import dev.envelope.EncryptionMaterialsRequest;
-import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
 import dev.envelope.MaterialsManager;
 import dev.envelope.PolicyViolationException;
@@ -17,21 +18,11 @@ import dev.envelope.cache.EntryIds.EntryId;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * A materials manager that reuses data keys for a while, so that encrypting many messages (or
@@ -131,36 +122,24 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   private final MaterialsManager underlying;
   private final Duration maxAge;
-  private final long maxAgeNanos;
   private final long messageUseLimit;
   private final long byteUseLimit;
   private final int capacity;
   private final String partitionId;
   private final byte[] partitionUtf8;
-  private final Ticker ticker;
 
-  private final Object lock = new Object();
-  // All guarded by lock. Both maps hold the same entries: byAccess in LRU order (for capacity),
-  // byCreation in creation order, which is expiry order since every entry has the same max age.
-  private final LinkedHashMap<EntryId, Entry> byAccess = new LinkedHashMap<>(16, 0.75f, true);
-  private final LinkedHashMap<EntryId, Entry> byCreation = new LinkedHashMap<>();
-  private final Map<EntryId, Flight> inFlight = new HashMap<>();
-  private long generation;
-  private long hits;
-  private long misses;
-  private long bypasses;
-  private long evictions;
+  private final MaterialsStore store;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
     this.maxAge = b.maxAge;
-    this.maxAgeNanos = saturatedNanos(b.maxAge);
     this.messageUseLimit = b.messageUseLimit == -1 ? MAX_MESSAGE_USE_LIMIT : b.messageUseLimit;
     this.byteUseLimit = b.byteUseLimit == -1 ? DEFAULT_BYTE_USE_LIMIT : b.byteUseLimit;
     this.capacity = b.capacity == -1 ? DEFAULT_CAPACITY : b.capacity;
     this.partitionId = b.partitionId == null ? UUID.randomUUID().toString() : b.partitionId;
     this.partitionUtf8 = partitionId.getBytes(StandardCharsets.UTF_8);
-    this.ticker = b.ticker == null ? Ticker.system() : b.ticker;
+    Ticker ticker = b.ticker == null ? Ticker.system() : b.ticker;
+    this.store = new MaterialsStore(saturatedNanos(b.maxAge), capacity, ticker);
   }
 
   public static Builder builder() {
@@ -189,13 +168,13 @@ public final class CachingMaterialsManager implements MaterialsManager {
     if (!suite.isCacheSafe()
         || reserve > byteUseLimit
         || (unknownLength && byteUseLimit != Long.MAX_VALUE)) {
-      countBypass();
+      store.countBypass();
       return underlying.getEncryptionMaterials(request);
     }
     EntryId id =
         EntryIds.encrypt(
             partitionUtf8, suite, policy, request.requiredContextKeys(), request.encryptionContext());
-    return lookup(
+    return store.lookup(
         id,
         entry -> serveEncrypt(entry, suite, policy, reserve, unknownLength),
         () -> loadEncrypt(request),
@@ -204,7 +183,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   /** Under the lock: materials from {@code entry} for this request, or null if it cannot serve it. */
   private EncryptionMaterials serveEncrypt(
-      Entry entry, AlgorithmSuite suite, CommitmentPolicy policy, long reserve, boolean meter) {
+      CacheEntry entry, AlgorithmSuite suite, CommitmentPolicy policy, long reserve, boolean meter) {
     if (!(entry instanceof EncryptEntry)) {
       return null;
     }
@@ -221,26 +200,11 @@ public final class CachingMaterialsManager implements MaterialsManager {
       if (!meter) {
         return e.template.withDataKey(copy);
       }
-      return e.template.toBuilder().plaintextMeter(meterFor(e)).dataKey(copy).build();
+      return e.template.toBuilder().plaintextMeter(new UseMeter(e, byteUseLimit)).dataKey(copy).build();
     } catch (RuntimeException ex) {
       copy.destroy();
       throw ex;
     }
-  }
-
-  private PlaintextMeter meterFor(EncryptEntry entry) {
-    return bytes -> {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("cannot charge a negative number of bytes: " + bytes);
-      }
-      if (!entry.tryCharge(bytes, byteUseLimit)) {
-        throw new PolicyViolationException(
-            "this stream's plaintext would take its cached data key past the cache's byte limit"
-                + " of " + byteUseLimit + " bytes; the stream was stopped before the key was"
-                + " over-used. Give the stream a bound (encryptingStream(out, context,"
-                + " maxPlaintextLength)) or raise byteUseLimit");
-      }
-    };
   }
 
   private EncryptionMaterials loadEncrypt(EncryptionMaterialsRequest request) {
@@ -264,7 +228,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   /** Under the lock: the entry for freshly loaded materials, or null to hand them out uncached. */
-  private Entry newEncryptEntry(EntryId id, EncryptionMaterials m, AlgorithmSuite suite, long now) {
+  private CacheEntry newEncryptEntry(
+      EntryId id, EncryptionMaterials m, AlgorithmSuite suite, long now) {
     if (m.algorithmSuite() != suite || m.plaintextMeter().isPresent()) {
       return null;
     }
@@ -286,7 +251,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     CommitmentPolicy policy = request.commitmentPolicy();
     policy.checkDecrypt(suite);
     if (!suite.isCacheSafe()) {
-      countBypass();
+      store.countBypass();
       return underlying.getDecryptionMaterials(request);
     }
     EntryId id =
@@ -297,7 +262,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
             request.encryptedDataKeys(),
             request.storedContext(),
             request.reproducedContext());
-    return lookup(
+    return store.lookup(
         id,
         entry -> serveDecrypt(entry, suite, policy),
         () -> loadDecrypt(request),
@@ -305,7 +270,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   private static DecryptionMaterials serveDecrypt(
-      Entry entry, AlgorithmSuite suite, CommitmentPolicy policy) {
+      CacheEntry entry, AlgorithmSuite suite, CommitmentPolicy policy) {
     if (!(entry instanceof DecryptEntry)) {
       return null;
     }
@@ -337,7 +302,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     return m;
   }
 
-  private static Entry newDecryptEntry(
+  private static CacheEntry newDecryptEntry(
       EntryId id, DecryptionMaterials m, DecryptionMaterialsRequest request, long now) {
     DecryptionMaterials template =
         DecryptionMaterials.of(
@@ -348,145 +313,6 @@ public final class CachingMaterialsManager implements MaterialsManager {
     return new DecryptEntry(id, now, m.dataKey().orElseThrow(), request.encryptedDataKeys(), template);
   }
 
-  // ------------------------------------------------------------------ the cache
-
-  /** What to do with freshly loaded materials: make an entry (under the lock), or null. */
-  @FunctionalInterface
-  private interface EntryFactory<M> {
-    Entry create(M loaded, long nowNanos);
-  }
-
-  /**
-   * Serves {@code id} from the cache, or loads it once for all concurrent callers.
-   *
-   * @param serve under the lock: materials (with their own data key copy) from an entry, or null
-   *     if the entry cannot serve this request; it is then evicted
-   * @param load outside the lock: calls the underlying manager
-   * @param factory under the lock: an entry owning the loaded materials' data key, or null to
-   *     return them uncached
-   */
-  private <M> M lookup(
-      EntryId id, Function<Entry, M> serve, Supplier<M> load, EntryFactory<M> factory) {
-    while (true) {
-      Flight flight;
-      long loadGeneration;
-      synchronized (lock) {
-        long now = ticker.read();
-        evictExpired(now);
-        Entry entry = byAccess.get(id);
-        if (entry != null) {
-          M hit = isExpired(entry, now) ? null : serve.apply(entry);
-          if (hit != null) {
-            hits++;
-            return hit;
-          }
-          evict(entry);
-        }
-        Flight running = inFlight.get(id);
-        if (running != null) {
-          flight = running;
-          loadGeneration = -1;
-        } else {
-          flight = new Flight();
-          inFlight.put(id, flight);
-          loadGeneration = generation;
-          misses++;
-        }
-      }
-      if (loadGeneration < 0) {
-        // Another caller is loading this entry: wait, then look again (or fail as it did).
-        flight.await();
-        continue;
-      }
-      return loadAndStore(id, flight, loadGeneration, serve, load, factory);
-    }
-  }
-
-  private <M> M loadAndStore(
-      EntryId id,
-      Flight flight,
-      long loadGeneration,
-      Function<Entry, M> serve,
-      Supplier<M> load,
-      EntryFactory<M> factory) {
-    Throwable failure = null;
-    try {
-      M loaded = load.get();
-      synchronized (lock) {
-        if (loadGeneration != generation) {
-          // An invalidation ran during the load: the key may be one that was just disabled.
-          return loaded;
-        }
-        Entry entry = factory.create(loaded, ticker.read());
-        if (entry == null) {
-          return loaded;
-        }
-        insert(entry);
-        M served = serve.apply(entry);
-        if (served == null) {
-          evict(entry);
-          throw new IllegalStateException(
-              "a fresh cache entry refused its first request; this is a bug in the cache");
-        }
-        return served;
-      }
-    } catch (RuntimeException | Error e) {
-      failure = e;
-      throw e;
-    } finally {
-      synchronized (lock) {
-        inFlight.remove(id, flight);
-      }
-      flight.finish(failure);
-    }
-  }
-
-  /** Under the lock. */
-  private void insert(Entry entry) {
-    Entry old = byCreation.get(entry.id);
-    if (old != null) {
-      evict(old);
-    }
-    byAccess.put(entry.id, entry);
-    byCreation.put(entry.id, entry);
-    while (byAccess.size() > capacity) {
-      evict(byAccess.values().iterator().next());
-    }
-  }
-
-  /** Under the lock: removes {@code entry} (which must be cached) and zeroes its data key. */
-  private void evict(Entry entry) {
-    byAccess.remove(entry.id);
-    byCreation.remove(entry.id);
-    entry.dataKey.destroy();
-    evictions++;
-  }
-
-  /** Under the lock: creation order is expiry order, so stop at the first live entry. */
-  private void evictExpired(long now) {
-    Iterator<Entry> it = byCreation.values().iterator();
-    while (it.hasNext()) {
-      Entry entry = it.next();
-      if (!isExpired(entry, now)) {
-        return;
-      }
-      it.remove();
-      byAccess.remove(entry.id);
-      entry.dataKey.destroy();
-      evictions++;
-    }
-  }
-
-  private boolean isExpired(Entry entry, long now) {
-    return now - entry.createdNanos >= maxAgeNanos;
-  }
-
-  private void countBypass() {
-    synchronized (lock) {
-      bypasses++;
-    }
-  }
-
   // ------------------------------------------------------------------ invalidation and stats
 
   /**
@@ -495,17 +321,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
    * @return the number of entries evicted
    */
   public int invalidateAll() {
-    synchronized (lock) {
-      generation++;
-      int n = byCreation.size();
-      for (Entry entry : byCreation.values()) {
-        entry.dataKey.destroy();
-      }
-      byAccess.clear();
-      byCreation.clear();
-      evictions += n;
-      return n;
-    }
+    return store.invalidateAll();
   }
 
   /**
@@ -521,27 +337,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
    */
   public int invalidateIf(Predicate<? super List<EncryptedDataKey>> predicate) {
     Objects.requireNonNull(predicate, "predicate");
-    List<Entry> snapshot;
-    synchronized (lock) {
-      generation++;
-      snapshot = new ArrayList<>(byCreation.values());
-    }
-    List<Entry> doomed = new ArrayList<>();
-    for (Entry entry : snapshot) {
-      if (predicate.test(entry.encryptedDataKeys)) {
-        doomed.add(entry);
-      }
-    }
-    int n = 0;
-    synchronized (lock) {
-      for (Entry entry : doomed) {
-        if (byCreation.get(entry.id) == entry) {
-          evict(entry);
-          n++;
-        }
-      }
-    }
-    return n;
+    return store.invalidateIf(predicate);
   }
 
   /**
@@ -581,33 +377,17 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   /** A snapshot of the counters; expired entries are evicted first. */
   public CacheStats stats() {
-    synchronized (lock) {
-      evictExpired(ticker.read());
-      return new CacheStats(hits, misses, bypasses, evictions, byAccess.size());
-    }
+    return store.stats();
   }
 
   /** For tests: how many callers are waiting for another caller's load. */
   int waitingCallers() {
-    synchronized (lock) {
-      int n = 0;
-      for (Flight flight : inFlight.values()) {
-        n += flight.waiters.get();
-      }
-      return n;
-    }
+    return store.waitingCallers();
   }
 
   /** For tests: bytes charged to the encrypt entry with these encrypted data keys, or -1. */
   long bytesCharged(List<EncryptedDataKey> encryptedDataKeys) {
-    synchronized (lock) {
-      for (Entry entry : byCreation.values()) {
-        if (entry instanceof EncryptEntry && entry.encryptedDataKeys.equals(encryptedDataKeys)) {
-          return ((EncryptEntry) entry).bytesUsed.get();
-        }
-      }
-      return -1;
-    }
+    return store.bytesCharged(encryptedDataKeys);
   }
 
   @Override
@@ -622,104 +402,6 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return d.toNanos();
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
-    }
-  }
-
-  // ------------------------------------------------------------------ entries
-
-  private abstract static class Entry {
-    final EntryId id;
-    final long createdNanos;
-    /** The cache's own copy; zeroed when the entry is evicted, always under the lock. */
-    final DataKey dataKey;
-    final List<EncryptedDataKey> encryptedDataKeys;
-
-    Entry(EntryId id, long createdNanos, DataKey dataKey, List<EncryptedDataKey> encryptedDataKeys) {
-      this.id = id;
-      this.createdNanos = createdNanos;
-      this.dataKey = dataKey;
-      this.encryptedDataKeys = List.copyOf(encryptedDataKeys);
-    }
-  }
-
-  private static final class EncryptEntry extends Entry {
-    /** The materials without a data key; each hit adds its own copy. */
-    final EncryptionMaterials template;
-    /** Guarded by the lock. */
-    long messagesUsed;
-    /** Charged under the lock by requests and without it by stream meters. */
-    final AtomicLong bytesUsed = new AtomicLong();
-
-    EncryptEntry(EntryId id, long createdNanos, DataKey dataKey, EncryptionMaterials template) {
-      super(id, createdNanos, dataKey, template.encryptedDataKeys());
-      this.template = template;
-    }
-
-    /** Under the lock: counts one more message of {@code bytes}, if both stay within limits. */
-    boolean tryUse(long bytes, long messageLimit, long byteLimit) {
-      if (messagesUsed >= messageLimit || !tryCharge(bytes, byteLimit)) {
-        return false;
-      }
-      messagesUsed++;
-      return true;
-    }
-
-    boolean tryCharge(long bytes, long byteLimit) {
-      while (true) {
-        long used = bytesUsed.get();
-        if (bytes > byteLimit - used) {
-          return false;
-        }
-        if (bytesUsed.compareAndSet(used, used + bytes)) {
-          return true;
-        }
-      }
-    }
-  }
-
-  private static final class DecryptEntry extends Entry {
-    final DecryptionMaterials template;
-
-    DecryptEntry(
-        EntryId id,
-        long createdNanos,
-        DataKey dataKey,
-        List<EncryptedDataKey> encryptedDataKeys,
-        DecryptionMaterials template) {
-      super(id, createdNanos, dataKey, encryptedDataKeys);
-      this.template = template;
-    }
-  }
-
-  /** One running load of an entry, which concurrent missing callers wait for. */
-  private static final class Flight {
-    private final CountDownLatch done = new CountDownLatch(1);
-    final AtomicInteger waiters = new AtomicInteger();
-    private volatile Throwable failure;
-
-    void finish(Throwable failure) {
-      this.failure = failure;
-      done.countDown();
-    }
-
-    void await() {
-      waiters.incrementAndGet();
-      try {
-        done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KeyProviderException(
-            "interrupted while waiting for another thread to load the same materials", e);
-      } finally {
-        waiters.decrementAndGet();
-      }
-      Throwable f = failure;
-      if (f instanceof RuntimeException) {
-        throw (RuntimeException) f;
-      }
-      if (f instanceof Error) {
-        throw (Error) f;
-      }
     }
   }
 
@@ -750,7 +432,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** Cache the materials of {@code manager}. */
     public Builder materialsManager(MaterialsManager manager) {
       Objects.requireNonNull(manager, "manager");
-      checkUnset(underlying != null, "keyring or materialsManager");
+      requireUnset(underlying != null, "keyring or materialsManager");
       this.underlying = manager;
       return this;
     }
@@ -758,7 +440,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** Required: how long a data key may be reused after the keyring produced it; positive. */
     public Builder maxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
-      checkUnset(this.maxAge != null, "maxAge");
+      requireUnset(this.maxAge != null, "maxAge");
       if (maxAge.isNegative() || maxAge.isZero()) {
         throw new IllegalArgumentException("maxAge must be positive: " + maxAge);
       }
@@ -771,7 +453,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * CachingMaterialsManager#MAX_MESSAGE_USE_LIMIT}.
      */
     public Builder messageUseLimit(long messages) {
-      checkUnset(messageUseLimit != -1, "messageUseLimit");
+      requireUnset(messageUseLimit != -1, "messageUseLimit");
       if (messages < 1 || messages > MAX_MESSAGE_USE_LIMIT) {
         throw new IllegalArgumentException(
             "messageUseLimit must be between 1 and 2^32: " + messages);
@@ -786,7 +468,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * class Javadoc.
      */
     public Builder byteUseLimit(long bytes) {
-      checkUnset(byteUseLimit != -1, "byteUseLimit");
+      requireUnset(byteUseLimit != -1, "byteUseLimit");
       if (bytes < 1) {
         throw new IllegalArgumentException("byteUseLimit must be positive: " + bytes);
       }
@@ -799,7 +481,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      * CachingMaterialsManager#DEFAULT_CAPACITY}.
      */
     public Builder capacity(int entries) {
-      checkUnset(capacity != -1, "capacity");
+      requireUnset(capacity != -1, "capacity");
       if (entries < 1) {
         throw new IllegalArgumentException("capacity must be positive: " + entries);
       }
@@ -813,7 +495,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
      */
     public Builder partitionId(String partitionId) {
       Objects.requireNonNull(partitionId, "partitionId");
-      checkUnset(this.partitionId != null, "partitionId");
+      requireUnset(this.partitionId != null, "partitionId");
       if (partitionId.isEmpty()) {
         throw new IllegalArgumentException("partitionId cannot be empty");
       }
@@ -824,7 +506,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     /** The time source for entry ages. Default {@link Ticker#system()}. */
     public Builder ticker(Ticker ticker) {
       Objects.requireNonNull(ticker, "ticker");
-      checkUnset(this.ticker != null, "ticker");
+      requireUnset(this.ticker != null, "ticker");
       this.ticker = ticker;
       return this;
     }
@@ -842,10 +524,5 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return new CachingMaterialsManager(this);
     }
 
-    private static void checkUnset(boolean set, String name) {
-      if (set) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.envelope.keyring;
 
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionMaterials;
@@ -121,9 +123,7 @@ public final class MultiKeyring implements Keyring {
 
     public Builder generator(Keyring generator) {
       Objects.requireNonNull(generator, "generator");
-      if (this.generator != null) {
-        throw new IllegalStateException("generator was already set");
-      }
+      requireUnset(this.generator != null, "generator");
       this.generator = generator;
       return this;
     }

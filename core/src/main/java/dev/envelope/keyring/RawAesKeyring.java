@@ -1,5 +1,7 @@
 package dev.envelope.keyring;
 
+import static dev.envelope.internal.util.Preconditions.requireUnset;
+
 import dev.envelope.DataKey;
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
@@ -204,9 +206,7 @@ public final class RawAesKeyring implements Keyring {
     /** The key namespace, written as the provider id. Must not start with {@code aws-kms}. */
     public Builder keyNamespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
-      if (this.namespace != null) {
-        throw new IllegalStateException("keyNamespace was already set");
-      }
+      requireUnset(this.namespace != null, "keyNamespace");
       KeyringSupport.checkNamespace(namespace);
       this.namespace = namespace;
       return this;
@@ -215,9 +215,7 @@ public final class RawAesKeyring implements Keyring {
     /** The key name, written at the start of the provider info. */
     public Builder keyName(String name) {
       Objects.requireNonNull(name, "name");
-      if (this.name != null) {
-        throw new IllegalStateException("keyName was already set");
-      }
+      requireUnset(this.name != null, "keyName");
       if (name.isEmpty()) {
         throw new IllegalArgumentException("the key name cannot be empty");
       }
@@ -242,9 +240,7 @@ public final class RawAesKeyring implements Keyring {
      */
     public Builder wrappingKey(SecretKey key, Provider provider) {
       Objects.requireNonNull(key, "key");
-      if (this.key != null) {
-        throw new IllegalStateException("wrappingKey was already set");
-      }
+      requireUnset(this.key != null, "wrappingKey");
       this.key = key;
       this.provider = provider;
       return this;

@@ -19,28 +19,55 @@ public enum RsaPadding {
   OAEP_SHA384_MGF1("oaep-sha384", "SHA-384"),
   OAEP_SHA512_MGF1("oaep-sha512", "SHA-512");
 
-  private final String cliName;
+  private final String id;
   private final String hash;
 
-  RsaPadding(String cliName, String hash) {
-    this.cliName = cliName;
+  RsaPadding(String id, String hash) {
+    this.id = id;
     this.hash = hash;
   }
 
-  /** The name the CLI and test-vector manifests use, e.g. {@code oaep-sha256}. */
-  public String cliName() {
-    return cliName;
+  /**
+   * The padding's short, stable id, e.g. {@code oaep-sha256} or {@code pkcs1}: how messages and
+   * test-vector manifests name it.
+   */
+  public String id() {
+    return id;
   }
 
-  /** Parses a CLI name such as {@code oaep-sha256} or {@code pkcs1}. */
-  public static RsaPadding fromCliName(String name) {
+  /**
+   * The padding with this id (case-insensitive), see {@link #id()}.
+   *
+   * @throws IllegalArgumentException if no padding has that id; the message lists the ids
+   */
+  public static RsaPadding fromId(String id) {
     for (RsaPadding p : values()) {
-      if (p.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+      if (p.id.equals(id.toLowerCase(Locale.ROOT))) {
         return p;
       }
     }
     throw new IllegalArgumentException(
-        "unknown RSA padding '" + name + "'; use pkcs1, oaep-sha1, oaep-sha256, oaep-sha384 or oaep-sha512");
+        "unknown RSA padding '" + id + "'; use pkcs1, oaep-sha1, oaep-sha256, oaep-sha384 or oaep-sha512");
+  }
+
+  /**
+   * The old name of {@link #id()}.
+   *
+   * @deprecated use {@link #id()}; the CLI's words belong to the CLI
+   */
+  @Deprecated(forRemoval = true)
+  public String cliName() {
+    return id();
+  }
+
+  /**
+   * The old name of {@link #fromId(String)}.
+   *
+   * @deprecated use {@link #fromId(String)}
+   */
+  @Deprecated(forRemoval = true)
+  public static RsaPadding fromCliName(String name) {
+    return fromId(name);
   }
 
   String transformation() {

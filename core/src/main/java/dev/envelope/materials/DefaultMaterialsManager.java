@@ -35,13 +35,48 @@ import java.util.Set;
  * merges the caller's expected pairs: a pair whose key is stored must match, a pair whose key is not
  * stored becomes required (authenticate-only) context; asks the keyring to recover the data key.
  *
+ * <p>Signing key pairs come from a small queue that a daemon thread keeps filled, so the caller
+ * only signs; {@link #DefaultMaterialsManager(Keyring, int)} sets its depth (0: no queue and no
+ * thread, every pair is generated on the caller's thread). Each pair is used for one message only.
+ *
  * <p>Thread-safe if the keyring is.
  */
 public final class DefaultMaterialsManager implements MaterialsManager {
-  private final Keyring keyring;
+  /** The deepest signing-key queue {@link #DefaultMaterialsManager(Keyring, int)} accepts. */
+  public static final int MAX_SIGNING_KEY_PREFETCH = SigningKeys.MAX_DEPTH;
 
+  private final Keyring keyring;
+  private final int signingKeyPrefetch;
+
+  /**
+   * A manager around {@code keyring} with the JVM-wide signing-key prefetch depth (system property
+   * {@code dev.envelope.signing.prefetch}, default 8, read once).
+   */
   public DefaultMaterialsManager(Keyring keyring) {
+    this(keyring, SigningKeys.defaultDepth());
+  }
+
+  /**
+   * A manager around {@code keyring} that prefetches up to {@code signingKeyPrefetch} signing key
+   * pairs per curve on a daemon thread; 0 generates each pair on the caller's thread and starts no
+   * thread.
+   *
+   * @throws IllegalArgumentException if {@code signingKeyPrefetch} is not between 0 and {@value
+   *     #MAX_SIGNING_KEY_PREFETCH}
+   */
+  public DefaultMaterialsManager(Keyring keyring, int signingKeyPrefetch) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
+    if (signingKeyPrefetch < 0 || signingKeyPrefetch > MAX_SIGNING_KEY_PREFETCH) {
+      throw new IllegalArgumentException(
+          "signingKeyPrefetch must be between 0 and " + MAX_SIGNING_KEY_PREFETCH + ": "
+              + signingKeyPrefetch);
+    }
+    this.signingKeyPrefetch = signingKeyPrefetch;
+  }
+
+  /** How many signing key pairs per curve this manager prefetches; 0 for none. */
+  public int signingKeyPrefetch() {
+    return signingKeyPrefetch;
   }
 
   public Keyring keyring() {
@@ -61,7 +96,7 @@ public final class DefaultMaterialsManager implements MaterialsManager {
     }
     EncryptionMaterials.Builder builder;
     if (suite.isSigned()) {
-      KeyPair pair = SigningKeys.next(suite.signing());
+      KeyPair pair = SigningKeys.next(suite.signing(), signingKeyPrefetch);
       String encoded = EcKeys.encodePublicKey((ECPublicKey) pair.getPublic(), suite.signing());
       builder =
           EncryptionMaterials.builder(suite, context.with(EncryptionContext.PUBLIC_KEY_FIELD, encoded))

@@ -114,7 +114,7 @@ class EsdkInteropTest {
       keys.add(Esdk.rawAes(NAMESPACE, "aes-128", TestKeys.sequentialKey(16)));
       keys.add(Esdk.rawAes(NAMESPACE, "aes-192", TestKeys.sequentialKey(24)));
       for (RsaPadding padding : RsaPadding.values()) {
-        keys.add(Esdk.rawRsa(NAMESPACE, "rsa-2048-" + padding.cliName(), padding, TestKeys.rsa2048()));
+        keys.add(Esdk.rawRsa(NAMESPACE, "rsa-2048-" + padding.id(), padding, TestKeys.rsa2048()));
       }
       return List.copyOf(keys);
     }

@@ -80,7 +80,7 @@ public final class Esdk {
             .privateKey(pair.getPrivate())
             .build();
     return new MatchedKey(
-        "rsa-" + padding.cliName(), keyring, rsaMasterKey(namespace, name, padding, pair));
+        "rsa-" + padding.id(), keyring, rsaMasterKey(namespace, name, padding, pair));
   }
 
   /** The ESDK's raw AES master key: provider id = namespace, key id = name. */

@@ -116,7 +116,7 @@ final class KeyDescriptions {
     }
     // ESDK-Java's runner defaults a missing padding-hash to sha1.
     String hash = description.has("padding-hash") ? description.get("padding-hash").getAsString() : "sha1";
-    return RsaPadding.fromCliName("oaep-" + hash);
+    return RsaPadding.fromId("oaep-" + hash);
   }
 
   private static String type(JsonObject description) {

@@ -1,6 +1,6 @@
 package dev.envelope.kms;
 
-import dev.envelope.kms.internal.CachingClientSupplier;
+import dev.envelope.KeyProviderException;
 import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,7 +24,7 @@ public interface KmsClientSupplier {
    * The client for {@code region}, e.g. {@code us-west-2}.
    *
    * <p>Must return a client configured for that region: the keyrings check the client's region
-   * before each call and fail with {@link KmsProviderException.Reason#WRONG_REGION} otherwise.
+   * before each call and fail with {@link KeyProviderException.Reason#WRONG_REGION} otherwise.
    */
   KmsClient clientFor(String region);
 

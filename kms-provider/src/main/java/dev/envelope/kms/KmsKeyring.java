@@ -4,6 +4,7 @@ import dev.envelope.DataKey;
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionMaterials;
+import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
 import dev.envelope.kms.internal.DecryptAttempts;
 import dev.envelope.kms.internal.KmsCaller;
@@ -200,7 +201,7 @@ public final class KmsKeyring implements Keyring {
       e = new KmsProviderException(k.reason(), m.toString(), k.operation().orElse(null),
           k.keyId().orElse(null), k.errorCode().orElse(null), k.requestId().orElse(null), k);
     } else {
-      e = new KmsProviderException(KmsProviderException.Reason.OTHER, m.toString(), "Encrypt",
+      e = new KmsProviderException(KeyProviderException.Reason.OTHER, m.toString(), "Encrypt",
           null, null, null, first);
     }
     for (int i = 1; i < failures.size(); i++) {

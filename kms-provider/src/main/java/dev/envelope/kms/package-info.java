@@ -10,7 +10,7 @@
  *   <li>{@link dev.envelope.kms.KmsClientSupplier}: the client for a region; by default one per
  *       region, built on first use. A region is never guessed.
  *   <li>{@link dev.envelope.kms.KmsProviderException}: every KMS failure, with a {@link
- *       dev.envelope.kms.KmsProviderException.Reason}, the KMS error code and request id.
+ *       dev.envelope.KeyProviderException.Reason}, the KMS error code and request id.
  * </ul>
  *
  * Spec: {@code keyrings.md} §6 (the ESDK specification's framework/aws-kms/*).

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
-import dev.envelope.kms.KmsProviderException.Reason;
+import dev.envelope.KeyProviderException.Reason;
+import dev.envelope.KeyProviderException;
 import dev.envelope.localkms.KmsOperation;
 import dev.envelope.localkms.LocalKmsServer;
 import dev.envelope.localkms.junit.LocalKms;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * Injected faults on the local KMS endpoint, seen through the real SDK client with its standard
  * retry strategy (3 attempts, short back-off): transient faults are absorbed by the SDK's retries;
- * persistent ones surface as the right {@link KmsProviderException.Reason}, with the KMS error code
+ * persistent ones surface as the right {@link KeyProviderException.Reason}, with the KMS error code
  * and request id, within a bounded time. The bounds are generous (a loaded 2-core machine); they
  * catch hangs, not slowness.
  */

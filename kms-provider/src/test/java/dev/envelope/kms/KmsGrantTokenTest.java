@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
-import dev.envelope.kms.KmsProviderException.Reason;
+import dev.envelope.KeyProviderException.Reason;
+import dev.envelope.KeyProviderException;
 import dev.envelope.localkms.KmsCredentials;
 import dev.envelope.localkms.junit.LocalKms;
 import dev.envelope.localkms.junit.LocalKmsExtension;

@@ -20,7 +20,12 @@ public final class Hkdf {
    * HashLen} zero bytes, as the RFC says.
    */
   public static byte[] extract(String macAlgorithm, byte[] salt, byte[] ikm) {
-    Mac mac = Jca.hmac(macAlgorithm);
+    return extract(Primitives.defaults(), macAlgorithm, salt, ikm);
+  }
+
+  /** As {@link #extract(String, byte[], byte[])}, with the HMAC of {@code primitives}. */
+  public static byte[] extract(Primitives primitives, String macAlgorithm, byte[] salt, byte[] ikm) {
+    Mac mac = primitives.hmac(macAlgorithm);
     byte[] key = salt == null || salt.length == 0 ? new byte[mac.getMacLength()] : salt;
     try {
       mac.init(new SecretKeySpec(key, macAlgorithm));
@@ -35,7 +40,13 @@ public final class Hkdf {
    * HMAC(prk, T(i-1) ‖ info ‖ i)}.
    */
   public static byte[] expand(String macAlgorithm, byte[] prk, byte[] info, int length) {
-    Mac mac = Jca.hmac(macAlgorithm);
+    return expand(Primitives.defaults(), macAlgorithm, prk, info, length);
+  }
+
+  /** As {@link #expand(String, byte[], byte[], int)}, with the HMAC of {@code primitives}. */
+  public static byte[] expand(
+      Primitives primitives, String macAlgorithm, byte[] prk, byte[] info, int length) {
+    Mac mac = primitives.hmac(macAlgorithm);
     try {
       mac.init(new SecretKeySpec(prk, macAlgorithm));
     } catch (InvalidKeyException e) {

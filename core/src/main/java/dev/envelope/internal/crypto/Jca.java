@@ -1,9 +1,7 @@
 package dev.envelope.internal.crypto;
 
 import java.lang.reflect.Method;
-import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -19,107 +17,55 @@ import javax.crypto.Mac;
  * ACCP, {@code accp} requires it (and fails at first use if it is missing), {@code auto} is the
  * default.
  *
- * <p>Cipher and MAC instances are expensive to look up and cheap to re-initialize, so each thread
- * keeps its own (never shared between threads; re-initialized with a fresh key and IV per use).
+ * <p>These static methods use {@link Primitives#defaults()}, the JVM-wide choice; an Envelope built
+ * with {@code cryptoProvider(Provider)} uses its own {@link Primitives} for the message instead.
  */
 public final class Jca {
   public static final String PROVIDER_PROPERTY = "dev.envelope.crypto.provider";
   private static final String ACCP_CLASS =
       "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
 
-  private static final Provider PROVIDER = chooseProvider();
-
-  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> cipher("AES/GCM/NoPadding"));
-  private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> mac("HmacSHA256"));
-  private static final ThreadLocal<Mac> HMAC_SHA384 = ThreadLocal.withInitial(() -> mac("HmacSHA384"));
-  private static final ThreadLocal<Mac> HMAC_SHA512 = ThreadLocal.withInitial(() -> mac("HmacSHA512"));
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Jca::newSecureRandom);
-
   private Jca() {}
 
   /** The preferred provider, or {@code null} when the JDK's default providers are used. */
   public static Provider provider() {
-    return PROVIDER;
+    return Primitives.defaults().provider();
   }
 
   /** This thread's AES-GCM cipher. Initialize it before every use. */
   public static Cipher aesGcm() {
-    return GCM.get();
+    return Primitives.defaults().aesGcm();
   }
 
   /** This thread's HMAC for {@code algorithm} (HmacSHA256, HmacSHA384 or HmacSHA512). */
   public static Mac hmac(String algorithm) {
-    switch (algorithm) {
-      case "HmacSHA256":
-        return HMAC_SHA256.get();
-      case "HmacSHA384":
-        return HMAC_SHA384.get();
-      case "HmacSHA512":
-        return HMAC_SHA512.get();
-      default:
-        throw new IllegalArgumentException("unsupported HMAC " + algorithm);
-    }
+    return Primitives.defaults().hmac(algorithm);
   }
 
   /** This thread's CSPRNG. */
   public static SecureRandom random() {
-    return RANDOM.get();
+    return Primitives.defaults().random();
   }
 
   /** A new cipher instance from the preferred provider. */
   public static Cipher cipher(String transformation) {
-    try {
-      if (PROVIDER != null) {
-        try {
-          return Cipher.getInstance(transformation, PROVIDER);
-        } catch (GeneralSecurityException fallThrough) {
-          // The preferred provider lacks this transformation; the JDK has it.
-        }
-      }
-      return Cipher.getInstance(transformation);
-    } catch (GeneralSecurityException e) {
-      throw new CryptoBugException("the JDK lacks " + transformation, e);
-    }
+    return Primitives.defaults().cipher(transformation);
   }
 
   public static Mac mac(String algorithm) {
-    try {
-      return PROVIDER != null ? Mac.getInstance(algorithm, PROVIDER) : Mac.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new CryptoBugException("the JDK lacks " + algorithm, e);
-    }
+    return Primitives.defaults().mac(algorithm);
   }
 
   public static Signature signature(String algorithm) {
-    try {
-      return PROVIDER != null ? Signature.getInstance(algorithm, PROVIDER) : Signature.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new CryptoBugException("the JDK lacks " + algorithm, e);
-    }
+    return Primitives.defaults().signature(algorithm);
   }
 
   public static KeyPairGenerator ecKeyPairGenerator() {
-    try {
-      return PROVIDER != null
-          ? KeyPairGenerator.getInstance("EC", PROVIDER)
-          : KeyPairGenerator.getInstance("EC");
-    } catch (NoSuchAlgorithmException e) {
-      throw new CryptoBugException("the JDK lacks EC key generation", e);
-    }
+    return Primitives.defaults().ecKeyPairGenerator();
   }
 
-  private static SecureRandom newSecureRandom() {
-    if (PROVIDER != null) {
-      try {
-        return SecureRandom.getInstance("DEFAULT", PROVIDER);
-      } catch (NoSuchAlgorithmException fallThrough) {
-        // Use the JDK's.
-      }
-    }
-    return new SecureRandom();
-  }
-
-  private static Provider chooseProvider() {
+  /** The provider the system property asks for; read by {@link Primitives#defaults()} once. */
+  static Provider chooseProvider() {
     String choice = System.getProperty(PROVIDER_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
     switch (choice) {
       case "jdk":

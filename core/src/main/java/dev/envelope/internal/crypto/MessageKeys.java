@@ -35,6 +35,12 @@ public final class MessageKeys implements AutoCloseable {
   }
 
   public static MessageKeys derive(AlgorithmSuite suite, DataKey dataKey, byte[] messageId) {
+    return derive(Primitives.defaults(), suite, dataKey, messageId);
+  }
+
+  /** Derives the message's keys with the HMACs of {@code primitives}. */
+  public static MessageKeys derive(
+      Primitives primitives, AlgorithmSuite suite, DataKey dataKey, byte[] messageId) {
     byte[] ikm = dataKey.copyPlaintext();
     byte[] prk = null;
     byte[] content = null;
@@ -45,18 +51,18 @@ public final class MessageKeys implements AutoCloseable {
         case HKDF_SHA256:
         case HKDF_SHA384: {
           String alg = suite.kdf().macAlgorithm();
-          prk = Hkdf.extract(alg, null, ikm);
+          prk = Hkdf.extract(primitives, alg, null, ikm);
           byte[] info = new byte[2 + messageId.length];
           info[0] = (byte) (suite.id() >>> 8);
           info[1] = (byte) suite.id();
           System.arraycopy(messageId, 0, info, 2, messageId.length);
-          content = Hkdf.expand(alg, prk, info, suite.dataKeyLength());
+          content = Hkdf.expand(primitives, alg, prk, info, suite.dataKeyLength());
           return new MessageKeys(new SecretKeySpec(content, "AES"), null);
         }
         case HKDF_SHA512: {
           String alg = suite.kdf().macAlgorithm();
-          prk = Hkdf.extract(alg, messageId, ikm);
-          Mac mac = Jca.hmac(alg);
+          prk = Hkdf.extract(primitives, alg, messageId, ikm);
+          Mac mac = primitives.hmac(alg);
           mac.init(new SecretKeySpec(prk, alg));
           byte[] info = new byte[2 + DERIVE_KEY.length];
           info[0] = (byte) (suite.id() >>> 8);

@@ -2,7 +2,6 @@ package dev.envelope.internal.format;
 
 import dev.envelope.AuthenticationFailedException;
 import dev.envelope.internal.crypto.CryptoBugException;
-import dev.envelope.internal.crypto.Jca;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
@@ -53,11 +52,22 @@ public final class FrameCodec {
   private final SecretKeySpec key;
   private final byte[] messageId;
   private final int frameLength;
+  private final Engine engine;
 
   public FrameCodec(SecretKeySpec contentKey, byte[] messageId, int frameLength) {
+    this(contentKey, messageId, frameLength, Engine.defaults());
+  }
+
+  /** A codec whose ciphers and threads come from {@code engine}. */
+  public FrameCodec(SecretKeySpec contentKey, byte[] messageId, int frameLength, Engine engine) {
     this.key = contentKey;
     this.messageId = messageId;
     this.frameLength = frameLength;
+    this.engine = engine;
+  }
+
+  Engine engine() {
+    return engine;
   }
 
   public int frameLength() {
@@ -83,7 +93,7 @@ public final class FrameCodec {
 
   /** The header tag: GCM over an empty plaintext with AAD = header body ‖ required context. */
   public byte[] headerTag(byte[] headerBody, int bodyLength, byte[] requiredContext) {
-    Cipher cipher = Jca.aesGcm();
+    Cipher cipher = engine.primitives().aesGcm();
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, ZERO_IV));
       cipher.updateAAD(headerBody, 0, bodyLength);
@@ -96,7 +106,7 @@ public final class FrameCodec {
 
   /** Checks the header tag of a parsed header. */
   public void verifyHeader(MessageHeader header, byte[] requiredContext) {
-    Cipher cipher = Jca.aesGcm();
+    Cipher cipher = engine.primitives().aesGcm();
     byte[] bytes = header.headerBytes();
     GCMParameterSpec iv =
         header.version() == 1
@@ -157,7 +167,7 @@ public final class FrameCodec {
   public int encryptFramedBody(byte[] pt, int ptOff, int len, byte[] out, int off) {
     long regular = regularFrames(len, frameLength);
     int frameSize = REGULAR_OVERHEAD + frameLength;
-    Parallel.forRange(
+    engine.parallel().forRange(
         regular,
         frameLength,
         (from, to) -> {
@@ -172,7 +182,7 @@ public final class FrameCodec {
 
   private void seal(
       byte[] ivBuf, int ivOff, byte[] type, long seq, byte[] pt, int ptOff, int len, byte[] out, int outOff) {
-    Cipher cipher = Jca.aesGcm();
+    Cipher cipher = engine.primitives().aesGcm();
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, ivBuf, ivOff, IV));
       cipher.updateAAD(aad(type, seq, len));
@@ -215,7 +225,7 @@ public final class FrameCodec {
    */
   public void open(
       Kind kind, long seq, byte[] in, int ivOff, int ctOff, int len, byte[] out, int outOff) {
-    Cipher cipher = Jca.aesGcm();
+    Cipher cipher = engine.primitives().aesGcm();
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, ivOff, IV));
       cipher.updateAAD(aad(kind.label, seq, len));

@@ -6,7 +6,6 @@ import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptionContext;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.internal.crypto.CryptoBugException;
-import dev.envelope.internal.crypto.Jca;
 import dev.envelope.internal.crypto.MessageKeys;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -29,9 +28,15 @@ public final class MessageReader {
    * @return the body codec for this message
    */
   public static FrameCodec open(MessageHeader header, DecryptionMaterials materials) {
+    return open(header, materials, Engine.defaults());
+  }
+
+  /** As {@link #open(MessageHeader, DecryptionMaterials)}, with {@code engine}'s primitives. */
+  public static FrameCodec open(MessageHeader header, DecryptionMaterials materials, Engine engine) {
     AlgorithmSuite suite = header.suite();
     MessageKeys keys =
         MessageKeys.derive(
+            engine.primitives(),
             suite,
             materials.dataKey().orElseThrow(() -> new IllegalStateException("no data key")),
             header.messageId());
@@ -42,7 +47,8 @@ public final class MessageReader {
                 + " its content was encrypted under; the message is corrupt or was crafted to"
                 + " decrypt differently under different keys");
       }
-      FrameCodec codec = new FrameCodec(keys.contentKey(), header.messageId(), header.frameLength());
+      FrameCodec codec =
+          new FrameCodec(keys.contentKey(), header.messageId(), header.frameLength(), engine);
       EncryptionContext context = materials.encryptionContext();
       byte[] required = context.retainKeys(materials.requiredContextKeys()).toCanonicalBytes();
       codec.verifyHeader(header, required);
@@ -53,8 +59,9 @@ public final class MessageReader {
   }
 
   /** Starts a verifier over the message and feeds it the header. */
-  static Signature verifier(MessageHeader header, DecryptionMaterials materials) {
-    Signature verifier = Jca.signature(header.suite().signing().signatureAlgorithm());
+  static Signature verifier(MessageHeader header, DecryptionMaterials materials, Engine engine) {
+    Signature verifier =
+        engine.primitives().signature(header.suite().signing().signatureAlgorithm());
     try {
       verifier.initVerify(materials.verificationKey().orElseThrow());
       verifier.update(header.headerBytes());
@@ -96,7 +103,7 @@ public final class MessageReader {
       int sigLength = in.readU16("the signature length");
       byte[] signature = in.readBytes(sigLength, "the signature");
       checkTrailing(in);
-      Signature verifier = verifier(header, materials);
+      Signature verifier = verifier(header, materials, codec.engine());
       try {
         verifier.update(data, bodyStart, bodyEnd - bodyStart);
       } catch (SignatureException e) {
@@ -213,7 +220,7 @@ public final class MessageReader {
   private static void decryptFramed(
       FrameCodec codec, int frameLength, byte[] data, int bodyStart, Body body, byte[] plaintext) {
     int stride = FrameCodec.REGULAR_OVERHEAD + frameLength;
-    Parallel.forRange(
+    codec.engine().parallel().forRange(
         body.regularFrames,
         frameLength,
         (from, to) -> {
@@ -233,8 +240,18 @@ public final class MessageReader {
   /** A stream that decrypts a message frame by frame; see {@link DecryptingInput}. */
   public static DecryptingInput stream(
       MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered) {
-    FrameCodec codec = open(header, materials);
-    Signature verifier = header.suite().isSigned() ? verifier(header, materials) : null;
+    return stream(header, materials, in, maxBuffered, Engine.defaults());
+  }
+
+  /** As {@link #stream(MessageHeader, DecryptionMaterials, MessageInput.StreamInput, int)}, on {@code engine}. */
+  public static DecryptingInput stream(
+      MessageHeader header,
+      DecryptionMaterials materials,
+      MessageInput.StreamInput in,
+      int maxBuffered,
+      Engine engine) {
+    FrameCodec codec = open(header, materials, engine);
+    Signature verifier = header.suite().isSigned() ? verifier(header, materials, engine) : null;
     return new DecryptingInput(header, codec, verifier, in, maxBuffered);
   }
 }

@@ -5,7 +5,7 @@ import dev.envelope.DataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.EncryptionMaterials;
 import dev.envelope.internal.crypto.CryptoBugException;
-import dev.envelope.internal.crypto.Jca;
+import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.crypto.MessageKeys;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
@@ -43,15 +43,17 @@ public final class MessageWriter {
    * Derives the message keys and writes the authenticated header into a new array with {@code
    * room} bytes behind it. The data key is not closed here; the caller owns the materials.
    */
-  static Prepared prepare(EncryptionMaterials materials, boolean framed, int frameLength, long room) {
+  static Prepared prepare(
+      EncryptionMaterials materials, boolean framed, int frameLength, long room, Engine engine) {
+    Primitives primitives = engine.primitives();
     AlgorithmSuite suite = materials.algorithmSuite();
     EncryptionContext context = materials.encryptionContext();
     byte[] stored = context.removeKeys(materials.requiredContextKeys()).toCanonicalBytes();
     byte[] required = context.retainKeys(materials.requiredContextKeys()).toCanonicalBytes();
     byte[] messageId = new byte[suite.messageIdLength()];
-    Jca.random().nextBytes(messageId);
+    primitives.random().nextBytes(messageId);
     DataKey dataKey = materials.dataKey().orElseThrow(() -> new IllegalStateException("no data key"));
-    MessageKeys keys = MessageKeys.derive(suite, dataKey, messageId);
+    MessageKeys keys = MessageKeys.derive(primitives, suite, dataKey, messageId);
     try {
       int auth = HeaderCodec.authLength(suite.messageFormatVersion());
       byte[] buffer =
@@ -59,15 +61,15 @@ public final class MessageWriter {
               suite, messageId, stored, materials.encryptedDataKeys(), framed, frameLength,
               keys.commitKey(), auth + room);
       int bodyLength = (int) (buffer.length - auth - room);
-      FrameCodec codec = new FrameCodec(keys.contentKey(), messageId, frameLength);
+      FrameCodec codec = new FrameCodec(keys.contentKey(), messageId, frameLength, engine);
       byte[] tag = codec.headerTag(buffer, bodyLength, required);
       // Version 1 writes a 12-byte all-zero IV before the tag; the array is already zero there.
       int headerLength = bodyLength + auth;
       System.arraycopy(tag, 0, buffer, headerLength - tag.length, tag.length);
       Signature signer = null;
       if (suite.isSigned()) {
-        signer = Jca.signature(suite.signing().signatureAlgorithm());
-        signer.initSign(materials.signingKey().orElseThrow(), Jca.random());
+        signer = primitives.signature(suite.signing().signatureAlgorithm());
+        signer.initSign(materials.signingKey().orElseThrow(), primitives.random());
       }
       return new Prepared(suite, buffer, headerLength, codec, signer);
     } catch (GeneralSecurityException e) {
@@ -80,10 +82,20 @@ public final class MessageWriter {
   /** Encrypts a whole plaintext into one array, written in place behind the header. */
   public static byte[] encrypt(
       EncryptionMaterials materials, byte[] plaintext, boolean framed, int frameLength) {
+    return encrypt(materials, plaintext, framed, frameLength, Engine.defaults());
+  }
+
+  /** As {@link #encrypt(EncryptionMaterials, byte[], boolean, int)}, on {@code engine}. */
+  public static byte[] encrypt(
+      EncryptionMaterials materials,
+      byte[] plaintext,
+      boolean framed,
+      int frameLength,
+      Engine engine) {
     AlgorithmSuite suite = materials.algorithmSuite();
     long bodyLength = FrameCodec.bodyLength(plaintext.length, framed, frameLength);
     int footerMax = suite.isSigned() ? 2 + suite.signing().maxSignatureLength() : 0;
-    Prepared p = prepare(materials, framed, frameLength, bodyLength + footerMax);
+    Prepared p = prepare(materials, framed, frameLength, bodyLength + footerMax, engine);
     byte[] out = p.buffer;
     int end =
         framed
@@ -113,7 +125,17 @@ public final class MessageWriter {
    */
   public static OutputStream stream(
       EncryptionMaterials materials, OutputStream out, int frameLength, long maxPlaintextLength) {
-    Prepared p = prepare(materials, true, frameLength, 0);
+    return stream(materials, out, frameLength, maxPlaintextLength, Engine.defaults());
+  }
+
+  /** As {@link #stream(EncryptionMaterials, OutputStream, int, long)}, on {@code engine}. */
+  public static OutputStream stream(
+      EncryptionMaterials materials,
+      OutputStream out,
+      int frameLength,
+      long maxPlaintextLength,
+      Engine engine) {
+    Prepared p = prepare(materials, true, frameLength, 0, engine);
     return new EncryptingOutputStream(
         out, p, materials.plaintextMeter().orElse(null), maxPlaintextLength);
   }

@@ -93,7 +93,7 @@ final class Failures {
 
   private static CliFailure pkcs11(Pkcs11Exception e) {
     switch (e.reason()) {
-      case LOGIN_FAILED:
+      case ACCESS_DENIED:
         return new CliFailure(ExitCode.KEY_PROVIDER, "the PKCS#11 token refused the login: " + e.getMessage()
             + "; check the PIN in " + Pkcs11KeyringOptions.PIN_VARIABLE + " or --pkcs11-pin-file", e);
       case WRONG_KEY_TYPE:

@@ -74,7 +74,7 @@ final class Pkcs11KeyringOptions implements KeyringChoice {
     RsaPadding padding = null;
     if (rsaPadding != null) {
       try {
-        padding = RsaPadding.fromCliName(rsaPadding);
+        padding = RsaPadding.fromId(rsaPadding);
       } catch (IllegalArgumentException e) {
         throw new CliFailure(ExitCode.USAGE, "--pkcs11-rsa-padding: " + e.getMessage(), e);
       }

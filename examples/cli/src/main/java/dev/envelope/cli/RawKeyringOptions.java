@@ -85,7 +85,7 @@ final class RawKeyringOptions implements KeyringChoice {
     }
     RsaPadding padding;
     try {
-      padding = RsaPadding.fromCliName(rsaPadding);
+      padding = RsaPadding.fromId(rsaPadding);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCode.USAGE, e.getMessage(), e);
     }

@@ -100,10 +100,10 @@ class DecryptCommandTest {
   void decrypt_rsaEveryPadding_roundTrips(RsaPadding padding) throws IOException {
     Path plain = Files.write(dir.resolve("plain"), content);
     assertSuccess(Cli.run("encrypt", "--in", plain.toString(), "--out", message.toString(),
-        "--raw-rsa-key", TestKeys.publicPem(dir).toString(), "--rsa-padding", padding.cliName(),
+        "--raw-rsa-key", TestKeys.publicPem(dir).toString(), "--rsa-padding", padding.id(),
         "--key-namespace", "rsa", "--key-name", "k"));
     assertSuccess(Cli.run(decrypt("--raw-rsa-key", TestKeys.privatePem(dir).toString(),
-        "--rsa-padding", padding.cliName(), "--key-namespace", "rsa", "--key-name", "k")));
+        "--rsa-padding", padding.id(), "--key-namespace", "rsa", "--key-name", "k")));
     assertArrayEquals(content, Files.readAllBytes(out));
   }
 

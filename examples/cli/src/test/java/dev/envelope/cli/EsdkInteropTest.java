@@ -139,7 +139,7 @@ class EsdkInteropTest {
   void cliEncrypt_rawRsa_esdkDecrypts(RsaPadding padding) throws IOException {
     Path pub = TestKeys.publicPem(dir);
     assertSuccess(Cli.run(cli("encrypt", plain, message, contextArgs(),
-        "--raw-rsa-key", pub.toString(), "--rsa-padding", padding.cliName())));
+        "--raw-rsa-key", pub.toString(), "--rsa-padding", padding.id())));
 
     CryptoResult<byte[], JceMasterKey> result = esdkReader().decryptData(esdkRsaKey(padding), Files.readAllBytes(message));
     assertArrayEquals(content, result.getResult());
@@ -155,7 +155,7 @@ class EsdkInteropTest {
 
     Path priv = TestKeys.privatePem(dir);
     assertSuccess(Cli.run(cli("decrypt", message, back, contextArgs(),
-        "--raw-rsa-key", priv.toString(), "--rsa-padding", padding.cliName())));
+        "--raw-rsa-key", priv.toString(), "--rsa-padding", padding.id())));
     assertArrayEquals(content, Files.readAllBytes(back));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,5 +63,22 @@ class HeaderJsonTest {
     m.put("el", List.of());
     assertEquals("{\n  \"s\": \"a\\\"b\\\\c\\u0001\\u2028é\",\n  \"n\": 5,\n  \"b\": true,\n"
         + "  \"l\": [\n    1,\n    \"x\"\n  ],\n  \"e\": {},\n  \"el\": []\n}\n", Json.write(m));
+  }
+
+  @Test
+  void write_everyControlCharacterDelAndLineSeparators_areEscapedAsBefore() {
+    StringBuilder all = new StringBuilder();
+    for (char c = 0; c < 0x20; c++) {
+      all.append(c);
+    }
+    all.append('\u007f').append('\u2028').append('\u2029').append("<>&='");
+    String expected = "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r"
+        + "\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a"
+        + "\\u001b\\u001c\\u001d\\u001e\\u001f\\u007f\\u2028\\u2029<>&='\"\n";
+    assertEquals(expected, Json.write(all.toString()));
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("k\u007f", Arrays.asList(null, 1.5, -7L, false, Map.of("x", List.of())));
+    assertEquals("{\n  \"k\\u007f\": [\n    null,\n    1.5,\n    -7,\n    false,\n    {\n      \"x\": []\n    }\n  ]\n}\n",
+        Json.write(nested));
   }
 }

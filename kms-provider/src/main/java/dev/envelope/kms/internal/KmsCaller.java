@@ -1,5 +1,6 @@
 package dev.envelope.kms.internal;
 
+import dev.envelope.KeyProviderException;
 import dev.envelope.kms.KmsClientSupplier;
 import dev.envelope.kms.KmsProviderException;
 import java.time.Duration;
@@ -319,7 +320,7 @@ public final class KmsCaller {
   /**
    * Runs the calls in parallel and returns their outcomes in the given order. A call still running
    * {@code callTimeout} plus a grace period after the start is cancelled and reported as {@link
-   * KmsProviderException.Reason#TIMEOUT}. {@code names} label the calls for that error (operation
+   * KeyProviderException.Reason#TIMEOUT}. {@code names} label the calls for that error (operation
    * and key).
    */
   public <T> List<Outcome<T>> runAll(List<Callable<T>> calls, List<String[]> names) {
@@ -353,7 +354,7 @@ public final class KmsCaller {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         futures.forEach(f -> f.cancel(true));
-        throw new KmsProviderException(KmsProviderException.Reason.OTHER,
+        throw new KmsProviderException(KeyProviderException.Reason.OTHER,
             "interrupted while waiting for parallel KMS calls", names.get(i)[0], names.get(i)[1],
             null, null, e);
       }

@@ -1,7 +1,8 @@
 package dev.envelope.kms.internal;
 
+import dev.envelope.KeyProviderException;
 import dev.envelope.kms.KmsProviderException;
-import dev.envelope.kms.KmsProviderException.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.KeyProviderException;
 import dev.envelope.kms.KmsProviderException;
-import dev.envelope.kms.KmsProviderException.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;

@@ -11,10 +11,10 @@ public class KeyStoreIntegrityException extends KeyProviderException {
   private static final long serialVersionUID = 1L;
 
   public KeyStoreIntegrityException(String message) {
-    super(message);
+    super(Reason.INTEGRITY_FAILURE, message);
   }
 
   public KeyStoreIntegrityException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INTEGRITY_FAILURE, message, cause);
   }
 }

@@ -69,7 +69,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Several processes may open the same directory.
  */
-public final class LocalKeyStore implements KeyManager, AutoCloseable {
+public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
   /** The caller label of a store built without {@link Builder#callerLabel}. */
   public static final String DEFAULT_CALLER = "local";
   /** The default key namespace (provider id of encrypted data keys). */

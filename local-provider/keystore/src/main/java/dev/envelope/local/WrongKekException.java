@@ -10,10 +10,10 @@ public class WrongKekException extends KeyProviderException {
   private static final long serialVersionUID = 1L;
 
   public WrongKekException(String message) {
-    super(message);
+    super(Reason.ACCESS_DENIED, message);
   }
 
   public WrongKekException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.ACCESS_DENIED, message, cause);
   }
 }

@@ -1,11 +1,7 @@
 package dev.envelope.pkcs11;
 
-import dev.envelope.DecryptionMaterials;
-import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
-import dev.envelope.EncryptionMaterials;
 import dev.envelope.Keyring;
-import dev.envelope.NoMatchingKeyException;
 import dev.envelope.local.AuditEvent;
 import dev.envelope.local.AuditListener;
 import dev.envelope.local.AuditLog;
@@ -26,14 +22,12 @@ import dev.envelope.local.internal.AuditChain;
 import dev.envelope.local.internal.DirectoryLock;
 import dev.envelope.local.internal.Listeners;
 import dev.envelope.local.internal.Names;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,15 +37,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 /**
- * Key lifecycle ({@link KeyManager}) for the keys of a PKCS#11 token, as far as a token allows:
+ * Key management ({@link KeyManager}) for the keys of a PKCS#11 token, as far as a token allows:
  * {@link #createKey} (an AES-256 key generated inside the token: sensitive, non-extractable;
  * alias = label), {@link #listKeys}, {@link #describeKey} and {@link #destroyKey} (deletes the
- * token object at once). Rotation, disabling and enabling, scheduled destruction and key policies
- * throw {@link UnsupportedOperationException} saying why; for those, keep the keys in a {@link
- * LocalKeyStore} whose KEK is a token key ({@link Pkcs11Token#kekSource}).
+ * token object at once). It is not a {@link dev.envelope.local.KeyLifecycle}: a token key has one
+ * version, no disabled state, no waiting period and no policy. For rotation, disabling, scheduled
+ * destruction and key policies, keep the keys in a {@link LocalKeyStore} whose KEK is a token key
+ * ({@link Pkcs11Token#kekSource}).
  *
  * <pre>{@code
  * Pkcs11KeyManager keys = Pkcs11KeyManager.builder(token, Path.of("/var/lib/myapp/hsm-keys"))
@@ -171,8 +165,8 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
    * only), labelled with the request's alias, and records its description and creation time.
    *
    * @throws IllegalArgumentException if the request has no alias, the alias is not a valid token
-   *     label, a key with that label exists, or it belonged to a key destroyed earlier
-   * @throws UnsupportedOperationException if the request has a policy other than the default
+   *     label, a key with that label exists, it belonged to a key destroyed earlier, or the
+   *     request has a policy other than the default (a token has nowhere to keep one)
    * @throws Pkcs11Exception if the token cannot create the key
    */
   @Override
@@ -182,7 +176,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     String label = request.alias().orElseThrow(() -> new IllegalArgumentException(
         "a PKCS#11 key needs an alias: it becomes the key's label on " + token.description()));
     if (!request.policy().equals(KeyPolicy.defaultPolicy()) && !request.policy().equals(TOKEN_KEY_POLICY)) {
-      throw refuse(KeyOperation.CREATE, label, "be given a key policy",
+      throw refuse(KeyOperation.CREATE, label, "given a key policy",
           "the token lets whoever is logged in use its keys, and has nowhere to keep a policy");
     }
     Instant now = clock.instant();
@@ -337,7 +331,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
    *
    * @throws KeyNotFoundException if the token has no such key
    * @throws KeyDestroyedException if it was destroyed through this manager
-   * @throws Pkcs11Exception {@code WRONG_KEY_TYPE} or {@code MECHANISM_NOT_SUPPORTED}
+   * @throws Pkcs11Exception {@code WRONG_KEY_TYPE} or {@code UNSUPPORTED}
    */
   public Keyring keyring(String label) {
     Objects.requireNonNull(label, "label");
@@ -352,7 +346,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
       KeyDestroyedException destroyed = destroyedError(label, e);
       throw destroyed != null ? destroyed : notFound(e.getMessage(), e);
     }
-    return new AuditedKeyring(keyring, label);
+    return new AuditedTokenKeyring(this, keyring, label);
   }
 
   /** Flushes the audit log. The token stays open (it is shared; see {@link Pkcs11Token}). */
@@ -369,59 +363,13 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     return "Pkcs11KeyManager[" + token.description() + ", namespace=" + namespace + ", " + directory + "]";
   }
 
-  // ---------------------------------------------------------------------------- refused
-
-  /** @throws UnsupportedOperationException always: a token key has one version. */
-  @Override
-  public KeyMetadata rotateKey(String key) {
-    throw refuse(KeyOperation.ROTATE, key, "rotated",
-        "a token object is one key without versions, and replacing it under the same label would leave every"
-            + " message wrapped under the old key undecryptable");
-  }
-
-  /** @throws UnsupportedOperationException always: a token has no disabled state. */
-  @Override
-  public KeyMetadata disableKey(String key) {
-    throw refuse(KeyOperation.DISABLE, key, "disabled",
-        "a token has no disabled state for keys, and SunPKCS11 cannot change a key's attributes, so every"
-            + " client logged in to the token could still use it (destroyKey deletes it for good)");
-  }
-
-  /** @throws UnsupportedOperationException always: a token has no disabled state. */
-  @Override
-  public KeyMetadata enableKey(String key) {
-    throw refuse(KeyOperation.ENABLE, key, "enabled or disabled",
-        "a token has no disabled state for keys, and SunPKCS11 cannot change a key's attributes");
-  }
-
-  /** @throws UnsupportedOperationException always: a token deletes keys at once. */
-  @Override
-  public KeyMetadata scheduleDestruction(String key, Duration waitingPeriod) {
-    throw refuse(KeyOperation.SCHEDULE_DESTRUCTION, key, "scheduled for destruction",
-        "a token has no waiting period: destroyKey deletes the token object at once");
-  }
-
-  /** @throws UnsupportedOperationException always: a token deletes keys at once. */
-  @Override
-  public KeyMetadata cancelDestruction(String key) {
-    throw refuse(KeyOperation.CANCEL_DESTRUCTION, key, "scheduled for destruction",
-        "a token has no waiting period: destroyKey deletes the token object at once, and nothing can bring it back");
-  }
-
-  /** @throws UnsupportedOperationException always: a token key has no policy. */
-  @Override
-  public KeyMetadata updatePolicy(String key, KeyPolicy policy) {
-    throw refuse(KeyOperation.UPDATE_POLICY, key, "given a key policy",
-        "the token lets whoever is logged in use its keys, and has nowhere to keep a policy");
-  }
-
   /** Audits the refusal and returns the exception to throw. */
-  private UnsupportedOperationException refuse(KeyOperation op, String key, String what, String why) {
+  private IllegalArgumentException refuse(KeyOperation op, String key, String what, String why) {
     Objects.requireNonNull(key, "key");
     checkOpen();
     String message = "a PKCS#11 token key cannot be " + what + ": " + why + INSTEAD;
     audit(op, AuditOutcome.DENIED, key, 0, null, "not supported for PKCS#11 token keys");
-    return new UnsupportedOperationException(message);
+    return new IllegalArgumentException(message);
   }
 
   // ---------------------------------------------------------------------------- helpers
@@ -445,7 +393,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
   }
 
   /** A {@link KeyDestroyedException} if {@code label} was destroyed through this manager, else null. */
-  private KeyDestroyedException destroyedError(String label, RuntimeException cause) {
+  KeyDestroyedException destroyedError(String label, RuntimeException cause) {
     TokenKeyRecords.Record r;
     try {
       r = records.read().get(label);
@@ -471,7 +419,7 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     return e;
   }
 
-  private void audit(KeyOperation op, AuditOutcome outcome, String keyId, int version, EncryptionContext context,
+  void audit(KeyOperation op, AuditOutcome outcome, String keyId, int version, EncryptionContext context,
       String detail) {
     AuditEvent.Builder b = AuditEvent.builder()
         .time(clock.instant())
@@ -495,64 +443,9 @@ public final class Pkcs11KeyManager implements KeyManager, AutoCloseable {
     Listeners.notifyState(stateListeners, event);
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this PKCS#11 key manager was closed");
-    }
-  }
-
-  /** A {@link Pkcs11Keyring} whose uses are audited, and whose failures name a destroyed key. */
-  private final class AuditedKeyring implements Keyring {
-    private final Pkcs11Keyring delegate;
-    private final String label;
-    private final byte[] nameUtf8;
-
-    AuditedKeyring(Pkcs11Keyring delegate, String label) {
-      this.delegate = delegate;
-      this.label = label;
-      this.nameUtf8 = label.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public EncryptionMaterials onEncrypt(EncryptionMaterials materials) {
-      KeyOperation op = materials.hasDataKey() ? KeyOperation.ENCRYPT : KeyOperation.GENERATE;
-      return use(op, materials.encryptionContext(), () -> delegate.onEncrypt(materials));
-    }
-
-    @Override
-    public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> keys) {
-      boolean mine = false;
-      for (EncryptedDataKey edk : keys) {
-        // spec: framework/raw-aes-keyring.md: provider info = key name ‖ 4 ‖ 4 ‖ IV (12)
-        mine |= edk.providerId().equals(namespace) && edk.providerInfoLength() == nameUtf8.length + 20
-            && edk.providerInfoStartsWith(nameUtf8);
-      }
-      if (!mine) {
-        return delegate.onDecrypt(materials, keys); // "not my key" is no use of the key
-      }
-      return use(KeyOperation.DECRYPT, materials.encryptionContext(), () -> delegate.onDecrypt(materials, keys));
-    }
-
-    private <T> T use(KeyOperation op, EncryptionContext context, Supplier<T> operation) {
-      checkOpen();
-      T result;
-      try {
-        result = operation.get();
-      } catch (RuntimeException e) {
-        KeyDestroyedException destroyed = e instanceof NoMatchingKeyException ? null : destroyedError(label, e);
-        RuntimeException thrown = destroyed != null ? destroyed : e;
-        audit(op, destroyed != null ? AuditOutcome.DENIED : AuditOutcome.FAILURE, label, 1, context,
-            destroyed != null ? destroyed.getMessage() : e.getClass().getSimpleName()
-                + (e instanceof Pkcs11Exception ? " " + ((Pkcs11Exception) e).reason() : ""));
-        throw thrown;
-      }
-      audit(op, AuditOutcome.SUCCESS, label, 1, context, "");
-      return result;
-    }
-
-    @Override
-    public String toString() {
-      return delegate + " (audited)";
     }
   }
 

@@ -179,7 +179,7 @@ public final class Pkcs11Keyring implements Keyring {
     }
     throw new NoMatchingKeyException(
         "PKCS#11 RSA key " + this + " could not decrypt the encrypted data keys named for it: the"
-            + " private key or the padding (" + padding.cliName() + ") differs from the one used to encrypt");
+            + " private key or the padding (" + padding.id() + ") differs from the one used to encrypt");
   }
 
   /** The unwrapped data key, or null if the ciphertext does not decrypt under this key and padding. */
@@ -198,10 +198,10 @@ public final class Pkcs11Keyring implements Keyring {
     } catch (BadPaddingException | IllegalBlockSizeException | InvalidCipherTextException wrongKey) {
       return null;
     } catch (InvalidKeyException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
-          "the token cannot use RSA key '" + label + "' with " + padding.cliName() + ": " + Pkcs11Token.rootMessage(e), e);
+      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
+          "the token cannot use RSA key '" + label + "' with " + padding.id() + ": " + Pkcs11Token.rootMessage(e), e);
     } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
           "RSA decryption with key '" + label + "' failed in the token: " + Pkcs11Token.rootMessage(e), e);
     }
   }
@@ -229,7 +229,7 @@ public final class Pkcs11Keyring implements Keyring {
     } catch (Pkcs11Exception | NoMatchingKeyException | IllegalStateException e) {
       throw e;
     } catch (KeyProviderException | ProviderException e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
           "PKCS#11 keyring " + this + " could not " + action + ": " + Pkcs11Token.rootMessage(e)
               + " (was the key destroyed, or the token removed?)", e);
     }
@@ -238,7 +238,7 @@ public final class Pkcs11Keyring implements Keyring {
   /** Shows namespace, name, key label and token; never key material. */
   @Override
   public String toString() {
-    return "'" + namespace + "'/'" + name + "' (" + (padding == null ? "AES" : "RSA " + padding.cliName())
+    return "'" + namespace + "'/'" + name + "' (" + (padding == null ? "AES" : "RSA " + padding.id())
         + " key '" + label + "' on " + token.description() + ")";
   }
 
@@ -320,7 +320,7 @@ public final class Pkcs11Keyring implements Keyring {
      * @throws IllegalStateException if token, keyNamespace or keyLabel is missing
      * @throws IllegalArgumentException if the namespace is reserved ({@code aws-kms...})
      * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, {@code WRONG_KEY_TYPE}, {@code
-     *     MECHANISM_NOT_SUPPORTED} or {@code TOKEN_FAILURE}
+     *     UNSUPPORTED} or {@code SERVICE_ERROR}
      */
     public Pkcs11Keyring build() {
       if (token == null || namespace == null || label == null) {

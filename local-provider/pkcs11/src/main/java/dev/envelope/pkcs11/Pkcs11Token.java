@@ -2,7 +2,7 @@ package dev.envelope.pkcs11;
 
 import dev.envelope.local.KekSource;
 import dev.envelope.local.internal.Errors;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,28 +10,18 @@ import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
 import java.security.InvalidParameterException;
 import java.security.Key;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.ProviderException;
-import java.security.SecureRandom;
 import java.security.Security;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
@@ -76,33 +66,32 @@ import javax.security.auth.login.LoginException;
  */
 public final class Pkcs11Token {
   private static final AtomicInteger PROVIDER_COUNTER = new AtomicInteger();
-  private static final Pattern NEW_LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/+-]{0,63}");
-  private static final int MAX_LABELS_IN_MESSAGE = 20;
 
   private final Pkcs11Config config;
   private final Provider provider;
   private final String description;
-  private final SecureRandom random = new SecureRandom();
-  private final Object adminLock = new Object();
+  private final TokenKeys keys;
 
   private Pkcs11Token(Pkcs11Config config, Provider provider, String description) {
     this.config = config;
     this.provider = provider;
     this.description = description;
+    this.keys = new TokenKeys(this);
   }
 
   /**
    * Loads the library, finds the token, logs in with the configured PIN and checks that the
    * token's keys can be listed.
    *
-   * @throws Pkcs11Exception {@code LIBRARY_NOT_FOUND}, {@code TOKEN_NOT_FOUND} (the message lists
-   *     the tokens present), {@code LOGIN_FAILED} (wrong PIN, PIN locked) or {@code TOKEN_FAILURE}
+   * @throws Pkcs11Exception {@code PROVIDER_NOT_FOUND} (no such library, or no such token: the
+   *     message lists the tokens present), {@code ACCESS_DENIED} (wrong PIN, PIN locked) or {@code
+   *     SERVICE_ERROR}
    */
   public static Pkcs11Token open(Pkcs11Config config) {
     Objects.requireNonNull(config, "config");
     Path library = config.library();
     if (!Files.isRegularFile(library)) {
-      throw new Pkcs11Exception(Reason.LIBRARY_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "PKCS#11 library " + library + " does not exist; install the token vendor's PKCS#11 module"
               + " (for SoftHSM2: apt-get install softhsm2, library /usr/lib/softhsm/libsofthsm2.so) or fix the path");
     }
@@ -115,11 +104,11 @@ public final class Pkcs11Token {
           .filter(s -> s.initialized() && s.label().equals(label))
           .collect(Collectors.toList());
       if (matches.isEmpty()) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no token labelled '" + label + "' in PKCS#11 library " + library + "; " + present(slots));
       }
       if (matches.size() > 1) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             matches.size() + " tokens are labelled '" + label + "' in PKCS#11 library " + library
                 + " (slot list indexes " + matches.stream().map(s -> String.valueOf(s.index())).collect(Collectors.joining(", "))
                 + "); relabel one or select it by slotListIndex");
@@ -143,7 +132,7 @@ public final class Pkcs11Token {
   }
 
   /**
-   * Fails with {@code TOKEN_NOT_FOUND} when the slot at {@code index} exists but holds no
+   * Fails with {@code PROVIDER_NOT_FOUND} when the slot at {@code index} exists but holds no
    * initialized token (SunPKCS11 would only say CKR_TOKEN_NOT_RECOGNIZED). Best effort: if the
    * labels cannot be read, SunPKCS11 reports what it finds.
    */
@@ -152,18 +141,18 @@ public final class Pkcs11Token {
     try {
       slots = TokenDirectory.slots(library);
     } catch (Pkcs11Exception e) {
-      if (e.reason() == Reason.LIBRARY_NOT_FOUND) {
+      if (e.reason() == Reason.PROVIDER_NOT_FOUND) {
         throw e;
       }
       return;
     }
     if (index >= slots.size()) {
-      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "no " + description + " in PKCS#11 library " + library + ": it has " + slots.size() + " slots; " + present(slots));
     }
     TokenDirectory.Slot slot = slots.get(index);
     if (!slot.initialized()) {
-      throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+      throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
           "no initialized " + description + " in PKCS#11 library " + library + " ("
               + (slot.tokenPresent() ? "the slot holds an uninitialized token" : "the slot is empty") + "); " + present(slots));
     }
@@ -172,7 +161,7 @@ public final class Pkcs11Token {
   private static Provider configure(Pkcs11Config config, String slotEntry, String description) {
     Provider sunPkcs11 = Security.getProvider("SunPKCS11");
     if (sunPkcs11 == null) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "the JDK's SunPKCS11 provider is not available: run on a JDK that includes the module"
               + " jdk.crypto.cryptoki (and add it to a jlink image)");
     }
@@ -182,11 +171,11 @@ public final class Pkcs11Token {
     } catch (ProviderException | InvalidParameterException e) {
       String detail = rootMessage(e);
       if (config.slotListIndex().isPresent() && detail.contains("slotListIndex")) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no " + description + " in PKCS#11 library " + config.library() + " (" + detail + "); "
                 + presentBestEffort(config.library()), e);
       }
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "SunPKCS11 cannot use " + description + " of PKCS#11 library " + config.library() + ": " + detail, e);
     }
   }
@@ -241,20 +230,20 @@ public final class Pkcs11Token {
     try {
       ((AuthProvider) provider).login(null, handler);
     } catch (FailedLoginException e) {
-      throw new Pkcs11Exception(Reason.LOGIN_FAILED,
+      throw new Pkcs11Exception(Reason.ACCESS_DENIED,
           "wrong PIN for " + description + " (the token refused the login with CKR_PIN_INCORRECT);"
               + " check the PIN supplier", e);
     } catch (LoginException e) {
       String detail = rootMessage(e);
       if (detail.contains("No token present")) {
-        throw new Pkcs11Exception(Reason.TOKEN_NOT_FOUND,
+        throw new Pkcs11Exception(Reason.PROVIDER_NOT_FOUND,
             "no token is present for " + description + " in PKCS#11 library " + config.library() + "; "
                 + presentBestEffort(config.library()), e);
       }
-      throw new Pkcs11Exception(Reason.LOGIN_FAILED,
+      throw new Pkcs11Exception(Reason.ACCESS_DENIED,
           "login to " + description + " failed: " + detail + loginHint(detail), e);
     } catch (ProviderException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(Reason.SERVICE_ERROR,
           "login to " + description + " failed: " + rootMessage(e), e);
     }
   }
@@ -284,25 +273,10 @@ public final class Pkcs11Token {
    * @throws IllegalArgumentException if the label is not 1 to 64 of {@code A-Z a-z 0-9 . _ : @ / + -}
    *     starting with a letter or digit
    * @throws Pkcs11Exception {@code KEY_EXISTS} if the label is taken, {@code
-   *     MECHANISM_NOT_SUPPORTED} without {@code CKM_AES_KEY_GEN}, or {@code TOKEN_FAILURE}
+   *     UNSUPPORTED} without {@code CKM_AES_KEY_GEN}, or {@code SERVICE_ERROR}
    */
   public Pkcs11KeyInfo createAesKey(String label) {
-    checkNewLabel(label);
-    requireService("KeyGenerator", "AES", "CKM_AES_KEY_GEN", "create AES keys");
-    synchronized (adminLock) {
-      KeyStore keyStore = keyStore();
-      requireUnused(keyStore, label);
-      try {
-        KeyGenerator generator = KeyGenerator.getInstance("AES", provider);
-        generator.init(256, random);
-        SecretKey sessionKey = generator.generateKey();
-        // The key store copies the session key into a token object labelled `label`.
-        keyStore.setEntry(label, new KeyStore.SecretKeyEntry(sessionKey), null);
-      } catch (GeneralSecurityException | ProviderException e) {
-        throw failure("create AES key '" + label + "'", e);
-      }
-      return describeKey(label);
-    }
+    return keys.createAesKey(label);
   }
 
   /**
@@ -311,48 +285,16 @@ public final class Pkcs11Token {
    * carries the public key.
    *
    * @param modulusBits 2048, 3072 or 4096
-   * @throws Pkcs11Exception {@code KEY_EXISTS}, {@code MECHANISM_NOT_SUPPORTED} (without {@code
-   *     CKM_RSA_PKCS_KEY_PAIR_GEN} or {@code CKM_SHA256_RSA_PKCS}) or {@code TOKEN_FAILURE}
+   * @throws Pkcs11Exception {@code KEY_EXISTS}, {@code UNSUPPORTED} (without {@code
+   *     CKM_RSA_PKCS_KEY_PAIR_GEN} or {@code CKM_SHA256_RSA_PKCS}) or {@code SERVICE_ERROR}
    */
   public Pkcs11KeyInfo createRsaKeyPair(String label, int modulusBits) {
-    checkNewLabel(label);
-    if (modulusBits != 2048 && modulusBits != 3072 && modulusBits != 4096) {
-      throw new IllegalArgumentException("RSA modulus size must be 2048, 3072 or 4096 bits, not " + modulusBits);
-    }
-    requireService("KeyPairGenerator", "RSA", "CKM_RSA_PKCS_KEY_PAIR_GEN", "create RSA key pairs");
-    requireService("Signature", "SHA256withRSA", "CKM_SHA256_RSA_PKCS", "sign the key pair's certificate");
-    synchronized (adminLock) {
-      KeyStore keyStore = keyStore();
-      requireUnused(keyStore, label);
-      try {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA", provider);
-        generator.initialize(modulusBits, random);
-        KeyPair pair = generator.generateKeyPair();
-        X509Certificate certificate = SelfSignedCertificate.create(label, pair, provider, random);
-        // The key store copies the session private key into a token object (CKA_ID = label)
-        // and stores the certificate (CKA_LABEL = CKA_ID = label).
-        keyStore.setKeyEntry(label, pair.getPrivate(), null, new Certificate[] {certificate});
-      } catch (GeneralSecurityException | ProviderException e) {
-        throw failure("create RSA key pair '" + label + "'", e);
-      }
-      return describeKey(label);
-    }
+    return keys.createRsaKeyPair(label, modulusBits);
   }
 
   /** The token's keys (AES keys, RSA key pairs and any other key entries), sorted by label. */
   public List<Pkcs11KeyInfo> listKeys() {
-    synchronized (adminLock) {
-      KeyStore keyStore = keyStore();
-      List<Pkcs11KeyInfo> keys = new ArrayList<>();
-      for (String alias : aliases(keyStore)) {
-        Pkcs11KeyInfo info = info(keyStore, alias);
-        if (info != null) {
-          keys.add(info);
-        }
-      }
-      keys.sort(Comparator.comparing(Pkcs11KeyInfo::label));
-      return List.copyOf(keys);
-    }
+    return keys.listKeys();
   }
 
   /**
@@ -361,37 +303,18 @@ public final class Pkcs11Token {
    * @throws Pkcs11Exception {@code KEY_NOT_FOUND} (the message lists the labels present)
    */
   public Pkcs11KeyInfo describeKey(String label) {
-    Objects.requireNonNull(label, "label");
-    synchronized (adminLock) {
-      KeyStore keyStore = keyStore();
-      Pkcs11KeyInfo info = containsAlias(keyStore, label) ? info(keyStore, label) : null;
-      if (info == null) {
-        throw keyNotFound(keyStore, label);
-      }
-      return info;
-    }
+    return keys.describeKey(label);
   }
 
   /**
    * Deletes the key labelled {@code label} from the token (for an RSA key pair: the private key
    * and its certificate). Messages whose data keys only this key wrapped can no longer be
-   * decrypted. Keyrings already built over the key fail from then on with {@code TOKEN_FAILURE}.
+   * decrypted. Keyrings already built over the key fail from then on with {@code SERVICE_ERROR}.
    *
-   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, or {@code TOKEN_FAILURE} if the token refused
+   * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, or {@code SERVICE_ERROR} if the token refused
    */
   public void destroyKey(String label) {
-    Objects.requireNonNull(label, "label");
-    synchronized (adminLock) {
-      KeyStore keyStore = keyStore();
-      if (!containsAlias(keyStore, label)) {
-        throw keyNotFound(keyStore, label);
-      }
-      try {
-        keyStore.deleteEntry(label);
-      } catch (GeneralSecurityException | ProviderException e) {
-        throw failure("destroy key '" + label + "'", e);
-      }
-    }
+    keys.destroyKey(label);
   }
 
   /**
@@ -409,7 +332,7 @@ public final class Pkcs11Token {
    * Destroying the token key makes every key of the store unreadable.
    *
    * @throws Pkcs11Exception {@code KEY_NOT_FOUND}, {@code WRONG_KEY_TYPE} (not an AES key) or
-   *     {@code MECHANISM_NOT_SUPPORTED} (no {@code CKM_AES_GCM})
+   *     {@code UNSUPPORTED} (no {@code CKM_AES_GCM})
    */
   public KekSource kekSource(String label) {
     requireService("Cipher", "AES/GCM/NoPadding", "CKM_AES_GCM", "seal a key store's keys with AES-GCM");
@@ -418,33 +341,12 @@ public final class Pkcs11Token {
 
   /** The AES token key labelled {@code label}. */
   SecretKey aesKey(String label) {
-    KeyStore keyStore = keyStore();
-    Key key = key(keyStore, label);
-    if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())) {
-      throw new Pkcs11Exception(Reason.WRONG_KEY_TYPE,
-          "key '" + label + "' on " + description + " is " + kind(keyStore, label, key)
-              + ", not an AES secret key; give the label of an AES key (or use an RSA keyring for an RSA key pair)");
-    }
-    return (SecretKey) key;
+    return keys.aesKey(label);
   }
 
   /** The RSA key pair labelled {@code label}: the token's private key and the certificate's public key. */
   RsaKeyPair rsaKeyPair(String label) {
-    KeyStore keyStore = keyStore();
-    Key key = key(keyStore, label);
-    Certificate certificate;
-    try {
-      certificate = keyStore.getCertificate(label);
-    } catch (GeneralSecurityException | ProviderException e) {
-      throw failure("read the certificate of key '" + label + "'", e);
-    }
-    if (!(key instanceof PrivateKey) || !"RSA".equalsIgnoreCase(key.getAlgorithm())
-        || certificate == null || !(certificate.getPublicKey() instanceof RSAPublicKey)) {
-      throw new Pkcs11Exception(Reason.WRONG_KEY_TYPE,
-          "key '" + label + "' on " + description + " is " + kind(keyStore, label, key)
-              + ", not an RSA key pair; give the label of an RSA key pair (or leave rsaPadding unset for an AES key)");
-    }
-    return new RsaKeyPair((PrivateKey) key, (RSAPublicKey) certificate.getPublicKey());
+    return keys.rsaKeyPair(label);
   }
 
   /** An RSA private key in the token and its public key. */
@@ -456,12 +358,12 @@ public final class Pkcs11Token {
   }
 
   /**
-   * Throws {@code MECHANISM_NOT_SUPPORTED} unless the token offers {@code type}/{@code algorithm}:
+   * Throws {@code UNSUPPORTED} unless the token offers {@code type}/{@code algorithm}:
    * SunPKCS11 registers a service only when the token lists the mechanisms behind it.
    */
   void requireService(String type, String algorithm, String mechanism, String purpose) {
     if (provider.getService(type, algorithm) == null) {
-      throw new Pkcs11Exception(Reason.MECHANISM_NOT_SUPPORTED,
+      throw new Pkcs11Exception(Reason.UNSUPPORTED,
           description + " does not offer " + mechanism + " (" + type + " " + algorithm + " in SunPKCS11),"
               + " which is needed to " + purpose + "; use a token that supports it");
     }
@@ -475,133 +377,7 @@ public final class Pkcs11Token {
       keyStore.load(null, null);
       return keyStore;
     } catch (GeneralSecurityException | IOException | ProviderException e) {
-      throw failure("list the keys", e);
-    }
-  }
-
-  private Key key(KeyStore keyStore, String label) {
-    Objects.requireNonNull(label, "label");
-    if (!containsAlias(keyStore, label)) {
-      throw keyNotFound(keyStore, label);
-    }
-    try {
-      return keyStore.getKey(label, null);
-    } catch (GeneralSecurityException | ProviderException e) {
-      throw failure("read key '" + label + "'", e);
-    }
-  }
-
-  private Pkcs11KeyInfo info(KeyStore keyStore, String alias) {
-    try {
-      if (!keyStore.isKeyEntry(alias)) {
-        return null; // a certificate on its own is not a key
-      }
-      Key key = keyStore.getKey(alias, null);
-      Certificate certificate = keyStore.getCertificate(alias);
-      Pkcs11KeyInfo.Type type;
-      int bits = 0;
-      if (key instanceof SecretKey && "AES".equalsIgnoreCase(key.getAlgorithm())) {
-        type = Pkcs11KeyInfo.Type.AES;
-      } else if (key instanceof PrivateKey && certificate != null && certificate.getPublicKey() instanceof RSAPublicKey) {
-        type = Pkcs11KeyInfo.Type.RSA;
-        bits = ((RSAPublicKey) certificate.getPublicKey()).getModulus().bitLength();
-      } else {
-        type = Pkcs11KeyInfo.Type.OTHER;
-      }
-      return new Pkcs11KeyInfo(alias, type, key == null ? "unknown" : key.getAlgorithm(), bits, exportable(key));
-    } catch (GeneralSecurityException | ProviderException e) {
-      throw failure("describe key '" + alias + "'", e);
-    }
-  }
-
-  /** Whether the token hands out the key's bytes; any bytes it hands out are zeroed at once. */
-  private static boolean exportable(Key key) {
-    if (key == null) {
-      return false;
-    }
-    byte[] encoded = key.getEncoded();
-    if (encoded == null) {
-      return false;
-    }
-    Arrays.fill(encoded, (byte) 0);
-    return true;
-  }
-
-  private String kind(KeyStore keyStore, String label, Key key) {
-    try {
-      if (key instanceof SecretKey) {
-        return article(key.getAlgorithm()) + " secret key";
-      }
-      if (key instanceof PrivateKey) {
-        return keyStore.getCertificate(label) == null
-            ? article(key.getAlgorithm()) + " private key without certificate"
-            : article(key.getAlgorithm()) + " key pair";
-      }
-      return key == null ? "a certificate" : article(key.getAlgorithm()) + " key";
-    } catch (GeneralSecurityException e) {
-      return "a key of unknown type";
-    }
-  }
-
-  /** "an AES", "an RSA", "a Generic Secret", "a DSA": by how the algorithm name is spoken. */
-  private static String article(String algorithm) {
-    if (algorithm.isEmpty()) {
-      return "a key of unnamed algorithm";
-    }
-    char first = Character.toUpperCase(algorithm.charAt(0));
-    boolean acronym = algorithm.equals(algorithm.toUpperCase(java.util.Locale.ROOT));
-    boolean an = "AEIOU".indexOf(first) >= 0 || (acronym && "FHLMNRSX".indexOf(first) >= 0);
-    return (an ? "an " : "a ") + algorithm;
-  }
-
-  private static List<String> aliases(KeyStore keyStore) {
-    try {
-      List<String> aliases = Collections.list(keyStore.aliases());
-      Collections.sort(aliases);
-      return aliases;
-    } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE, "cannot list the token's keys", e);
-    }
-  }
-
-  private static boolean containsAlias(KeyStore keyStore, String label) {
-    try {
-      return keyStore.containsAlias(label);
-    } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(Reason.TOKEN_FAILURE, "cannot list the token's keys", e);
-    }
-  }
-
-  private void requireUnused(KeyStore keyStore, String label) {
-    if (containsAlias(keyStore, label)) {
-      throw new Pkcs11Exception(Reason.KEY_EXISTS,
-          description + " already has a key labelled '" + label + "'; choose another label"
-              + " (destroyKey deletes the existing key, and every message only it can decrypt)");
-    }
-  }
-
-  private Pkcs11Exception keyNotFound(KeyStore keyStore, String label) {
-    List<String> labels = aliases(keyStore);
-    String shown = labels.isEmpty()
-        ? "it holds no keys"
-        : "its keys are " + labels.stream().limit(MAX_LABELS_IN_MESSAGE).map(l -> "'" + l + "'").collect(Collectors.joining(", "))
-            + (labels.size() > MAX_LABELS_IN_MESSAGE ? " and " + (labels.size() - MAX_LABELS_IN_MESSAGE) + " more" : "");
-    return new Pkcs11Exception(Reason.KEY_NOT_FOUND,
-        "no key labelled '" + label + "' on " + description + "; " + shown
-            + " (create one with createAesKey or createRsaKeyPair)");
-  }
-
-  private Pkcs11Exception failure(String action, Exception e) {
-    return new Pkcs11Exception(Reason.TOKEN_FAILURE,
-        "cannot " + action + " on " + description + ": " + rootMessage(e), e);
-  }
-
-  private static void checkNewLabel(String label) {
-    Objects.requireNonNull(label, "label");
-    if (!NEW_LABEL.matcher(label).matches()) {
-      throw new IllegalArgumentException(
-          "a new key label must be 1 to 64 of A-Z a-z 0-9 . _ : @ / + - and start with a letter or digit: '"
-              + label + "'");
+      throw keys.failure("list the keys", e);
     }
   }
 

@@ -9,6 +9,7 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import dev.envelope.KeyProviderException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,8 +68,8 @@ final class TokenDirectory {
   /**
    * The library's slots in {@code C_GetSlotList(FALSE)} order.
    *
-   * @throws Pkcs11Exception with {@link Pkcs11Exception.Reason#LIBRARY_NOT_FOUND} if the library
-   *     cannot be loaded, or {@link Pkcs11Exception.Reason#TOKEN_FAILURE} if a call fails
+   * @throws Pkcs11Exception with {@link KeyProviderException.Reason#PROVIDER_NOT_FOUND} if the library
+   *     cannot be loaded, or {@link KeyProviderException.Reason#SERVICE_ERROR} if a call fails
    */
   static synchronized List<Slot> slots(Path library) {
     Pointer functions = functionList(library);
@@ -80,7 +81,7 @@ final class TokenDirectory {
       call(functions, FN_C_GET_SLOT_LIST, "C_GetSlotList", library, false, (byte) 0, null, count);
       long n = count.getValue().longValue();
       if (n < 0 || n > MAX_SLOTS) {
-        throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
+        throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
             "PKCS#11 library " + library + " reports " + n + " slots; at most " + MAX_SLOTS + " are supported");
       }
       if (n == 0) {
@@ -136,7 +137,7 @@ final class TokenDirectory {
     try {
       lib = NativeLibrary.getInstance(library.toString());
     } catch (UnsatisfiedLinkError e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.LIBRARY_NOT_FOUND,
+      throw new Pkcs11Exception(KeyProviderException.Reason.PROVIDER_NOT_FOUND,
           "cannot load the PKCS#11 library " + library + " (" + firstLine(e.getMessage())
               + "); check that it is a PKCS#11 module built for this platform", e);
     }
@@ -144,7 +145,7 @@ final class TokenDirectory {
     try {
       getFunctionList = lib.getFunction("C_GetFunctionList");
     } catch (UnsatisfiedLinkError e) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.LIBRARY_NOT_FOUND,
+      throw new Pkcs11Exception(KeyProviderException.Reason.PROVIDER_NOT_FOUND,
           library + " is not a PKCS#11 library: it has no C_GetFunctionList", e);
     }
     PointerByReference ref = new PointerByReference();
@@ -152,7 +153,7 @@ final class TokenDirectory {
         "C_GetFunctionList", library);
     Pointer functions = ref.getValue();
     if (functions == null) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
           "PKCS#11 library " + library + " returned no function list");
     }
     return functions;
@@ -182,7 +183,7 @@ final class TokenDirectory {
 
   private static void check(long rv, String function, Path library) {
     if (rv != CKR_OK) {
-      throw new Pkcs11Exception(Pkcs11Exception.Reason.TOKEN_FAILURE,
+      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
           function + " of PKCS#11 library " + library + " failed with CKR 0x" + Long.toHexString(rv));
     }
   }

@@ -7,6 +7,6 @@
  * token's keys behind the {@link dev.envelope.local.KeyManager} lifecycle API with audit and state
  * events, and {@link dev.envelope.pkcs11.Pkcs11Token#kekSource} makes a token key the KEK of
  * a {@link dev.envelope.local.LocalKeyStore}. Failures are {@link dev.envelope.pkcs11.Pkcs11Exception}s
- * with a {@link dev.envelope.pkcs11.Pkcs11Exception.Reason}.
+ * with a {@link dev.envelope.KeyProviderException.Reason}.
  */
 package dev.envelope.pkcs11;

@@ -16,6 +16,7 @@ import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
+import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.cache.CachingMaterialsManager;
@@ -25,7 +26,7 @@ import dev.envelope.local.AuditOutcome;
 import dev.envelope.local.AuditVerification;
 import dev.envelope.local.CreateKeyRequest;
 import dev.envelope.local.KeyDestroyedException;
-import dev.envelope.local.KeyManager;
+import dev.envelope.local.KeyLifecycle;
 import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.KeyNotFoundException;
 import dev.envelope.local.KeyOperation;
@@ -35,7 +36,7 @@ import dev.envelope.local.KeyStateEvent;
 import dev.envelope.local.KeyStateListener;
 import dev.envelope.local.KeyStoreIntegrityException;
 import dev.envelope.local.KeyVersion;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -142,15 +143,17 @@ class Pkcs11KeyManagerTest {
   }
 
   @Test
-  void createKey_withAKeyPolicy_isUnsupportedAndCreatesNothing() {
+  void createKey_withAKeyPolicy_isRefusedAuditedAndCreatesNothing() {
     String label = label("policy");
     try (Pkcs11KeyManager manager = manager()) {
       KeyPolicy policy = KeyPolicy.builder().allow(KeyOperation.DECRYPT).requireContextKey("tenant").build();
 
-      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> manager.createKey(CreateKeyRequest.builder().alias(label).policy(policy).build()));
 
-      assertTrue(e.getMessage().contains("LocalKeyStore"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("a PKCS#11 token key cannot be given a key policy"), e.getMessage());
+      assertTrue(e.getMessage().contains("LocalKeyStore") && e.getMessage().contains("kekSource"), e.getMessage());
+      assertEquals(AuditOutcome.DENIED, audited(KeyOperation.CREATE).get(0).outcome());
       assertEquals(Reason.KEY_NOT_FOUND,
           assertThrows(Pkcs11Exception.class, () -> tokens.main().describeKey(label)).reason());
     }
@@ -258,28 +261,19 @@ class Pkcs11KeyManagerTest {
   }
 
   @Test
-  void lifecycleOperationsATokenCannotDo_areUnsupportedSayingWhyAndWhatToUseInstead() {
+  void keyManager_isNotAKeyLifecycle_soItHasNoOperationATokenCannotDo() {
     try (Pkcs11KeyManager manager = manager()) {
-      KeyManager keys = manager;
-      Map<KeyOperation, org.junit.jupiter.api.function.Executable> calls = Map.of(
-          KeyOperation.ROTATE, () -> keys.rotateKey(AES_KEY),
-          KeyOperation.DISABLE, () -> keys.disableKey(AES_KEY),
-          KeyOperation.ENABLE, () -> keys.enableKey(AES_KEY),
-          KeyOperation.SCHEDULE_DESTRUCTION, () -> keys.scheduleDestruction(AES_KEY),
-          KeyOperation.CANCEL_DESTRUCTION, () -> keys.cancelDestruction(AES_KEY),
-          KeyOperation.UPDATE_POLICY, () -> keys.updatePolicy(AES_KEY, KeyPolicy.defaultPolicy()));
-
-      calls.forEach((op, call) -> {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, call, op.name());
-        assertTrue(e.getMessage().startsWith("a PKCS#11 token key cannot be"), e.getMessage());
-        assertTrue(e.getMessage().contains("LocalKeyStore") && e.getMessage().contains("kekSource"), e.getMessage());
-        AuditEvent denied = audited(op).get(0);
-        assertEquals(AuditOutcome.DENIED, denied.outcome(), op.name());
-        assertEquals(AES_KEY, denied.keyId().orElseThrow());
-      });
+      Object keys = manager;
+      assertFalse(keys instanceof KeyLifecycle, "a token has no rotation, disabled state, waiting period or policy");
+      for (java.lang.reflect.Method m : KeyLifecycle.class.getDeclaredMethods()) {
+        assertFalse(
+            java.util.Arrays.stream(Pkcs11KeyManager.class.getMethods()).anyMatch(x -> x.getName().equals(m.getName())),
+            m.getName() + " must not exist on a token's key manager");
+      }
+      // What it does offer works without a refusal.
+      assertEquals(AES_KEY, manager.describeKey(AES_KEY).keyId());
+      assertTrue(manager.listKeys().stream().anyMatch(k -> k.keyId().equals(AES_KEY)));
       assertTrue(events.isEmpty());
-      // Nothing happened to the key.
-      assertEquals(Pkcs11KeyInfo.Type.AES, tokens.main().describeKey(AES_KEY).type());
     }
   }
 
@@ -329,7 +323,9 @@ class Pkcs11KeyManagerTest {
     try (Pkcs11KeyManager manager = manager()) {
       manager.createKey(CreateKeyRequest.withAlias(label));
       envelope(manager.keyring(label)).encrypt(new byte[1], CONTEXT);
-      assertThrows(UnsupportedOperationException.class, () -> manager.rotateKey(label));
+      KeyPolicy policy = KeyPolicy.builder().allow(KeyOperation.DECRYPT).build();
+      assertThrows(IllegalArgumentException.class,
+          () -> manager.createKey(CreateKeyRequest.builder().alias(label("other")).policy(policy).build()));
       manager.destroyKey(label);
     }
 

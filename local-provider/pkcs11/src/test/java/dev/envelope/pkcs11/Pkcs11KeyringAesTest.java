@@ -21,9 +21,10 @@ import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.EncryptionMaterials;
 import dev.envelope.Envelope;
+import dev.envelope.KeyProviderException;
 import dev.envelope.Keyring;
 import dev.envelope.NoMatchingKeyException;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import dev.envelope.keyring.RawAesKeyring;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -229,7 +230,7 @@ class Pkcs11KeyringAesTest {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Keyring.builder()
         .token(noGcm).keyNamespace(NAMESPACE).keyLabel(AES_KEY).build());
 
-    assertEquals(Reason.MECHANISM_NOT_SUPPORTED, e.reason());
+    assertEquals(Reason.UNSUPPORTED, e.reason());
     assertTrue(e.getMessage().contains("CKM_AES_GCM"), e.getMessage());
   }
 
@@ -253,7 +254,7 @@ class Pkcs11KeyringAesTest {
     tokens.main().destroyKey("destroyed-aes");
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> envelope.decrypt(message, CONTEXT));
-    assertEquals(Reason.TOKEN_FAILURE, e.reason());
+    assertEquals(Reason.SERVICE_ERROR, e.reason());
     assertTrue(e.getMessage().contains("destroyed-aes"), e.getMessage());
     assertEquals(Reason.KEY_NOT_FOUND,
         assertThrows(Pkcs11Exception.class, () -> keyring("destroyed-aes")).reason());

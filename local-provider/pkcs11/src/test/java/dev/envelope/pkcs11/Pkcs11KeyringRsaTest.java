@@ -17,10 +17,11 @@ import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.EncryptionMaterials;
 import dev.envelope.Envelope;
+import dev.envelope.KeyProviderException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.keyring.RawRsaKeyring;
 import dev.envelope.keyring.RsaPadding;
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Arrays;
@@ -52,7 +53,7 @@ class Pkcs11KeyringRsaTest {
   }
 
   private static byte[] plaintext(RsaPadding padding) {
-    return ("RSA " + padding.cliName() + " round trip").getBytes(StandardCharsets.UTF_8);
+    return ("RSA " + padding.id() + " round trip").getBytes(StandardCharsets.UTF_8);
   }
 
   @ParameterizedTest
@@ -219,7 +220,7 @@ class Pkcs11KeyringRsaTest {
   @ParameterizedTest
   @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA256_MGF1"})
   void decrypt_afterTheKeyPairIsDestroyed_failsWithTokenFailure(RsaPadding padding) {
-    String label = "destroyed-rsa-" + padding.cliName();
+    String label = "destroyed-rsa-" + padding.id();
     tokens.main().createRsaKeyPair(label, 2048);
     Envelope envelope = envelope(keyring(label, padding));
     byte[] message = envelope.encrypt(new byte[10], CONTEXT);
@@ -227,7 +228,7 @@ class Pkcs11KeyringRsaTest {
     tokens.main().destroyKey(label);
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> envelope.decrypt(message, CONTEXT));
-    assertEquals(Reason.TOKEN_FAILURE, e.reason());
+    assertEquals(Reason.SERVICE_ERROR, e.reason());
     assertTrue(e.getMessage().contains(label), e.getMessage());
   }
 
@@ -252,7 +253,7 @@ class Pkcs11KeyringRsaTest {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Keyring.builder().token(noRawRsa)
         .keyNamespace(NAMESPACE).keyLabel(RSA_KEY).rsaPadding(RsaPadding.OAEP_SHA256_MGF1).build());
 
-    assertEquals(Reason.MECHANISM_NOT_SUPPORTED, e.reason());
+    assertEquals(Reason.UNSUPPORTED, e.reason());
     assertTrue(e.getMessage().contains("CKM_RSA_X_509"), e.getMessage());
   }
 
@@ -263,7 +264,7 @@ class Pkcs11KeyringRsaTest {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Keyring.builder().token(noPkcs1)
         .keyNamespace(NAMESPACE).keyLabel(RSA_KEY).rsaPadding(RsaPadding.PKCS1).build());
 
-    assertEquals(Reason.MECHANISM_NOT_SUPPORTED, e.reason());
+    assertEquals(Reason.UNSUPPORTED, e.reason());
     assertTrue(e.getMessage().contains("CKM_RSA_PKCS"), e.getMessage());
   }
 }

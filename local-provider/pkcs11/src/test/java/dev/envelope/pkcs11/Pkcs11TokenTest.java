@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.envelope.pkcs11.Pkcs11Exception.Reason;
+import dev.envelope.KeyProviderException.Reason;
+import dev.envelope.KeyProviderException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -59,7 +60,7 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(config));
 
-    assertEquals(Reason.LIBRARY_NOT_FOUND, e.reason());
+    assertEquals(Reason.PROVIDER_NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains("/nonexistent/libpkcs11-missing.so"), e.getMessage());
     assertTrue(e.getMessage().contains("softhsm2"), e.getMessage());
   }
@@ -71,14 +72,14 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(config));
 
-    assertEquals(Reason.LIBRARY_NOT_FOUND, e.reason());
+    assertEquals(Reason.PROVIDER_NOT_FOUND, e.reason());
   }
 
   @Test
   void open_unknownTokenLabel_failsWithTokenNotFoundListingTheLabelsPresent() {
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> tokens.open("no-such-token"));
 
-    assertEquals(Reason.TOKEN_NOT_FOUND, e.reason());
+    assertEquals(Reason.PROVIDER_NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains("'no-such-token'"), e.getMessage());
     for (String present : List.of(MAIN_TOKEN, PIN_TOKEN, LOGIN_TOKEN)) {
       assertTrue(e.getMessage().contains("'" + present + "'"), e.getMessage());
@@ -93,7 +94,7 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(config));
 
-    assertEquals(Reason.TOKEN_NOT_FOUND, e.reason());
+    assertEquals(Reason.PROVIDER_NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains("'" + MAIN_TOKEN + "'"), e.getMessage());
   }
 
@@ -107,7 +108,7 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(config));
 
-    assertEquals(Reason.TOKEN_NOT_FOUND, e.reason());
+    assertEquals(Reason.PROVIDER_NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains("uninitialized token"), e.getMessage());
   }
 
@@ -120,7 +121,7 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(wrong));
 
-    assertEquals(Reason.LOGIN_FAILED, e.reason());
+    assertEquals(Reason.ACCESS_DENIED, e.reason());
     assertTrue(e.getMessage().contains("wrong PIN"), e.getMessage());
     assertFalse(e.getMessage().contains("not-the-pin"), e.getMessage());
     assertArrayEquals(new char[wrongPin.length], wrongPin);
@@ -277,7 +278,7 @@ class Pkcs11TokenTest {
 
     Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> limited.createAesKey("never-created"));
 
-    assertEquals(Reason.MECHANISM_NOT_SUPPORTED, e.reason());
+    assertEquals(Reason.UNSUPPORTED, e.reason());
     assertTrue(e.getMessage().contains("CKM_AES_KEY_GEN"), e.getMessage());
   }
 }

@@ -1,18 +1,21 @@
-package dev.envelope.kms.internal;
+package dev.envelope.kms;
 
-import dev.envelope.kms.KmsClientSupplier;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import software.amazon.awssdk.services.kms.KmsClient;
 
-/** One client per region, built on first use by the factory and reused. Thread-safe. */
-public final class CachingClientSupplier implements KmsClientSupplier {
+/**
+ * One client per region, built on first use by the factory and reused; what {@link
+ * KmsClientSupplier#caching} returns. Package-private beside its interface, so that the two do
+ * not import each other across packages. Thread-safe.
+ */
+final class CachingClientSupplier implements KmsClientSupplier {
   private final Function<String, KmsClient> factory;
   private final ConcurrentMap<String, KmsClient> clients = new ConcurrentHashMap<>();
 
-  public CachingClientSupplier(Function<String, KmsClient> factory) {
+  CachingClientSupplier(Function<String, KmsClient> factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
   }
 

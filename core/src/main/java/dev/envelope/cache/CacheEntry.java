@@ -1,0 +1,27 @@
+package dev.envelope.cache;
+
+import dev.envelope.DataKey;
+import dev.envelope.EncryptedDataKey;
+import dev.envelope.cache.EntryIds.EntryId;
+import java.util.List;
+
+/**
+ * One cached data key and what it was loaded for. The entry owns {@link #dataKey}, the cache's own
+ * copy, which {@link MaterialsStore} zeroes when the entry is evicted, always under its lock.
+ */
+abstract class CacheEntry {
+  final EntryId id;
+  final long createdNanos;
+  /** The cache's own copy; zeroed when the entry is evicted, always under the store's lock. */
+  final DataKey dataKey;
+  /** What invalidation tests: the materials' EDKs (encrypt) or the message's EDKs (decrypt). */
+  final List<EncryptedDataKey> encryptedDataKeys;
+
+  CacheEntry(
+      EntryId id, long createdNanos, DataKey dataKey, List<EncryptedDataKey> encryptedDataKeys) {
+    this.id = id;
+    this.createdNanos = createdNanos;
+    this.dataKey = dataKey;
+    this.encryptedDataKeys = List.copyOf(encryptedDataKeys);
+  }
+}

@@ -1,0 +1,246 @@
+package dev.envelope.cache;
+
+import dev.envelope.EncryptedDataKey;
+import dev.envelope.cache.EntryIds.EntryId;
+import dev.envelope.cache.SingleFlight.Flight;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The engine behind {@link CachingMaterialsManager}: entries in LRU order with a capacity, expiry
+ * by age, single-flight loads, invalidation generations and the counters. Knows nothing of what
+ * materials are; the manager passes the rules in as functions. Thread-safe: all state is guarded
+ * by one lock, and loads run outside it.
+ */
+final class MaterialsStore {
+  /** What to do with freshly loaded materials: make an entry (under the lock), or null. */
+  @FunctionalInterface
+  interface EntryFactory<M> {
+    CacheEntry create(M loaded, long nowNanos);
+  }
+
+  private final long maxAgeNanos;
+  private final int capacity;
+  private final Ticker ticker;
+
+  private final Object lock = new Object();
+  // All guarded by lock. Both maps hold the same entries: byAccess in LRU order (for capacity),
+  // byCreation in creation order, which is expiry order since every entry has the same max age.
+  private final LinkedHashMap<EntryId, CacheEntry> byAccess = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<EntryId, CacheEntry> byCreation = new LinkedHashMap<>();
+  private final SingleFlight<EntryId> flights = new SingleFlight<>();
+  private long generation;
+  private long hits;
+  private long misses;
+  private long bypasses;
+  private long evictions;
+
+  MaterialsStore(long maxAgeNanos, int capacity, Ticker ticker) {
+    this.maxAgeNanos = maxAgeNanos;
+    this.capacity = capacity;
+    this.ticker = ticker;
+  }
+
+  /**
+   * Serves {@code id} from the cache, or loads it once for all concurrent callers.
+   *
+   * @param serve under the lock: materials (with their own data key copy) from an entry, or null
+   *     if the entry cannot serve this request; it is then evicted
+   * @param load outside the lock: calls the underlying manager
+   * @param factory under the lock: an entry owning the loaded materials' data key, or null to
+   *     return them uncached
+   */
+  <M> M lookup(
+      EntryId id, Function<CacheEntry, M> serve, Supplier<M> load, EntryFactory<M> factory) {
+    while (true) {
+      Flight flight;
+      long loadGeneration;
+      synchronized (lock) {
+        long now = ticker.read();
+        evictExpired(now);
+        CacheEntry entry = byAccess.get(id);
+        if (entry != null) {
+          M hit = isExpired(entry, now) ? null : serve.apply(entry);
+          if (hit != null) {
+            hits++;
+            return hit;
+          }
+          evict(entry);
+        }
+        Flight running = flights.running(id);
+        if (running != null) {
+          flight = running;
+          loadGeneration = -1;
+        } else {
+          flight = flights.start(id);
+          loadGeneration = generation;
+          misses++;
+        }
+      }
+      if (loadGeneration < 0) {
+        // Another caller is loading this entry: wait, then look again (or fail as it did).
+        flight.await();
+        continue;
+      }
+      return loadAndStore(id, flight, loadGeneration, serve, load, factory);
+    }
+  }
+
+  private <M> M loadAndStore(
+      EntryId id,
+      Flight flight,
+      long loadGeneration,
+      Function<CacheEntry, M> serve,
+      Supplier<M> load,
+      EntryFactory<M> factory) {
+    Throwable failure = null;
+    try {
+      M loaded = load.get();
+      synchronized (lock) {
+        if (loadGeneration != generation) {
+          // An invalidation ran during the load: the key may be one that was just disabled.
+          return loaded;
+        }
+        CacheEntry entry = factory.create(loaded, ticker.read());
+        if (entry == null) {
+          return loaded;
+        }
+        insert(entry);
+        M served = serve.apply(entry);
+        if (served == null) {
+          evict(entry);
+          throw new IllegalStateException(
+              "a fresh cache entry refused its first request; this is a bug in the cache");
+        }
+        return served;
+      }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      synchronized (lock) {
+        flights.remove(id, flight);
+      }
+      flight.finish(failure);
+    }
+  }
+
+  /** Under the lock. */
+  private void insert(CacheEntry entry) {
+    CacheEntry old = byCreation.get(entry.id);
+    if (old != null) {
+      evict(old);
+    }
+    byAccess.put(entry.id, entry);
+    byCreation.put(entry.id, entry);
+    while (byAccess.size() > capacity) {
+      evict(byAccess.values().iterator().next());
+    }
+  }
+
+  /** Under the lock: removes {@code entry} (which must be cached) and zeroes its data key. */
+  private void evict(CacheEntry entry) {
+    byAccess.remove(entry.id);
+    byCreation.remove(entry.id);
+    entry.dataKey.destroy();
+    evictions++;
+  }
+
+  /** Under the lock: creation order is expiry order, so stop at the first live entry. */
+  private void evictExpired(long now) {
+    Iterator<CacheEntry> it = byCreation.values().iterator();
+    while (it.hasNext()) {
+      CacheEntry entry = it.next();
+      if (!isExpired(entry, now)) {
+        return;
+      }
+      it.remove();
+      byAccess.remove(entry.id);
+      entry.dataKey.destroy();
+      evictions++;
+    }
+  }
+
+  private boolean isExpired(CacheEntry entry, long now) {
+    return now - entry.createdNanos >= maxAgeNanos;
+  }
+
+  /** Counts a request passed straight through to the underlying manager. */
+  void countBypass() {
+    synchronized (lock) {
+      bypasses++;
+    }
+  }
+
+  /** Evicts every entry and zeroes its data key; loads running meanwhile are not cached. */
+  int invalidateAll() {
+    synchronized (lock) {
+      generation++;
+      int n = byCreation.size();
+      for (CacheEntry entry : byCreation.values()) {
+        entry.dataKey.destroy();
+      }
+      byAccess.clear();
+      byCreation.clear();
+      evictions += n;
+      return n;
+    }
+  }
+
+  /** Evicts the entries whose EDKs match; {@code predicate} runs outside the lock. */
+  int invalidateIf(Predicate<? super List<EncryptedDataKey>> predicate) {
+    List<CacheEntry> snapshot;
+    synchronized (lock) {
+      generation++;
+      snapshot = new ArrayList<>(byCreation.values());
+    }
+    List<CacheEntry> doomed = new ArrayList<>();
+    for (CacheEntry entry : snapshot) {
+      if (predicate.test(entry.encryptedDataKeys)) {
+        doomed.add(entry);
+      }
+    }
+    int n = 0;
+    synchronized (lock) {
+      for (CacheEntry entry : doomed) {
+        if (byCreation.get(entry.id) == entry) {
+          evict(entry);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** A snapshot of the counters; expired entries are evicted first. */
+  CacheStats stats() {
+    synchronized (lock) {
+      evictExpired(ticker.read());
+      return new CacheStats(hits, misses, bypasses, evictions, byAccess.size());
+    }
+  }
+
+  /** How many callers are waiting for another caller's load. */
+  int waitingCallers() {
+    synchronized (lock) {
+      return flights.waiters();
+    }
+  }
+
+  /** Bytes charged to the encrypt entry with these encrypted data keys, or -1. */
+  long bytesCharged(List<EncryptedDataKey> encryptedDataKeys) {
+    synchronized (lock) {
+      for (CacheEntry entry : byCreation.values()) {
+        if (entry instanceof EncryptEntry && entry.encryptedDataKeys.equals(encryptedDataKeys)) {
+          return ((EncryptEntry) entry).bytesUsed();
+        }
+      }
+      return -1;
+    }
+  }
+}
