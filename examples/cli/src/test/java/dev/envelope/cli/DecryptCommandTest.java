@@ -119,6 +119,45 @@ class DecryptCommandTest {
     assertNoOutputLeft(out);
   }
 
+  /**
+   * Issue 12, finding 5, through the CLI: before implicit rejection a bad PKCS#1 padding exited 11
+   * ("no key can decrypt") and a conformant padding holding a wrong data key exited 9: a padding
+   * oracle. Both now give the same exit status and the same stderr line.
+   */
+  @Test
+  void decrypt_pkcs1BadPaddingVersusWrongKey_sameStatusAndStderr() throws Exception {
+    Path plain = Files.write(dir.resolve("plain"), content);
+    assertSuccess(Cli.run("encrypt", "--in", plain.toString(), "--out", message.toString(),
+        "--raw-rsa-key", TestKeys.publicPem(dir).toString(), "--rsa-padding", "pkcs1",
+        "--key-namespace", "rsa", "--key-name", "k"));
+    byte[] original = Files.readAllBytes(message);
+    byte[] edk = Envelope.inspectUnauthenticated(original).encryptedDataKeys().get(0).ciphertext();
+    javax.crypto.Cipher raw = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding");
+    raw.init(javax.crypto.Cipher.ENCRYPT_MODE, TestKeys.RSA.getPublic());
+    byte[] badBlock = new byte[256];
+    badBlock[1] = 1; // block type 1: not an encryption padding
+    javax.crypto.Cipher pkcs1 = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    pkcs1.init(javax.crypto.Cipher.ENCRYPT_MODE, TestKeys.RSA.getPublic());
+
+    List<Cli.Result> results = new ArrayList<>();
+    for (byte[] attack : List.of(raw.doFinal(badBlock), pkcs1.doFinal(TestKeys.randomBytes(32)))) {
+      byte[] crafted = original.clone();
+      for (int i = 0; i + edk.length <= crafted.length; i++) {
+        if (Arrays.equals(original, i, i + edk.length, edk, 0, edk.length)) {
+          System.arraycopy(attack, 0, crafted, i, attack.length);
+        }
+      }
+      Files.write(message, crafted);
+      results.add(Cli.run(decrypt("--raw-rsa-key", TestKeys.privatePem(dir).toString(),
+          "--rsa-padding", "pkcs1", "--key-namespace", "rsa", "--key-name", "k")));
+      assertNoOutputLeft(out);
+    }
+
+    assertFailure(results.get(0), ExitCode.AUTHENTICATION, "does not verify");
+    assertEquals(results.get(1).status(), results.get(0).status());
+    assertEquals(results.get(1).stderr(), results.get(0).stderr());
+  }
+
   @Test
   void decrypt_rsaPublicKeyGiven_failsWithKeyInvalidStatus() {
     assertFailure(Cli.run(decrypt("--raw-rsa-key", TestKeys.publicPem(dir).toString(),

@@ -88,7 +88,7 @@ class EsdkInteropTest {
 
   static JceMasterKey esdkRsaKey(RsaPadding padding) {
     String transformation = switch (padding) {
-      case PKCS1 -> "RSA/ECB/PKCS1Padding";
+      case PKCS1_LEGACY -> "RSA/ECB/PKCS1Padding";
       case OAEP_SHA1_MGF1 -> "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";
       case OAEP_SHA256_MGF1 -> "RSA/ECB/OAEPWithSHA-256AndMGF1Padding";
       case OAEP_SHA384_MGF1 -> "RSA/ECB/OAEPWithSHA-384AndMGF1Padding";
