@@ -63,6 +63,7 @@ public final class Envelope {
   private final boolean framed;
   private final int maxEncryptedDataKeys;
   private final int maxFrameLength;
+  private final StreamSignaturePolicy streamSignaturePolicy;
 
   private Envelope(Builder b) {
     this.materialsManager = b.materialsManager;
@@ -72,6 +73,7 @@ public final class Envelope {
     this.framed = b.framed;
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
     this.maxFrameLength = b.maxFrameLength;
+    this.streamSignaturePolicy = b.streamSignaturePolicy;
   }
 
   public static Builder builder() {
@@ -234,7 +236,9 @@ public final class Envelope {
 
   /**
    * Reads and verifies the message header from {@code in}, then returns a stream of the plaintext.
-   * See {@link DecryptingStream} for what is released when. Exceptions as for {@link #decrypt}.
+   * See {@link DecryptingStream} for what is released when, and {@link StreamSignaturePolicy} for
+   * signed messages. Exceptions as for {@link #decrypt}; a {@link PolicyViolationException} also
+   * if the stream signature policy refuses the message.
    */
   public DecryptingStream decryptingStream(InputStream in, EncryptionContext expected) {
     Objects.requireNonNull(in, "in");
@@ -247,11 +251,17 @@ public final class Envelope {
               + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
               + " if you trust the sender, or decrypt the message in memory");
     }
+    if (header.suite().isSigned() && streamSignaturePolicy.mode() == StreamSignaturePolicy.Mode.UNSIGNED_ONLY) {
+      throw new PolicyViolationException(
+          "the message is signed (suite " + header.suite().idHex() + "), and this Envelope's stream"
+              + " signature policy is unsignedOnly(); decrypt it with another policy");
+    }
     List<String> requiredOnly = checkExpected(header, expected);
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
-      DecryptingInput body = MessageReader.stream(header, materials, input, maxFrameLength);
+      DecryptingInput body = MessageReader.stream(
+          header, materials, input, maxFrameLength, streamSignaturePolicy.maxHeldPlaintext());
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
       throw explain(e, requiredOnly);
@@ -377,6 +387,7 @@ public final class Envelope {
     private boolean framedSet;
     private int maxEncryptedDataKeys = -1;
     private int maxFrameLength = -1;
+    private StreamSignaturePolicy streamSignaturePolicy;
 
     private Builder() {}
 
@@ -471,6 +482,14 @@ public final class Envelope {
       return this;
     }
 
+    /** How {@link Envelope#decryptingStream} treats signed messages. Default {@link StreamSignaturePolicy#verifyBeforeRelease()}. */
+    public Builder streamSignaturePolicy(StreamSignaturePolicy policy) {
+      Objects.requireNonNull(policy, "policy");
+      checkUnset(streamSignaturePolicy, "streamSignaturePolicy");
+      this.streamSignaturePolicy = policy;
+      return this;
+    }
+
     /**
      * @throws IllegalStateException if no keyring or materials manager was given, the suite is
      *     not allowed by the commitment policy, or the frame size exceeds maxFrameLength
@@ -492,6 +511,9 @@ public final class Envelope {
       }
       if (frameSize == -1) {
         frameSize = DEFAULT_FRAME_SIZE;
+      }
+      if (streamSignaturePolicy == null) {
+        streamSignaturePolicy = StreamSignaturePolicy.verifyBeforeRelease();
       }
       if (maxEncryptedDataKeys == -1) {
         maxEncryptedDataKeys = DEFAULT_MAX_ENCRYPTED_DATA_KEYS;

@@ -230,11 +230,17 @@ public final class MessageReader {
         plaintext, (int) (body.regularFrames * frameLength));
   }
 
-  /** A stream that decrypts a message frame by frame; see {@link DecryptingInput}. */
+  /**
+   * A stream that decrypts a message frame by frame; see {@link DecryptingInput}.
+   *
+   * @param maxHeld for signed messages, -1 to release frames before the signature, else the most
+   *     plaintext to hold until it verifies
+   */
   public static DecryptingInput stream(
-      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered) {
+      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered,
+      long maxHeld) {
     FrameCodec codec = open(header, materials);
     Signature verifier = header.suite().isSigned() ? verifier(header, materials) : null;
-    return new DecryptingInput(header, codec, verifier, in, maxBuffered);
+    return new DecryptingInput(header, codec, verifier, in, maxBuffered, maxHeld);
   }
 }
