@@ -5,6 +5,7 @@ import dev.envelope.DecryptingStream;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.Keyring;
+import dev.envelope.StreamSignaturePolicy;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Option;
         "",
         "--out is written to a temporary file and renamed only once every frame, the key commitment"
             + " and the signature have verified, so a failed decrypt leaves no file at --out."
-            + " With --out - frames are written as they verify; discard them unless the exit status is 0.",
+            + " With --out - the plaintext of a signed message is held in a temporary file readable"
+            + " only by you and printed once the signature verifies (--stream-unverified prints frames"
+            + " as they verify, as the ESDK does); an unsigned message's frames are printed as their"
+            + " tags verify. Discard stdout unless the exit status is 0.",
         "",
         "KEYRING is the options of one key provider below, or of several: any one of them that holds a"
             + " key of the message decrypts it.",
@@ -51,6 +55,13 @@ final class DecryptCommand implements Callable<Integer> {
           + " context is accepted.")
   List<String> context;
 
+  @Option(names = "--stream-unverified", order = 5,
+      description = "With --out - (or a device): print a signed message's frames as each verifies,"
+          + " before its signature is checked, in constant disk space, as the ESDK does. What is"
+          + " printed may be forged by anyone who can decrypt the message; use it only if you"
+          + " discard the output unless the exit status is 0.")
+  boolean streamUnverified;
+
   @Mixin
   KeyringOptions keyring;
 
@@ -70,6 +81,9 @@ final class DecryptCommand implements Callable<Integer> {
       Envelope envelope = Envelope.builder()
           .keyring(unwrapping)
           .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+          // Frames go to a temporary file (--out FILE, or the stdout spool) that nothing reads
+          // before the command succeeds, so the stream itself need not hold them in memory.
+          .streamSignaturePolicy(StreamSignaturePolicy.releaseFramesBeforeSignature())
           .build();
       try (Source source = Source.open(in, io.stdin());
           Sink sink = Sink.open(out, io.stdout());
@@ -79,6 +93,9 @@ final class DecryptCommand implements Callable<Integer> {
           plaintext = envelope.decryptingStream(progress.counting(source.stream()), expected);
         } catch (UncheckedIOException e) {
           throw Failures.readingInput(source.description(), e);
+        }
+        if (plaintext.algorithmSuite().isSigned() && !streamUnverified) {
+          sink.holdUntilCommit();
         }
         Transfer.copy(plaintext, source.description(), sink.stream(), sink.description());
         if (!plaintext.isComplete()) {

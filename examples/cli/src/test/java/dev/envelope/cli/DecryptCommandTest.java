@@ -249,15 +249,48 @@ class DecryptCommandTest {
     assertNoOutputLeft(out);
   }
 
+  /** Issue 12 changed this: a signed message's frames are no longer printed before the signature. */
   @Test
-  void decrypt_tamperedFrameToStdout_failsNonZero() throws IOException {
+  void decrypt_tamperedFrameToStdout_failsNonZeroAndPrintsNothingUnlessStreamUnverified() throws IOException {
     byte[] m = Files.readAllBytes(message);
     m[m.length - 200] ^= 1; // the final frame: nothing of it is released
     Cli.Result r = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
         "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
     assertEquals(ExitCode.AUTHENTICATION.code(), r.status(), r::toString);
     assertEquals(1, r.stderrLines().size(), r::stderr);
-    assertEquals(5 * 1000 - 1000, r.stdout().length, "only the verified frames before the bad one were released");
+    assertEquals(0, r.stdout().length, "a signed message is held until it verifies");
+
+    Cli.Result esdkLike = Cli.run(m, "decrypt", "--in", "-", "--out", "-", "--stream-unverified",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+    assertEquals(ExitCode.AUTHENTICATION.code(), esdkLike.status(), esdkLike::toString);
+    assertEquals(5 * 1000 - 1000, esdkLike.stdout().length, "only the verified frames before the bad one were released");
+  }
+
+  /**
+   * Issue 12, finding 7, the attack as reported: {@code decrypt --out -} of a 200 KB signed
+   * message with an altered signature printed 196,608 bytes before failing. Now it prints none.
+   */
+  @Test
+  void decrypt_200kSignedMessageWithTamperedSignatureToStdout_printsNothingAndFailsAuthentication() throws IOException {
+    byte[] big = TestKeys.randomBytes(200_000);
+    Path plain = Files.write(dir.resolve("big"), big);
+    assertSuccess(Cli.run("encrypt", "--in", plain.toString(), "--out", message.toString(), "--frame-size", "4096",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
+    byte[] m = Files.readAllBytes(message);
+    assertTrue(Envelope.inspectUnauthenticated(m).algorithmSuite().isSigned());
+    m[m.length - 1] ^= 1; // the signature's last byte
+
+    Cli.Result r = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+
+    assertEquals(0, r.stdout().length);
+    assertFailure(r, ExitCode.AUTHENTICATION, "signature does not verify");
+    // The intact message prints everything, after it verified.
+    m[m.length - 1] ^= 1;
+    Cli.Result intact = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+    assertSuccess(intact);
+    assertArrayEquals(big, intact.stdout());
   }
 
   @ParameterizedTest
