@@ -397,15 +397,43 @@ class DecryptCommandTest {
     assertEquals("previous", Files.readString(out));
   }
 
+  /** Issue 12 changed this: non-committing messages are read only with an explicit policy. */
   @Test
-  void decrypt_everySuite_isReadEvenWhenNotCommitting() throws IOException {
+  void decrypt_everySuite_isReadWithTheLegacyPolicyEvenWhenNotCommitting() throws IOException {
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       Path plain = Files.write(dir.resolve("plain"), content);
       assertSuccess(Cli.run("encrypt", "-q", "--in", plain.toString(), "--out", message.toString(),
           "--suite", suite.idHex(), "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
-      assertSuccess(Cli.run(decryptAes()));
+      assertSuccess(Cli.run(decryptAes("--commitment-policy", "require-encrypt-allow-decrypt")));
       assertArrayEquals(content, Files.readAllBytes(out), suite::idHex);
     }
+  }
+
+  /**
+   * Issue 12, finding 8: the CLI used to read every message without key commitment, so with "any
+   * one of several keys decrypts" one ciphertext could open to two plaintexts. Now, as in the ESDK
+   * CLI, decrypt requires commitment unless told otherwise, and the refusal names the flag.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0x0014", "0x0178", "0x0378"})
+  void decrypt_nonCommittingMessageByDefault_isRefusedNamingTheFlag(String suite) throws IOException {
+    Path plain = Files.write(dir.resolve("plain"), content);
+    assertSuccess(Cli.run("encrypt", "-q", "--in", plain.toString(), "--out", message.toString(),
+        "--suite", suite, "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
+
+    assertFailure(Cli.run(decryptAes()), ExitCode.POLICY, suite, "does not commit to its key",
+        "--commitment-policy require-encrypt-allow-decrypt");
+    assertNoOutputLeft(out);
+    assertFailure(Cli.run(decryptAes("--commitment-policy", "require-encrypt-require-decrypt")), ExitCode.POLICY,
+        "--commitment-policy require-encrypt-allow-decrypt");
+    assertSuccess(Cli.run(decryptAes("--commitment-policy", "forbid-encrypt-allow-decrypt")));
+    assertArrayEquals(content, Files.readAllBytes(out));
+  }
+
+  @Test
+  void decrypt_unknownCommitmentPolicy_failsWithUsageStatus() {
+    assertFailure(Cli.run(decryptAes("--commitment-policy", "allow-everything")), ExitCode.USAGE,
+        "--commitment-policy", "require-encrypt-allow-decrypt");
   }
 
   @Test
