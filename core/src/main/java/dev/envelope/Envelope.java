@@ -55,6 +55,10 @@ public final class Envelope {
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 64;
   /** The default cap on the frame (or non-framed body) a decrypting stream holds in memory. */
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
+  /** The default cap on the encryption context pairs of a message read. */
+  public static final int DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS = 1024;
+  /** The default cap on the header length of a message read: 1 MiB. */
+  public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
 
   private final MaterialsManager materialsManager;
   private final CommitmentPolicy commitmentPolicy;
@@ -64,6 +68,8 @@ public final class Envelope {
   private final int maxEncryptedDataKeys;
   private final int maxFrameLength;
   private final StreamSignaturePolicy streamSignaturePolicy;
+  private final int maxContextPairs;
+  private final int maxHeaderLength;
 
   private Envelope(Builder b) {
     this.materialsManager = b.materialsManager;
@@ -74,6 +80,8 @@ public final class Envelope {
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
     this.maxFrameLength = b.maxFrameLength;
     this.streamSignaturePolicy = b.streamSignaturePolicy;
+    this.maxContextPairs = b.maxContextPairs;
+    this.maxHeaderLength = b.maxHeaderLength;
   }
 
   public static Builder builder() {
@@ -214,7 +222,7 @@ public final class Envelope {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(expected, "expected");
     MessageInput.ArrayInput in = MessageInput.of(message, 0, message.length);
-    MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys);
+    MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
     List<String> requiredOnly = checkExpected(header, expected);
     DecryptionMaterials materials = null;
     try {
@@ -244,7 +252,7 @@ public final class Envelope {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(expected, "expected");
     MessageInput.StreamInput input = MessageInput.of(in);
-    MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys);
+    MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
     if (header.frameLength() > maxFrameLength) {
       throw new PolicyViolationException(
           "the message's frames are " + header.frameLength() + " bytes, more than the "
@@ -388,6 +396,8 @@ public final class Envelope {
     private int maxEncryptedDataKeys = -1;
     private int maxFrameLength = -1;
     private StreamSignaturePolicy streamSignaturePolicy;
+    private int maxContextPairs = -1;
+    private int maxHeaderLength = -1;
 
     private Builder() {}
 
@@ -482,6 +492,36 @@ public final class Envelope {
       return this;
     }
 
+    /**
+     * The most encryption context pairs a message read may carry, checked before any pair is
+     * parsed. Default {@value Envelope#DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS}; the format's limit is 65,535.
+     */
+    public Builder maxEncryptionContextPairs(int max) {
+      if (maxContextPairs != -1) {
+        throw new IllegalStateException("maxEncryptionContextPairs was already set");
+      }
+      if (max < 1 || max > 0xFFFF) {
+        throw new IllegalArgumentException("maxEncryptionContextPairs must be between 1 and 65535: " + max);
+      }
+      this.maxContextPairs = max;
+      return this;
+    }
+
+    /**
+     * The longest header a message read may have, in bytes, checked before each of its variable
+     * fields is read. Default {@value Envelope#DEFAULT_MAX_HEADER_LENGTH}.
+     */
+    public Builder maxHeaderLength(int bytes) {
+      if (maxHeaderLength != -1) {
+        throw new IllegalStateException("maxHeaderLength was already set");
+      }
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxHeaderLength must be positive: " + bytes);
+      }
+      this.maxHeaderLength = bytes;
+      return this;
+    }
+
     /** How {@link Envelope#decryptingStream} treats signed messages. Default {@link StreamSignaturePolicy#verifyBeforeRelease()}. */
     public Builder streamSignaturePolicy(StreamSignaturePolicy policy) {
       Objects.requireNonNull(policy, "policy");
@@ -512,6 +552,8 @@ public final class Envelope {
       if (frameSize == -1) {
         frameSize = DEFAULT_FRAME_SIZE;
       }
+      maxContextPairs = maxContextPairs == -1 ? DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS : maxContextPairs;
+      maxHeaderLength = maxHeaderLength == -1 ? DEFAULT_MAX_HEADER_LENGTH : maxHeaderLength;
       if (streamSignaturePolicy == null) {
         streamSignaturePolicy = StreamSignaturePolicy.verifyBeforeRelease();
       }
