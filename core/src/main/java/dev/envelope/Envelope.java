@@ -217,6 +217,8 @@ public final class Envelope {
    * @throws AuthenticationFailedException if a tag, the key commitment or the signature fails
    * @throws PolicyViolationException if the commitment policy or the cap on encrypted data keys
    *     refuses the message
+   * @throws MaterialsContextException if the materials manager returned a context that contradicts
+   *     the message
    */
   public Decrypted decrypt(byte[] message, EncryptionContext expected) {
     Objects.requireNonNull(message, "message");
@@ -335,6 +337,7 @@ public final class Envelope {
                 + " for a message of suite " + messageSuite.idHex());
       }
       commitmentPolicy.checkDecrypt(materials.algorithmSuite());
+      DecryptionContextCheck.check(header.storedContext(), expected, materials);
       if (!materials.hasDataKey()) {
         throw new IllegalStateException("the materials manager returned no data key");
       }
