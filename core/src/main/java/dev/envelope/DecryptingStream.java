@@ -15,14 +15,19 @@ import java.io.InputStream;
  *   <li>Each frame's plaintext is released only after its tag verifies.
  *   <li>The last frame is released only once the stream has been read to its end with no bytes
  *       trailing and, for signing suites, after the signature verifies.
+ *   <li>Signed messages follow the Envelope's {@link StreamSignaturePolicy}: by default nothing is
+ *       released before the signature verifies (the plaintext is held in memory, up to a bound);
+ *       with {@link StreamSignaturePolicy#releaseFramesBeforeSignature()} regular frames are
+ *       released before it, as in the AWS Encryption SDK; with {@link
+ *       StreamSignaturePolicy#unsignedOnly()} signed messages are refused at the header.
  *   <li>A truncated, reordered or over-long message makes {@code read} throw; it never ends as a
- *       short read.
+ *       short read. After a failure every read throws and {@link #isComplete()} stays false.
  * </ul>
  *
- * What is released before the end is authenticated under the data key but, for signing suites,
- * not yet signed: treat it as provisional until {@code read} returns -1, and discard it if any read
- * throws. Failures are thrown as unchecked {@link EnvelopeException}s; I/O errors of the source
- * as {@link java.io.UncheckedIOException}.
+ * Under {@code releaseFramesBeforeSignature()}, what is released before the end is authenticated
+ * under the data key but not yet signed: treat it as provisional until {@code read} returns -1,
+ * and discard it if any read throws. Failures are thrown as unchecked {@link EnvelopeException}s;
+ * I/O errors of the source as {@link java.io.UncheckedIOException}.
  *
  * <p>Not thread-safe.
  */
@@ -46,7 +51,10 @@ public final class DecryptingStream extends InputStream {
     return suite;
   }
 
-  /** Whether the message has been read to its verified end. */
+  /**
+   * Whether the message has been read to its verified end: every tag and, for signed messages, the
+   * signature checked, and every byte read. False after any failure.
+   */
   public boolean isComplete() {
     return input.isComplete();
   }

@@ -266,6 +266,7 @@ public final class EncryptionContext {
    * context cannot silently drop a pair. Not thread-safe.
    */
   public static final class Builder {
+    private static final int INSERTION_SORT_MAX = 16;
     private final List<String> keys = new ArrayList<>();
     private final List<String> values = new ArrayList<>();
 
@@ -306,18 +307,11 @@ public final class EncryptionContext {
       }
       byte[][] kb = new byte[n][];
       byte[][] vb = new byte[n][];
-      int[] order = new int[n];
       for (int i = 0; i < n; i++) {
         kb[i] = utf8(keys.get(i), null);
         vb[i] = utf8(values.get(i), keys.get(i));
-        // Insertion sort by unsigned key bytes: contexts are small, and this avoids boxing.
-        int j = i;
-        while (j > 0 && Arrays.compareUnsigned(kb[order[j - 1]], kb[i]) > 0) {
-          order[j] = order[j - 1];
-          j--;
-        }
-        order[j] = i;
       }
+      int[] order = sortedOrder(kb);
       String[] k = new String[n];
       String[] v = new String[n];
       byte[][] skb = new byte[n][];
@@ -333,6 +327,36 @@ public final class EncryptionContext {
         }
       }
       return new EncryptionContext(k, v, skb, svb);
+    }
+
+    /**
+     * The indices of {@code kb} in order of their unsigned bytes. Small contexts (the usual case)
+     * use an insertion sort, which needs no boxing; larger ones a merge sort, so that a hostile
+     * header of many pairs in reverse order costs O(n log n), not O(n²).
+     */
+    private static int[] sortedOrder(byte[][] kb) {
+      int n = kb.length;
+      int[] order = new int[n];
+      if (n <= INSERTION_SORT_MAX) {
+        for (int i = 0; i < n; i++) {
+          int j = i;
+          while (j > 0 && Arrays.compareUnsigned(kb[order[j - 1]], kb[i]) > 0) {
+            order[j] = order[j - 1];
+            j--;
+          }
+          order[j] = i;
+        }
+        return order;
+      }
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, (a, b) -> Arrays.compareUnsigned(kb[a], kb[b]));
+      for (int i = 0; i < n; i++) {
+        order[i] = boxed[i];
+      }
+      return order;
     }
 
     /**

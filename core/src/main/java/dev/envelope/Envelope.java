@@ -63,6 +63,10 @@ public final class Envelope {
   public static final int DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 64;
   /** The default cap on the frame (or non-framed body) a decrypting stream holds in memory. */
   public static final int DEFAULT_MAX_FRAME_LENGTH = 64 * 1024 * 1024;
+  /** The default cap on the encryption context pairs of a message read. */
+  public static final int DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS = 1024;
+  /** The default cap on the header length of a message read: 1 MiB. */
+  public static final int DEFAULT_MAX_HEADER_LENGTH = 1024 * 1024;
 
   private final MaterialsManager materialsManager;
   private final CommitmentPolicy commitmentPolicy;
@@ -72,6 +76,9 @@ public final class Envelope {
   private final int maxEncryptedDataKeys;
   private final int maxFrameLength;
   private final Engine engine;
+  private final StreamSignaturePolicy streamSignaturePolicy;
+  private final int maxContextPairs;
+  private final int maxHeaderLength;
 
   private Envelope(Builder b, MaterialsManager materialsManager) {
     this.materialsManager = materialsManager;
@@ -89,6 +96,9 @@ public final class Envelope {
                 b.parallelism,
                 b.parallelThreshold)
             : Engine.defaults();
+    this.streamSignaturePolicy = b.streamSignaturePolicy;
+    this.maxContextPairs = b.maxContextPairs;
+    this.maxHeaderLength = b.maxHeaderLength;
   }
 
   public static Builder builder() {
@@ -202,12 +212,14 @@ public final class Envelope {
    * @throws AuthenticationFailedException if a tag, the key commitment or the signature fails
    * @throws PolicyViolationException if the commitment policy or the cap on encrypted data keys
    *     refuses the message
+   * @throws MaterialsContextException if the materials manager returned a context that contradicts
+   *     the message
    */
   public Decrypted decrypt(byte[] message, EncryptionContext expected) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(expected, "expected");
     MessageInput.ArrayInput in = MessageInput.of(message, 0, message.length);
-    MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys);
+    MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
     List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
@@ -229,25 +241,32 @@ public final class Envelope {
 
   /**
    * Reads and verifies the message header from {@code in}, then returns a stream of the plaintext.
-   * See {@link DecryptingStream} for what is released when. Exceptions as for {@link #decrypt}.
+   * See {@link DecryptingStream} for what is released when, and {@link StreamSignaturePolicy} for
+   * signed messages. Exceptions as for {@link #decrypt}; a {@link PolicyViolationException} also
+   * if the stream signature policy refuses the message.
    */
   public DecryptingStream decryptingStream(InputStream in, EncryptionContext expected) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(expected, "expected");
     MessageInput.StreamInput input = MessageInput.of(in);
-    MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys);
+    MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
     if (header.frameLength() > maxFrameLength) {
       throw new PolicyViolationException(
           "the message's frames are " + header.frameLength() + " bytes, more than the "
               + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
               + " if you trust the sender, or decrypt the message in memory");
     }
+    if (header.suite().isSigned() && streamSignaturePolicy.mode() == StreamSignaturePolicy.Mode.UNSIGNED_ONLY) {
+      throw new PolicyViolationException(
+          "the message is signed (suite " + header.suite().idHex() + "), and this Envelope's stream"
+              + " signature policy is unsignedOnly(); decrypt it with another policy");
+    }
     List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
     DecryptionMaterials materials = null;
     try {
       materials = decryptionMaterials(header, expected);
-      DecryptingInput body =
-          MessageReader.stream(header, materials, input, maxFrameLength, engine);
+      DecryptingInput body = MessageReader.stream(
+          header, materials, input, maxFrameLength, streamSignaturePolicy.maxHeldPlaintext(), engine);
       return new DecryptingStream(body, materials.encryptionContext(), header.suite());
     } catch (AuthenticationFailedException | NoMatchingKeyException e) {
       throw ContextExpectation.explain(e, requiredOnly);
@@ -269,6 +288,7 @@ public final class Envelope {
                 expected));
     try {
       MaterialsChecks.checkDecryption(materials, messageSuite, commitmentPolicy);
+      DecryptionContextCheck.check(header.storedContext(), expected, materials);
       return materials;
     } catch (RuntimeException e) {
       closeDataKey(materials);
@@ -339,6 +359,9 @@ public final class Envelope {
     private int parallelism = -1;
     private long parallelThreshold = -1;
     private int signingKeyPrefetch = -1;
+    private StreamSignaturePolicy streamSignaturePolicy;
+    private int maxContextPairs = -1;
+    private int maxHeaderLength = -1;
 
     private Builder() {}
 
@@ -510,6 +533,40 @@ public final class Envelope {
     }
 
     /**
+     * The most encryption context pairs a message read may carry, checked before any pair is
+     * parsed. Default {@value Envelope#DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS}; the format's limit is 65,535.
+     */
+    public Builder maxEncryptionContextPairs(int max) {
+      requireState(maxContextPairs == -1, "maxEncryptionContextPairs was already set to %s", maxContextPairs);
+      if (max < 1 || max > 0xFFFF) {
+        throw new IllegalArgumentException("maxEncryptionContextPairs must be between 1 and 65535: " + max);
+      }
+      this.maxContextPairs = max;
+      return this;
+    }
+
+    /**
+     * The longest header a message read may have, in bytes, checked before each of its variable
+     * fields is read. Default {@value Envelope#DEFAULT_MAX_HEADER_LENGTH}.
+     */
+    public Builder maxHeaderLength(int bytes) {
+      requireState(maxHeaderLength == -1, "maxHeaderLength was already set to %s", maxHeaderLength);
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxHeaderLength must be positive: " + bytes);
+      }
+      this.maxHeaderLength = bytes;
+      return this;
+    }
+
+    /** How {@link Envelope#decryptingStream} treats signed messages. Default {@link StreamSignaturePolicy#verifyBeforeRelease()}. */
+    public Builder streamSignaturePolicy(StreamSignaturePolicy policy) {
+      Objects.requireNonNull(policy, "policy");
+      requireUnset(streamSignaturePolicy != null, "streamSignaturePolicy");
+      this.streamSignaturePolicy = policy;
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if no keyring or materials manager was given, the suite is
      *     not allowed by the commitment policy, the frame size exceeds maxFrameLength, or
      *     signingKeyPrefetch was set with a materials manager instead of a keyring
@@ -537,6 +594,11 @@ public final class Envelope {
       }
       if (frameSize == -1) {
         frameSize = DEFAULT_FRAME_SIZE;
+      }
+      maxContextPairs = maxContextPairs == -1 ? DEFAULT_MAX_ENCRYPTION_CONTEXT_PAIRS : maxContextPairs;
+      maxHeaderLength = maxHeaderLength == -1 ? DEFAULT_MAX_HEADER_LENGTH : maxHeaderLength;
+      if (streamSignaturePolicy == null) {
+        streamSignaturePolicy = StreamSignaturePolicy.verifyBeforeRelease();
       }
       if (maxEncryptedDataKeys == -1) {
         maxEncryptedDataKeys = DEFAULT_MAX_ENCRYPTED_DATA_KEYS;

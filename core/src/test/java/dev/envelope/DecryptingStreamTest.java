@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The release rules of {@link DecryptingStream} (keyrings.md §9): regular frames are released once
- * their tags verify, the final frame (and a non-framed body) only once the message has verifiably
+ * The release rules of {@link DecryptingStream} (keyrings.md §9), under {@link
+ * StreamSignaturePolicy#releaseFramesBeforeSignature()}: regular frames are released once their tags verify, the final frame (and a non-framed body) only once the message has verifiably
  * ended, and every truncated, over-long or rearranged message ends in an exception, never in -1.
  */
 class DecryptingStreamTest {
@@ -33,8 +33,10 @@ class DecryptingStreamTest {
   private static final EncryptionContext CONTEXT = EncryptionContext.of("stream", "rules");
   private static final Keyring KEYRING = TestKeys.aes256Keyring();
 
+  /** Frames are released before the signature here (the ESDK's rule); see StreamSignaturePolicyTest for the default. */
   private static Envelope envelope(AlgorithmSuite suite) {
-    return Messages.envelope(KEYRING, suite, FRAME);
+    return Envelope.builder().keyring(KEYRING).algorithmSuite(suite).commitmentPolicy(Messages.policyFor(suite))
+        .frameSize(FRAME).streamSignaturePolicy(StreamSignaturePolicy.releaseFramesBeforeSignature()).build();
   }
 
   /** What a reader got before the stream threw, and what it threw. */
@@ -248,6 +250,34 @@ class DecryptingStreamTest {
       assertArrayEquals(Arrays.copyOfRange(PLAINTEXT, REGULAR_FRAMES * FRAME, PLAINTEXT.length), rest);
       assertTrue(stream.isComplete());
     }
+  }
+
+  /**
+   * Issue 12, finding 2: the final frame of an unsigned message replaced by another message's. The
+   * stream used to report isComplete() after the failure; now it never does, and stays failed.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = AlgorithmSuite.class,
+      names = {"AES_256_GCM_HKDF_SHA512_COMMIT_KEY", "AES_256_GCM_IV12_TAG16_HKDF_SHA256", "AES_128_GCM_IV12_TAG16_NO_KDF"})
+  void isComplete_finalFrameSwappedForAnotherMessages_staysFalseAndTheStreamStaysFailed(AlgorithmSuite suite)
+      throws IOException {
+    byte[] message = envelope(suite).encrypt(PLAINTEXT, CONTEXT);
+    byte[] other = envelope(suite).encrypt(PLAINTEXT, CONTEXT);
+    int finalFrame = Messages.regularFrameOffset(message, REGULAR_FRAMES);
+    byte[] swapped = message.clone();
+    System.arraycopy(other, finalFrame, swapped, finalFrame, message.length - finalFrame);
+
+    DecryptingStream stream = envelope(suite).decryptingStream(new ByteArrayInputStream(swapped), CONTEXT);
+    byte[] head = stream.readNBytes(REGULAR_FRAMES * FRAME);
+    assertThrows(AuthenticationFailedException.class, stream::read);
+
+    assertArrayEquals(regularFramesOnly(), head);
+    assertFalse(stream.isComplete());
+    assertThrows(IOException.class, stream::read);
+    assertThrows(IOException.class, () -> stream.read(new byte[10], 0, 10));
+    assertFalse(stream.isComplete());
+    assertEquals(0, stream.available());
   }
 
   @Test

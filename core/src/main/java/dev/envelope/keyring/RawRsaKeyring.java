@@ -38,6 +38,19 @@ import javax.crypto.IllegalBlockSizeException;
  * Encryption needs the public key, decryption the private key; a keyring may hold either or both.
  * RSA wrapping does not bind the encryption context (the header tag does). Immutable and
  * thread-safe.
+ *
+ * <h2>Security guarantees</h2>
+ *
+ * <ul>
+ *   <li>OAEP: a ciphertext that does not decrypt under this key is "not my key" ({@link
+ *       NoMatchingKeyException}), as in the ESDK.
+ *   <li>{@link RsaPadding#PKCS1_LEGACY}: implicit rejection. Every encrypted data key named for
+ *       this key unwraps to a data key: the real one, or a deterministic pseudorandom one when the
+ *       padding or length does not check, decoded in constant time. The message then fails its key
+ *       commitment or header tag, exactly as under a wrong key, so a decrypting service is no
+ *       padding oracle. A consequence: a PKCS#1 keyring never answers "not my key" for a
+ *       ciphertext named for it, so a multi-keyring does not go on to its next child then.
+ * </ul>
  */
 public final class RawRsaKeyring implements Keyring {
   private final String namespace;
@@ -47,6 +60,7 @@ public final class RawRsaKeyring implements Keyring {
   private final PublicKey publicKey;
   private final PrivateKey privateKey;
   private final Provider provider;
+  private final Pkcs1Unwrapper pkcs1;
 
   private RawRsaKeyring(Builder b) {
     this.namespace = b.namespace;
@@ -56,6 +70,9 @@ public final class RawRsaKeyring implements Keyring {
     this.publicKey = b.publicKey;
     this.privateKey = b.privateKey;
     this.provider = b.provider;
+    this.pkcs1 = padding == RsaPadding.PKCS1_LEGACY && privateKey != null
+        ? new Pkcs1Unwrapper(privateKey, publicKey, provider)
+        : null;
   }
 
   public static Builder builder() {
@@ -85,7 +102,7 @@ public final class RawRsaKeyring implements Keyring {
         generated.close();
       }
       throw new KeyProviderException(
-          "raw RSA keyring " + this + " could not wrap the data key with " + padding.cliName()
+          "raw RSA keyring " + this + " could not wrap the data key with " + padding.id()
               + ": " + e.getClass().getSimpleName() + " (is the key large enough for this padding?)",
           e);
     } finally {
@@ -109,6 +126,14 @@ public final class RawRsaKeyring implements Keyring {
         continue;
       }
       candidates++;
+      if (pkcs1 != null) {
+        byte[] plaintextKey = pkcs1.unwrap(edk.ciphertext(), dataKeyLength);
+        try {
+          return materials.withDataKey(DataKey.copyOf(plaintextKey));
+        } finally {
+          Arrays.fill(plaintextKey, (byte) 0);
+        }
+      }
       byte[] plaintextKey = null;
       try {
         Cipher cipher = cipher();
@@ -121,7 +146,7 @@ public final class RawRsaKeyring implements Keyring {
         // Not this key: try the next one.
       } catch (InvalidKeyException e) {
         throw new KeyProviderException(
-            "raw RSA keyring " + this + " cannot use its private key with " + padding.cliName(), e);
+            "raw RSA keyring " + this + " cannot use its private key with " + padding.id(), e);
       } catch (GeneralSecurityException e) {
         throw new KeyProviderException(
             "raw RSA keyring " + this + " failed: " + e.getClass().getSimpleName(), e);
@@ -138,7 +163,7 @@ public final class RawRsaKeyring implements Keyring {
     }
     throw new NoMatchingKeyException(
         "raw RSA key " + this + " could not decrypt the encrypted data keys named for it: the"
-            + " private key or the padding (" + padding.cliName() + ") differs from the one used to encrypt");
+            + " private key or the padding (" + padding.id() + ") differs from the one used to encrypt");
   }
 
   private Cipher cipher() throws GeneralSecurityException {
@@ -150,7 +175,7 @@ public final class RawRsaKeyring implements Keyring {
   /** Shows namespace, name and padding, never key material. */
   @Override
   public String toString() {
-    return "'" + namespace + "'/'" + name + "' (" + padding.cliName() + ")";
+    return "'" + namespace + "'/'" + name + "' (" + padding.id() + ")";
   }
 
   /** Reads an X.509 {@code BEGIN PUBLIC KEY} PEM. */

@@ -12,8 +12,13 @@ import javax.crypto.spec.PSource;
  * OAEPWithSHA-256AndMGF1Padding} would silently use MGF1-SHA-1, so explicit parameters are passed).
  */
 public enum RsaPadding {
-  /** RSAES-PKCS1-v1_5. Kept for compatibility; prefer OAEP. */
-  PKCS1("pkcs1", null),
+  /**
+   * RSAES-PKCS1-v1_5, a legacy choice: only for reading and writing messages shared with systems
+   * that cannot use OAEP. Its padding is malleable (Bleichenbacher), so {@link RawRsaKeyring}
+   * decrypts it with implicit rejection: a ciphertext whose padding does not check unwraps to a
+   * pseudorandom data key, and the message then fails exactly as under a wrong key. Prefer OAEP.
+   */
+  PKCS1_LEGACY("pkcs1", null),
   OAEP_SHA1_MGF1("oaep-sha1", "SHA-1"),
   OAEP_SHA256_MGF1("oaep-sha256", "SHA-256"),
   OAEP_SHA384_MGF1("oaep-sha384", "SHA-384"),
@@ -48,26 +53,6 @@ public enum RsaPadding {
     }
     throw new IllegalArgumentException(
         "unknown RSA padding '" + id + "'; use pkcs1, oaep-sha1, oaep-sha256, oaep-sha384 or oaep-sha512");
-  }
-
-  /**
-   * The old name of {@link #id()}.
-   *
-   * @deprecated use {@link #id()}; the CLI's words belong to the CLI
-   */
-  @Deprecated(forRemoval = true)
-  public String cliName() {
-    return id();
-  }
-
-  /**
-   * The old name of {@link #fromId(String)}.
-   *
-   * @deprecated use {@link #fromId(String)}
-   */
-  @Deprecated(forRemoval = true)
-  public static RsaPadding fromCliName(String name) {
-    return fromId(name);
   }
 
   String transformation() {

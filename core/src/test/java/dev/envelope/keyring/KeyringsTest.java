@@ -87,7 +87,7 @@ class KeyringsTest {
     MultiKeyring others =
         MultiKeyring.builder()
             .child(RawAesKeyring.builder().keyNamespace("a").keyName("x").wrappingKey(new byte[32]).build())
-            .child(rsa(RsaPadding.PKCS1, TestKeys.rsa2048()))
+            .child(rsa(RsaPadding.PKCS1_LEGACY, TestKeys.rsa2048()))
             .build();
     NoMatchingKeyException e =
         assertThrows(NoMatchingKeyException.class, () -> Envelope.builder().keyring(others).build().decrypt(message, CONTEXT));

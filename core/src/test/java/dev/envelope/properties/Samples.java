@@ -27,14 +27,16 @@ final class Samples {
    * values: with the default cap of 64 encrypted data keys, a flipped bit in the key count is
    * reported as a {@link dev.envelope.PolicyViolationException} before anything else is read (pinned
    * by {@code EnvelopeTest}), and with the default 64 MiB stream buffer, a flipped high bit in a
-   * frame or body length is refused the same way (pinned by {@code MaxFrameLengthTest}); raised,
-   * the parser itself must reject the message.
+   * frame or body length is refused the same way (pinned by {@code MaxFrameLengthTest}), and with
+   * the default cap of 1,024 context pairs a flipped high bit in the pair count too (pinned by
+   * {@code ParsingLimitsTest}); raised, the parser itself must reject the message.
    */
   static final Envelope READER =
       Envelope.builder()
           .keyring(KEYRING)
           .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
           .maxEncryptedDataKeys(0xFFFF)
+          .maxEncryptionContextPairs(0xFFFF)
           .maxFrameLength(Integer.MAX_VALUE - 1024)
           .build();
 

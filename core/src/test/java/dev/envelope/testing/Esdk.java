@@ -101,7 +101,7 @@ public final class Esdk {
    */
   public static String rsaTransformation(RsaPadding padding) {
     switch (padding) {
-      case PKCS1:
+      case PKCS1_LEGACY:
         return "RSA/ECB/PKCS1Padding";
       case OAEP_SHA1_MGF1:
         return "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";

@@ -109,7 +109,7 @@ final class KeyDescriptions {
   private static RsaPadding padding(JsonObject description) {
     String padding = description.get("padding-algorithm").getAsString();
     if ("pkcs1".equals(padding)) {
-      return RsaPadding.PKCS1;
+      return RsaPadding.PKCS1_LEGACY;
     }
     if (!"oaep-mgf1".equals(padding)) {
       fail("unsupported RSA padding " + padding);

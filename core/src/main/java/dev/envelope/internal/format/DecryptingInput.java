@@ -15,11 +15,14 @@ import java.util.Arrays;
  *   <li>a regular frame's plaintext is released only after its tag verifies;
  *   <li>the final frame (and a non-framed body) is released only after the stream has been read to
  *       its end with nothing trailing and, for signing suites, after the signature verifies;
- *   <li>a truncated or over-long message throws; it never looks like a short read.
+ *   <li>a truncated or over-long message throws; it never looks like a short read;
+ *   <li>when {@code maxHeld} is not negative and the message is signed, nothing at all is released
+ *       before the signature verifies: the plaintext is held, up to {@code maxHeld} bytes.
  * </ul>
  *
  * Buffers grow only as bytes actually arrive, so a header that claims huge frames costs nothing
- * until the data is there. After a failure every read throws. Not thread-safe.
+ * until the data is there. After a failure every read throws and {@link #isComplete()} stays
+ * false. Not thread-safe.
  */
 public final class DecryptingInput extends InputStream {
   private static final int INITIAL_BUFFER = 64 * 1024;
@@ -29,6 +32,7 @@ public final class DecryptingInput extends InputStream {
   private final Signature verifier;
   private final MessageInput.StreamInput in;
   private final int maxBuffered;
+  private final long maxHeld;
   private long expectedSeq = 1;
   private byte[] cipherBuffer = new byte[0];
   private byte[] plain = new byte[0];
@@ -38,10 +42,16 @@ public final class DecryptingInput extends InputStream {
   private boolean failed;
   private boolean closed;
 
+  /**
+   * @param maxHeld for signed messages: -1 to release each regular frame once its tag verifies, or
+   *     the most plaintext bytes to hold back until the signature verifies
+   */
   DecryptingInput(
-      MessageHeader header, FrameCodec codec, Signature verifier, MessageInput.StreamInput in, int maxBuffered) {
+      MessageHeader header, FrameCodec codec, Signature verifier, MessageInput.StreamInput in, int maxBuffered,
+      long maxHeld) {
     this.header = header;
     this.maxBuffered = maxBuffered;
+    this.maxHeld = maxHeld;
     this.codec = codec;
     this.verifier = verifier;
     this.in = in;
@@ -72,7 +82,11 @@ public final class DecryptingInput extends InputStream {
         return -1;
       }
       try {
-        advance();
+        if (verifier != null && maxHeld >= 0) {
+          advanceToVerifiedEnd();
+        } else {
+          advance();
+        }
       } catch (RuntimeException e) {
         fail();
         throw e;
@@ -104,8 +118,9 @@ public final class DecryptingInput extends InputStream {
                 + " sender, or decrypt the message in memory");
       }
       int n = readCiphertext(iv, (int) length, "the body");
-      finish();
+      checkEnd();
       decryptInto(FrameCodec.Kind.NON_FRAMED, 1, n);
+      finished = true;
       return;
     }
     long first = in.readU32("the sequence number of frame " + expectedSeq);
@@ -126,8 +141,47 @@ public final class DecryptingInput extends InputStream {
               + header.frameLength());
     }
     int n = readCiphertext(iv, (int) length, "the final frame");
-    finish();
+    checkEnd();
     decryptInto(FrameCodec.Kind.FINAL, seq, n);
+    finished = true;
+  }
+
+  /**
+   * Decrypts every frame, holding the plaintext, until the message has ended and its signature
+   * verified; then releases it all at once.
+   */
+  private void advanceToVerifiedEnd() {
+    byte[] held = new byte[0];
+    int heldLength = 0;
+    try {
+      while (!finished) {
+        advance();
+        int n = limit - pos;
+        if ((long) heldLength + n > maxHeld) {
+          throw new PolicyViolationException(
+              "the signed message's plaintext exceeds the " + maxHeld + " bytes a decrypting stream"
+                  + " may hold until its signature verifies (StreamSignaturePolicy.verifyBeforeRelease);"
+                  + " raise that bound, or write the output with releaseFramesBeforeSignature() to a"
+                  + " place you discard unless the stream completes");
+        }
+        if (heldLength + n > held.length) {
+          byte[] grown = Arrays.copyOf(held, (int) Math.min(maxHeld, Math.max(heldLength + n, 2L * held.length)));
+          Arrays.fill(held, (byte) 0);
+          held = grown;
+        }
+        System.arraycopy(plain, pos, held, heldLength, n);
+        heldLength += n;
+        Arrays.fill(plain, pos, limit, (byte) 0);
+        pos = limit;
+      }
+    } catch (RuntimeException e) {
+      Arrays.fill(held, (byte) 0);
+      throw e;
+    }
+    Arrays.fill(plain, (byte) 0);
+    plain = held;
+    pos = 0;
+    limit = heldLength;
   }
 
   /** Reads IV ‖ ciphertext ‖ tag into the cipher buffer (IV first), growing it as bytes arrive. */
@@ -161,8 +215,8 @@ public final class DecryptingInput extends InputStream {
     limit = length;
   }
 
-  /** After the last frame: the footer (signing suites), then nothing more. */
-  private void finish() {
+  /** After the last frame's ciphertext: the footer (signing suites), then nothing more. */
+  private void checkEnd() {
     in.feed(null);
     if (verifier != null) {
       int sigLength = in.readU16("the signature length");
@@ -174,7 +228,6 @@ public final class DecryptingInput extends InputStream {
           "bytes follow the end of the message; a message must be decrypted exactly as it was"
               + " written, with nothing appended");
     }
-    finished = true;
   }
 
   private void fail() {
@@ -194,8 +247,11 @@ public final class DecryptingInput extends InputStream {
     }
   }
 
-  /** Whether the whole message has been read and verified. */
+  /**
+   * Whether the whole message has been read and verified: the last tag, and for signed messages the
+   * signature, checked, and every byte released. Never true after a failure.
+   */
   public boolean isComplete() {
-    return finished && pos == limit;
+    return finished && !failed && pos == limit;
   }
 }

@@ -134,14 +134,21 @@ public final class HeaderCodec {
     return out;
   }
 
-  /**
-   * Parses a header, stopping as soon as something is wrong.
-   *
-   * @param maxEncryptedDataKeys checked before any encrypted data key is read
-   * @throws MalformedMessageException if the bytes are not a header
-   * @throws PolicyViolationException if the header has more encrypted data keys than allowed
-   */
+  /** As {@link #parse(MessageInput, int, int, int)} with only the format's own limits on pairs and length. */
   public static MessageHeader parse(MessageInput in, int maxEncryptedDataKeys) {
+    return parse(in, maxEncryptedDataKeys, 0xFFFF, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Parses a header, stopping as soon as something is wrong. Each limit is checked before the work
+   * it bounds: the header length before each variable field is read, the pair count before any
+   * pair is parsed, the key count before any encrypted data key is read.
+   *
+   * @throws MalformedMessageException if the bytes are not a header
+   * @throws PolicyViolationException if the header exceeds one of the limits
+   */
+  public static MessageHeader parse(
+      MessageInput in, int maxEncryptedDataKeys, int maxContextPairs, int maxHeaderLength) {
     in.startRecording();
     int version = in.readU8("the version byte");
     if (version != 1 && version != 2) {
@@ -172,7 +179,14 @@ public final class HeaderCodec {
     }
     byte[] messageId = in.readBytes(suite.messageIdLength(), "the message id");
     int aadLength = in.readU16("the encryption context length");
+    checkLength(in, aadLength, maxHeaderLength);
     byte[] aad = in.readBytes(aadLength, "the encryption context");
+    if (aadLength >= 2 && Bytes.getU16(aad, 0) > maxContextPairs) {
+      throw new PolicyViolationException(
+          "the message's encryption context has " + Bytes.getU16(aad, 0) + " pairs, more than the"
+              + " configured maximum of " + maxContextPairs + "; raise maxEncryptionContextPairs if"
+              + " you expect such messages");
+    }
     EncryptionContext stored = EncryptionContextCodec.deserialize(aad, 0, aadLength);
     int edkCount = in.readU16("the encrypted data key count");
     if (edkCount == 0) {
@@ -187,9 +201,9 @@ public final class HeaderCodec {
     List<EncryptedDataKey> edks = new ArrayList<>(edkCount);
     for (int i = 1; i <= edkCount; i++) {
       // Constant descriptions: this runs for every message, and the text is only for errors.
-      byte[] providerId = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
-      byte[] providerInfo = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
-      byte[] ciphertext = in.readBytes(in.readU16(EDK_FIELD), EDK_FIELD);
+      byte[] providerId = readField(in, maxHeaderLength);
+      byte[] providerInfo = readField(in, maxHeaderLength);
+      byte[] ciphertext = readField(in, maxHeaderLength);
       String id = Utf8.decode(providerId, "the provider id of an encrypted data key");
       edks.add(EncryptedDataKey.of(id, providerInfo, ciphertext));
     }
@@ -226,6 +240,7 @@ public final class HeaderCodec {
       in.discard(IV_LENGTH, "the header IV");
     }
     in.discard(TAG_LENGTH, "the header tag");
+    checkLength(in, 0, maxHeaderLength);
     byte[] headerBytes = in.stopRecording();
     return new MessageHeader(
         version,
@@ -238,6 +253,22 @@ public final class HeaderCodec {
         commitKey,
         headerBytes,
         bodyLength);
+  }
+
+  /** A length-prefixed field of an encrypted data key, its length checked against the cap first. */
+  private static byte[] readField(MessageInput in, int maxHeaderLength) {
+    int length = in.readU16(EDK_FIELD);
+    checkLength(in, length, maxHeaderLength);
+    return in.readBytes(length, EDK_FIELD);
+  }
+
+  /** Throws if reading {@code more} bytes would take the header past {@code max}. */
+  private static void checkLength(MessageInput in, int more, int max) {
+    if ((long) in.recordedLength() + more > max) {
+      throw new PolicyViolationException(
+          "the message header is longer than the configured maximum of " + max + " bytes; raise"
+              + " maxHeaderLength if you expect such messages");
+    }
   }
 
   private static String versionError(int version) {

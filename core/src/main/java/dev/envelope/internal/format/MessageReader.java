@@ -237,21 +237,28 @@ public final class MessageReader {
         plaintext, (int) (body.regularFrames * frameLength));
   }
 
-  /** A stream that decrypts a message frame by frame; see {@link DecryptingInput}. */
+  /**
+   * A stream that decrypts a message frame by frame; see {@link DecryptingInput}.
+   *
+   * @param maxHeld for signed messages, -1 to release frames before the signature, else the most
+   *     plaintext to hold until it verifies
+   */
   public static DecryptingInput stream(
-      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered) {
-    return stream(header, materials, in, maxBuffered, Engine.defaults());
+      MessageHeader header, DecryptionMaterials materials, MessageInput.StreamInput in, int maxBuffered,
+      long maxHeld) {
+    return stream(header, materials, in, maxBuffered, maxHeld, Engine.defaults());
   }
 
-  /** As {@link #stream(MessageHeader, DecryptionMaterials, MessageInput.StreamInput, int)}, on {@code engine}. */
+  /** As {@link #stream(MessageHeader, DecryptionMaterials, MessageInput.StreamInput, int, long)}, on {@code engine}. */
   public static DecryptingInput stream(
       MessageHeader header,
       DecryptionMaterials materials,
       MessageInput.StreamInput in,
       int maxBuffered,
+      long maxHeld,
       Engine engine) {
     FrameCodec codec = open(header, materials, engine);
     Signature verifier = header.suite().isSigned() ? verifier(header, materials, engine) : null;
-    return new DecryptingInput(header, codec, verifier, in, maxBuffered);
+    return new DecryptingInput(header, codec, verifier, in, maxBuffered, maxHeld);
   }
 }

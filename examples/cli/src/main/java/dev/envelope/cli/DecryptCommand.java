@@ -5,6 +5,8 @@ import dev.envelope.DecryptingStream;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.Keyring;
+import dev.envelope.PolicyViolationException;
+import dev.envelope.StreamSignaturePolicy;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,14 +21,20 @@ import picocli.CommandLine.Option;
     header = "Verify and decrypt a message into a file (or stdout).",
     mixinStandardHelpOptions = true,
     versionProvider = EnvelopeCli.Version.class,
-    customSynopsis = {"envelope decrypt --in PATH --out PATH [--context KEY=VALUE]... KEYRING"},
+    customSynopsis = {
+        "envelope decrypt --in PATH --out PATH [--context KEY=VALUE]... KEYRING",
+        "                        [--commitment-policy POLICY] [--stream-unverified]"
+    },
     description = {
         "Verifies and decrypts an AWS Encryption SDK message (any of the 11 suites) with KEYRING and"
             + " writes the plaintext to --out. Streams in constant memory.",
         "",
         "--out is written to a temporary file and renamed only once every frame, the key commitment"
             + " and the signature have verified, so a failed decrypt leaves no file at --out."
-            + " With --out - frames are written as they verify; discard them unless the exit status is 0.",
+            + " With --out - the plaintext of a signed message is held in a temporary file readable"
+            + " only by you and printed once the signature verifies (--stream-unverified prints frames"
+            + " as they verify, as the ESDK does); an unsigned message's frames are printed as their"
+            + " tags verify. Discard stdout unless the exit status is 0.",
         "",
         "KEYRING is the options of one key provider below, or of several: any one of them that holds a"
             + " key of the message decrypts it.",
@@ -51,6 +59,21 @@ final class DecryptCommand implements Callable<Integer> {
           + " context is accepted.")
   List<String> context;
 
+  @Option(names = "--commitment-policy", paramLabel = "POLICY", order = 4,
+      defaultValue = "require-encrypt-require-decrypt", converter = CommitmentPolicyConverter.class,
+      description = "Which messages to read, as in the ESDK CLI: require-encrypt-require-decrypt (the"
+          + " default) reads only messages that commit to their key (suites 0x0478 and 0x0578), so one"
+          + " message cannot decrypt to two plaintexts under different keys; require-encrypt-allow-decrypt"
+          + " or forbid-encrypt-allow-decrypt also read older messages (suites 0x0014 to 0x0378).")
+  CommitmentPolicy commitmentPolicy;
+
+  @Option(names = "--stream-unverified", order = 5,
+      description = "With --out - (or a device): print a signed message's frames as each verifies,"
+          + " before its signature is checked, in constant disk space, as the ESDK does. What is"
+          + " printed may be forged by anyone who can decrypt the message; use it only if you"
+          + " discard the output unless the exit status is 0.")
+  boolean streamUnverified;
+
   @Mixin
   KeyringOptions keyring;
 
@@ -66,10 +89,12 @@ final class DecryptCommand implements Callable<Integer> {
     EncryptionContext expected = ContextArguments.parse(context, false);
     try (Resources resources = new Resources()) {
       Keyring unwrapping = keyring.keyring(Purpose.DECRYPT, io, resources);
-      // Read every suite, old non-committing ones included (the ESDK's migration policy).
       Envelope envelope = Envelope.builder()
           .keyring(unwrapping)
-          .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+          .commitmentPolicy(commitmentPolicy)
+          // Frames go to a temporary file (--out FILE, or the stdout spool) that nothing reads
+          // before the command succeeds, so the stream itself need not hold them in memory.
+          .streamSignaturePolicy(StreamSignaturePolicy.releaseFramesBeforeSignature())
           .build();
       try (Source source = Source.open(in, io.stdin());
           Sink sink = Sink.open(out, io.stdout());
@@ -79,6 +104,11 @@ final class DecryptCommand implements Callable<Integer> {
           plaintext = envelope.decryptingStream(progress.counting(source.stream()), expected);
         } catch (UncheckedIOException e) {
           throw Failures.readingInput(source.description(), e);
+        } catch (PolicyViolationException e) {
+          throw refusal(e);
+        }
+        if (plaintext.algorithmSuite().isSigned() && !streamUnverified) {
+          sink.holdUntilCommit();
         }
         Transfer.copy(plaintext, source.description(), sink.stream(), sink.description());
         if (!plaintext.isComplete()) {
@@ -89,5 +119,20 @@ final class DecryptCommand implements Callable<Integer> {
       }
     }
     return ExitCode.OK.code();
+  }
+
+  /** A commitment refusal names the flag that reads old messages; other policy failures pass. */
+  private RuntimeException refusal(PolicyViolationException e) {
+    if (commitmentPolicy != CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+        || !e.getMessage().contains("does not commit to its key")) {
+      return e;
+    }
+    String message = e.getMessage();
+    int end = message.indexOf(", and commitment policy");
+    return new CliFailure(ExitCode.POLICY, "refused by policy: "
+        + (end > 0 ? message.substring(0, end) : "the message does not commit to its key")
+        + "; --commitment-policy require-encrypt-require-decrypt (the default) reads only messages"
+        + " that commit to their key; to read a message written without key commitment (by an older"
+        + " ESDK, or with --suite 0x0014 to 0x0378), add --commitment-policy require-encrypt-allow-decrypt", e);
   }
 }

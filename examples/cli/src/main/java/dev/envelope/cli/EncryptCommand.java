@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     versionProvider = EnvelopeCli.Version.class,
     customSynopsis = {
         "envelope encrypt --in PATH --out PATH [--context KEY=VALUE]... [--suite ID]",
-        "                        [--frame-size BYTES] KEYRING"
+        "                        [--frame-size BYTES] [--commitment-policy POLICY] KEYRING"
     },
     description = {
         "Encrypts --in under a fresh data key wrapped by KEYRING, binding the --context pairs to the"
@@ -51,12 +51,19 @@ final class EncryptCommand implements Callable<Integer> {
           + " values may hold '=', spaces and any Unicode. Keys must not start with 'aws-crypto-'.")
   List<String> context;
 
-  @Option(names = "--suite", paramLabel = "ID", order = 4, defaultValue = "0x0578",
+  @Option(names = "--suite", paramLabel = "ID", order = 4,
       converter = SuiteConverter.class,
-      description = "The ESDK algorithm suite id in hex (default: ${DEFAULT-VALUE}, committing and"
+      description = "The ESDK algorithm suite id in hex (default: 0x0578, committing and"
           + " signed; 0x0478 is committing, unsigned and faster). Any of the 11 suites is accepted:"
           + " 0x0014 0x0046 0x0078 0x0114 0x0146 0x0178 0x0214 0x0346 0x0378 0x0478 0x0578.")
   AlgorithmSuite suite;
+
+  @Option(names = "--commitment-policy", paramLabel = "POLICY", order = 6,
+      converter = CommitmentPolicyConverter.class,
+      description = "As in the ESDK CLI: require-encrypt-require-decrypt or require-encrypt-allow-decrypt"
+          + " write committing suites only; forbid-encrypt-allow-decrypt writes non-committing suites"
+          + " only (default suite 0x0378), for old readers. Without it, the policy follows --suite.")
+  CommitmentPolicy commitmentPolicy;
 
   @Option(names = "--frame-size", paramLabel = "BYTES", order = 5, defaultValue = "" + Envelope.DEFAULT_FRAME_SIZE,
       description = "Plaintext bytes per frame (default: ${DEFAULT-VALUE}). Memory use grows with it.")
@@ -79,15 +86,12 @@ final class EncryptCommand implements Callable<Integer> {
       throw new CliFailure(ExitCode.USAGE,
           "--frame-size must be between 1 and " + (Integer.MAX_VALUE - 1024) + " bytes, not " + frameSize);
     }
+    choosePolicyAndSuite();
     try (Resources resources = new Resources()) {
       Keyring wrapping = keyring.keyring(Purpose.ENCRYPT, io, resources);
-      // Every suite can be written: the policy follows the suite asked for.
-      CommitmentPolicy policy = suite.isCommitting()
-          ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
-          : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT;
       Envelope envelope = Envelope.builder()
           .keyring(wrapping)
-          .commitmentPolicy(policy)
+          .commitmentPolicy(commitmentPolicy)
           .algorithmSuite(suite)
           .frameSize((int) frameSize)
           .build();
@@ -102,6 +106,32 @@ final class EncryptCommand implements Callable<Integer> {
       }
     }
     return ExitCode.OK.code();
+  }
+
+  /**
+   * Without --commitment-policy the policy follows --suite, so an explicit non-committing suite
+   * keeps working (with its warning); without --suite the suite follows the policy.
+   */
+  private void choosePolicyAndSuite() {
+    if (suite == null) {
+      suite = commitmentPolicy == null
+          ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT.defaultSuite()
+          : commitmentPolicy.defaultSuite();
+    }
+    if (commitmentPolicy == null) {
+      commitmentPolicy = suite.isCommitting()
+          ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
+          : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT;
+    }
+    if (!commitmentPolicy.allowsEncrypt(suite)) {
+      throw new CliFailure(ExitCode.USAGE, "--suite " + suite.idHex()
+          + (suite.isCommitting()
+              ? " commits to its key, and --commitment-policy forbid-encrypt-allow-decrypt writes only"
+                  + " non-committing suites; drop one of the two options"
+              : " does not commit to its key, and --commitment-policy "
+                  + CommitmentPolicyConverter.name(commitmentPolicy) + " writes only committing suites"
+                  + " (0x0478, 0x0578); use forbid-encrypt-allow-decrypt to write it for old readers"));
+    }
   }
 
   private void warnAboutSuite() {

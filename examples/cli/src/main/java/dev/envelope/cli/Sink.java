@@ -7,9 +7,11 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,9 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * link is written through; an existing device or pipe ({@code /dev/null}, a FIFO) is written
  * directly, as there is nothing to rename over.
  *
- * <p>Stdout cannot be taken back: what was written stays written, so a failed {@code decrypt --out
- * -} may have released verified frames before the failure. The exit status says whether to keep
- * them.
+ * <p>Stdout cannot be taken back: what was written stays written. So a command that must not
+ * release anything before it has succeeded (decrypting a signed message) calls {@link
+ * #holdUntilCommit()}: writes then go to a temporary file readable by its owner only, copied to
+ * stdout by {@link #commit()} and deleted in any case.
  */
 final class Sink implements Closeable {
   private static final int BUFFER = 64 * 1024;
@@ -34,6 +37,8 @@ final class Sink implements Closeable {
 
   private final OutputStream stream;
   private final OutputStream exposed;
+  private OutputStream current;
+  private Path spool;
   private final FileOutputStream file;
   private final Path temporary;
   private final Path target;
@@ -42,10 +47,21 @@ final class Sink implements Closeable {
 
   private Sink(OutputStream stream, FileOutputStream file, Path temporary, Path target, String description) {
     this.stream = stream;
+    this.current = stream;
     this.exposed = new FilterOutputStream(stream) {
       @Override
+      public void write(int b) throws IOException {
+        current.write(b);
+      }
+
+      @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
+        current.write(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        current.flush();
       }
 
       @Override
@@ -109,6 +125,31 @@ final class Sink implements Closeable {
     }
   }
 
+  /**
+   * Holds everything written from now on in an owner-only temporary file until {@link #commit()},
+   * for stdout and devices, which cannot be taken back. A file target is already held (it is a
+   * temporary file until commit), so this changes nothing for it. Call before writing anything.
+   *
+   * @throws CliFailure with {@link ExitCode#OUTPUT} if the temporary file cannot be created
+   */
+  void holdUntilCommit() {
+    if (temporary != null || spool != null) {
+      return;
+    }
+    installHook();
+    try {
+      spool = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+          ? Files.createTempFile(".envelope-", ".spool",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+          : Files.createTempFile(".envelope-", ".spool");
+      PENDING.add(spool);
+      current = new BufferedOutputStream(Files.newOutputStream(spool), BUFFER);
+    } catch (IOException e) {
+      discardSpool();
+      throw Failures.writing(description + " (a temporary file that holds the output until it verifies)", e);
+    }
+  }
+
   /** The stream to write to. Closing it only flushes: it neither commits nor closes stdout. */
   OutputStream stream() {
     return exposed;
@@ -126,6 +167,12 @@ final class Sink implements Closeable {
    */
   void commit() {
     try {
+      if (spool != null) {
+        current.close();
+        current = stream;
+        Files.copy(spool, stream);
+        discardSpool();
+      }
       stream.flush();
       if (temporary != null) {
         file.getFD().sync();
@@ -162,6 +209,23 @@ final class Sink implements Closeable {
     if (temporary != null && !committed) {
       deleteQuietly(temporary);
       PENDING.remove(temporary);
+    }
+    discardSpool();
+  }
+
+  private void discardSpool() {
+    if (spool != null) {
+      if (current != stream) {
+        try {
+          current.close();
+        } catch (IOException ignored) {
+          // Deleted next; nothing of it is kept.
+        }
+        current = stream;
+      }
+      deleteQuietly(spool);
+      PENDING.remove(spool);
+      spool = null;
     }
   }
 

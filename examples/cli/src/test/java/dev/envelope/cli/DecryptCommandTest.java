@@ -119,6 +119,45 @@ class DecryptCommandTest {
     assertNoOutputLeft(out);
   }
 
+  /**
+   * Issue 12, finding 5, through the CLI: before implicit rejection a bad PKCS#1 padding exited 11
+   * ("no key can decrypt") and a conformant padding holding a wrong data key exited 9: a padding
+   * oracle. Both now give the same exit status and the same stderr line.
+   */
+  @Test
+  void decrypt_pkcs1BadPaddingVersusWrongKey_sameStatusAndStderr() throws Exception {
+    Path plain = Files.write(dir.resolve("plain"), content);
+    assertSuccess(Cli.run("encrypt", "--in", plain.toString(), "--out", message.toString(),
+        "--raw-rsa-key", TestKeys.publicPem(dir).toString(), "--rsa-padding", "pkcs1",
+        "--key-namespace", "rsa", "--key-name", "k"));
+    byte[] original = Files.readAllBytes(message);
+    byte[] edk = Envelope.inspectUnauthenticated(original).encryptedDataKeys().get(0).ciphertext();
+    javax.crypto.Cipher raw = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding");
+    raw.init(javax.crypto.Cipher.ENCRYPT_MODE, TestKeys.RSA.getPublic());
+    byte[] badBlock = new byte[256];
+    badBlock[1] = 1; // block type 1: not an encryption padding
+    javax.crypto.Cipher pkcs1 = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    pkcs1.init(javax.crypto.Cipher.ENCRYPT_MODE, TestKeys.RSA.getPublic());
+
+    List<Cli.Result> results = new ArrayList<>();
+    for (byte[] attack : List.of(raw.doFinal(badBlock), pkcs1.doFinal(TestKeys.randomBytes(32)))) {
+      byte[] crafted = original.clone();
+      for (int i = 0; i + edk.length <= crafted.length; i++) {
+        if (Arrays.equals(original, i, i + edk.length, edk, 0, edk.length)) {
+          System.arraycopy(attack, 0, crafted, i, attack.length);
+        }
+      }
+      Files.write(message, crafted);
+      results.add(Cli.run(decrypt("--raw-rsa-key", TestKeys.privatePem(dir).toString(),
+          "--rsa-padding", "pkcs1", "--key-namespace", "rsa", "--key-name", "k")));
+      assertNoOutputLeft(out);
+    }
+
+    assertFailure(results.get(0), ExitCode.AUTHENTICATION, "does not verify");
+    assertEquals(results.get(1).status(), results.get(0).status());
+    assertEquals(results.get(1).stderr(), results.get(0).stderr());
+  }
+
   @Test
   void decrypt_rsaPublicKeyGiven_failsWithKeyInvalidStatus() {
     assertFailure(Cli.run(decrypt("--raw-rsa-key", TestKeys.publicPem(dir).toString(),
@@ -210,15 +249,48 @@ class DecryptCommandTest {
     assertNoOutputLeft(out);
   }
 
+  /** Issue 12 changed this: a signed message's frames are no longer printed before the signature. */
   @Test
-  void decrypt_tamperedFrameToStdout_failsNonZero() throws IOException {
+  void decrypt_tamperedFrameToStdout_failsNonZeroAndPrintsNothingUnlessStreamUnverified() throws IOException {
     byte[] m = Files.readAllBytes(message);
     m[m.length - 200] ^= 1; // the final frame: nothing of it is released
     Cli.Result r = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
         "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
     assertEquals(ExitCode.AUTHENTICATION.code(), r.status(), r::toString);
     assertEquals(1, r.stderrLines().size(), r::stderr);
-    assertEquals(5 * 1000 - 1000, r.stdout().length, "only the verified frames before the bad one were released");
+    assertEquals(0, r.stdout().length, "a signed message is held until it verifies");
+
+    Cli.Result esdkLike = Cli.run(m, "decrypt", "--in", "-", "--out", "-", "--stream-unverified",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+    assertEquals(ExitCode.AUTHENTICATION.code(), esdkLike.status(), esdkLike::toString);
+    assertEquals(5 * 1000 - 1000, esdkLike.stdout().length, "only the verified frames before the bad one were released");
+  }
+
+  /**
+   * Issue 12, finding 7, the attack as reported: {@code decrypt --out -} of a 200 KB signed
+   * message with an altered signature printed 196,608 bytes before failing. Now it prints none.
+   */
+  @Test
+  void decrypt_200kSignedMessageWithTamperedSignatureToStdout_printsNothingAndFailsAuthentication() throws IOException {
+    byte[] big = TestKeys.randomBytes(200_000);
+    Path plain = Files.write(dir.resolve("big"), big);
+    assertSuccess(Cli.run("encrypt", "--in", plain.toString(), "--out", message.toString(), "--frame-size", "4096",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
+    byte[] m = Files.readAllBytes(message);
+    assertTrue(Envelope.inspectUnauthenticated(m).algorithmSuite().isSigned());
+    m[m.length - 1] ^= 1; // the signature's last byte
+
+    Cli.Result r = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+
+    assertEquals(0, r.stdout().length);
+    assertFailure(r, ExitCode.AUTHENTICATION, "signature does not verify");
+    // The intact message prints everything, after it verified.
+    m[m.length - 1] ^= 1;
+    Cli.Result intact = Cli.run(m, "decrypt", "--in", "-", "--out", "-",
+        "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name");
+    assertSuccess(intact);
+    assertArrayEquals(big, intact.stdout());
   }
 
   @ParameterizedTest
@@ -325,15 +397,43 @@ class DecryptCommandTest {
     assertEquals("previous", Files.readString(out));
   }
 
+  /** Issue 12 changed this: non-committing messages are read only with an explicit policy. */
   @Test
-  void decrypt_everySuite_isReadEvenWhenNotCommitting() throws IOException {
+  void decrypt_everySuite_isReadWithTheLegacyPolicyEvenWhenNotCommitting() throws IOException {
     for (AlgorithmSuite suite : AlgorithmSuite.values()) {
       Path plain = Files.write(dir.resolve("plain"), content);
       assertSuccess(Cli.run("encrypt", "-q", "--in", plain.toString(), "--out", message.toString(),
           "--suite", suite.idHex(), "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
-      assertSuccess(Cli.run(decryptAes()));
+      assertSuccess(Cli.run(decryptAes("--commitment-policy", "require-encrypt-allow-decrypt")));
       assertArrayEquals(content, Files.readAllBytes(out), suite::idHex);
     }
+  }
+
+  /**
+   * Issue 12, finding 8: the CLI used to read every message without key commitment, so with "any
+   * one of several keys decrypts" one ciphertext could open to two plaintexts. Now, as in the ESDK
+   * CLI, decrypt requires commitment unless told otherwise, and the refusal names the flag.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0x0014", "0x0178", "0x0378"})
+  void decrypt_nonCommittingMessageByDefault_isRefusedNamingTheFlag(String suite) throws IOException {
+    Path plain = Files.write(dir.resolve("plain"), content);
+    assertSuccess(Cli.run("encrypt", "-q", "--in", plain.toString(), "--out", message.toString(),
+        "--suite", suite, "--raw-aes-key", key.toString(), "--key-namespace", "ns", "--key-name", "name"));
+
+    assertFailure(Cli.run(decryptAes()), ExitCode.POLICY, suite, "does not commit to its key",
+        "--commitment-policy require-encrypt-allow-decrypt");
+    assertNoOutputLeft(out);
+    assertFailure(Cli.run(decryptAes("--commitment-policy", "require-encrypt-require-decrypt")), ExitCode.POLICY,
+        "--commitment-policy require-encrypt-allow-decrypt");
+    assertSuccess(Cli.run(decryptAes("--commitment-policy", "forbid-encrypt-allow-decrypt")));
+    assertArrayEquals(content, Files.readAllBytes(out));
+  }
+
+  @Test
+  void decrypt_unknownCommitmentPolicy_failsWithUsageStatus() {
+    assertFailure(Cli.run(decryptAes("--commitment-policy", "allow-everything")), ExitCode.USAGE,
+        "--commitment-policy", "require-encrypt-allow-decrypt");
   }
 
   @Test

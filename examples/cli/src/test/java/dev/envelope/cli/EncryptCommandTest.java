@@ -62,8 +62,16 @@ class EncryptCommandTest {
   }
 
   byte[] decryptAes(String... context) throws IOException {
+    return decryptAes(false, context);
+  }
+
+  /** With {@code legacy}, reads messages that do not commit to their key too. */
+  byte[] decryptAes(boolean legacy, String... context) throws IOException {
     Path back = dir.resolve("back.bin");
     List<String> a = new ArrayList<>(List.of("decrypt", "--in", message.toString(), "--out", back.toString()));
+    if (legacy) {
+      a.addAll(List.of("--commitment-policy", "require-encrypt-allow-decrypt"));
+    }
     for (String pair : context) {
       a.add("--context");
       a.add(pair);
@@ -92,7 +100,7 @@ class EncryptCommandTest {
     assertSuccess(Cli.run(encryptAes("--quiet", "--suite", suite.idHex(), "--context", "tenant=acme")));
 
     assertEquals(suite, header().algorithmSuite());
-    assertArrayEquals(content, decryptAes("tenant=acme"));
+    assertArrayEquals(content, decryptAes(!suite.isCommitting(), "tenant=acme"));
   }
 
   @Test
@@ -109,7 +117,23 @@ class EncryptCommandTest {
     assertEquals(1, r.stderrLines().size(), r::stderr);
     assertTrue(r.stderr().startsWith("envelope: warning: suite 0x0014 does not commit to its key"), r::stderr);
     assertTrue(r.stderr().contains("without key derivation"), r::stderr);
-    assertArrayEquals(content, decryptAes());
+    assertArrayEquals(content, decryptAes(true));
+  }
+
+  @Test
+  void encrypt_forbidPolicyWithoutSuite_writesTheNonCommittingDefault() throws IOException {
+    assertSuccess(Cli.run(encryptAes("-q", "--commitment-policy", "forbid-encrypt-allow-decrypt")));
+    assertEquals(AlgorithmSuite.AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384, header().algorithmSuite());
+    assertArrayEquals(content, decryptAes(true));
+  }
+
+  @Test
+  void encrypt_policyContradictingSuite_failsWithUsageStatus() {
+    assertFailure(Cli.run(encryptAes("--suite", "0x0378", "--commitment-policy", "require-encrypt-require-decrypt")),
+        ExitCode.USAGE, "--suite 0x0378", "forbid-encrypt-allow-decrypt");
+    assertFailure(Cli.run(encryptAes("--suite", "0x0478", "--commitment-policy", "forbid-encrypt-allow-decrypt")),
+        ExitCode.USAGE, "--suite 0x0478");
+    assertSuccess(Cli.run(encryptAes("--suite", "0x0478", "--commitment-policy", "require-encrypt-allow-decrypt")));
   }
 
   @Test

@@ -113,14 +113,16 @@ class KmsEsdkInteropTest {
     AwsCrypto esdk = EsdkInteropTest.esdk(suite, 1000);
     Files.write(message, esdk.encryptData(esdkKeyring(), content, CONTEXT).getResult());
 
+    // Old (non-committing) messages are read on purpose, with the policy that allows them.
+    String policy = suite.isCommitting() ? "require-encrypt-require-decrypt" : "require-encrypt-allow-decrypt";
     List<String> strict = new ArrayList<>(contextArgs());
-    strict.addAll(List.of("--kms-key", key));
+    strict.addAll(List.of("--kms-key", key, "--commitment-policy", policy));
     assertSuccess(cli("decrypt", message, back, strict.toArray(new String[0])));
     assertArrayEquals(content, Files.readAllBytes(back));
 
     Path discovered = dir.resolve("discovered");
     assertSuccess(cli("decrypt", message, discovered, "--kms-discovery",
-        "--kms-discovery-account", kms.server().accountId()));
+        "--kms-discovery-account", kms.server().accountId(), "--commitment-policy", policy));
     assertArrayEquals(content, Files.readAllBytes(discovered));
     assertEquals(2, kms.server().callCount(KmsOperation.DECRYPT));
   }

@@ -11,8 +11,6 @@ import dev.envelope.keyring.RawAesKeyring;
 import dev.envelope.keyring.RawRsaKeyring;
 import dev.envelope.keyring.RsaPadding;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.ProviderException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -20,9 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.SecretKey;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -54,9 +50,11 @@ import org.bouncycastle.crypto.encodings.OAEPEncoding;
  * <h2>RSA ({@link Builder#rsaPadding})</h2>
  *
  * The token holds the private key; encryption needs only the public key and runs in software
- * (core's {@link RawRsaKeyring}). Decryption runs in the token: PKCS#1 v1.5 with {@code
- * CKM_RSA_PKCS}; OAEP as raw RSA in the token ({@code CKM_RSA_X_509}) with the OAEP decoding done
- * by Bouncy Castle's {@code OAEPEncoding} in software, because SunPKCS11 has no RSA-OAEP. Layout
+ * (core's {@link RawRsaKeyring}). Decryption runs as raw RSA in the token ({@code CKM_RSA_X_509}):
+ * for OAEP with the decoding done by Bouncy Castle's {@code OAEPEncoding} in software, because
+ * SunPKCS11 has no RSA-OAEP; for {@link RsaPadding#PKCS1_LEGACY} through core's {@link
+ * RawRsaKeyring}, which decodes in constant time with implicit rejection (a bad padding unwraps
+ * to a pseudorandom data key, so it fails exactly as a wrong key does). Layout
  * (spec: framework/raw-rsa-keyring.md): provider id = namespace, provider info = key name,
  * ciphertext = RSA output (modulus length). RSA wrapping does not bind the encryption context (the
  * message header's tag does).
@@ -79,9 +77,10 @@ import org.bouncycastle.crypto.encodings.OAEPEncoding;
  *   <li>An AES-wrapped data key opens only with the encryption context it was wrapped with.
  *   <li>Plaintext data keys and decoded RSA blocks in this JVM are zeroed after use (best effort,
  *       see {@link DataKey}).
- *   <li>Not promised: PKCS#1 v1.5 padding checks are done by the token and may leak through
- *       timing (Bleichenbacher); prefer OAEP. Anyone who can log in to the token, or any code in a
- *       process that has, can use the key.
+ *   <li>PKCS#1 v1.5 padding is checked in software, in constant time, with implicit rejection:
+ *       no exception or exit status tells a bad padding from a wrong key. Prefer OAEP still.
+ *   <li>Not promised: anyone who can log in to the token, or any code in a process that has, can
+ *       use the key.
  * </ul>
  */
 public final class Pkcs11Keyring implements Keyring {
@@ -94,6 +93,8 @@ public final class Pkcs11Keyring implements Keyring {
   /** AES: wraps and unwraps in the token. RSA: wraps with the public key in software. */
   private final Keyring wrapper;
   private final Pkcs11Token.RsaKeyPair rsa;
+  /** PKCS#1 v1.5: core's implicit rejection, with the raw RSA operation in the token. */
+  private final Keyring pkcs1Unwrapper;
 
   private Pkcs11Keyring(Builder b) {
     this.token = b.token;
@@ -109,15 +110,20 @@ public final class Pkcs11Keyring implements Keyring {
           .keyNamespace(namespace).keyName(name).wrappingKey(key, token.provider()).build();
       this.rsa = null;
     } else {
-      if (padding == RsaPadding.PKCS1) {
-        token.requireService("Cipher", "RSA/ECB/PKCS1Padding", "CKM_RSA_PKCS", "unwrap data keys with RSA PKCS#1 v1.5");
-      } else {
-        token.requireService("Cipher", "RSA/ECB/NoPadding", "CKM_RSA_X_509", "unwrap data keys with raw RSA for OAEP");
-      }
+      token.requireService("Cipher", "RSA/ECB/NoPadding", "CKM_RSA_X_509",
+          padding == RsaPadding.PKCS1_LEGACY
+              ? "unwrap data keys with raw RSA for PKCS#1 v1.5 with implicit rejection"
+              : "unwrap data keys with raw RSA for OAEP");
       this.rsa = token.rsaKeyPair(label);
       this.wrapper = RawRsaKeyring.builder()
           .keyNamespace(namespace).keyName(name).padding(padding).publicKey(rsa.publicKey()).build();
+      if (padding == RsaPadding.PKCS1_LEGACY) {
+        this.pkcs1Unwrapper = RawRsaKeyring.builder().keyNamespace(namespace).keyName(name).padding(padding)
+            .privateKey(rsa.privateKey()).publicKey(rsa.publicKey()).provider(token.provider()).build();
+        return;
+      }
     }
+    this.pkcs1Unwrapper = null;
   }
 
   public static Builder builder() {
@@ -143,6 +149,9 @@ public final class Pkcs11Keyring implements Keyring {
   public DecryptionMaterials onDecrypt(DecryptionMaterials materials, List<EncryptedDataKey> keys) {
     if (rsa == null) {
       return translate(() -> wrapper.onDecrypt(materials, keys), "unwrap a data key");
+    }
+    if (pkcs1Unwrapper != null) {
+      return translate(() -> pkcs1Unwrapper.onDecrypt(materials, keys), "unwrap a data key");
     }
     return translate(() -> rsaDecrypt(materials, keys), "unwrap a data key");
   }
@@ -182,27 +191,19 @@ public final class Pkcs11Keyring implements Keyring {
             + " private key or the padding (" + padding.id() + ") differs from the one used to encrypt");
   }
 
-  /** The unwrapped data key, or null if the ciphertext does not decrypt under this key and padding. */
+  /**
+   * The OAEP-unwrapped data key, or null if the ciphertext does not decrypt under this key and
+   * padding. Token failures surface as {@link ProviderException}s, which {@link #translate} maps.
+   */
   private byte[] rsaUnwrap(byte[] ciphertext) {
     try {
-      if (padding == RsaPadding.PKCS1) {
-        Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding", token.provider());
-        cipher.init(Cipher.DECRYPT_MODE, rsa.privateKey());
-        return cipher.doFinal(ciphertext);
-      }
       OAEPEncoding oaep = new OAEPEncoding(
           new TokenRawRsa(token.provider(), rsa.privateKey(), rsa.publicKey().getModulus().bitLength()),
           digest(), digest(), null);
       oaep.init(false, null);
       return oaep.processBlock(ciphertext, 0, ciphertext.length);
-    } catch (BadPaddingException | IllegalBlockSizeException | InvalidCipherTextException wrongKey) {
+    } catch (InvalidCipherTextException wrongKey) {
       return null;
-    } catch (InvalidKeyException e) {
-      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
-          "the token cannot use RSA key '" + label + "' with " + padding.id() + ": " + Pkcs11Token.rootMessage(e), e);
-    } catch (GeneralSecurityException e) {
-      throw new Pkcs11Exception(KeyProviderException.Reason.SERVICE_ERROR,
-          "RSA decryption with key '" + label + "' failed in the token: " + Pkcs11Token.rootMessage(e), e);
     }
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.jce.JceMasterKey;
 import dev.envelope.AlgorithmSuite;
+import dev.envelope.AuthenticationFailedException;
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
@@ -27,13 +28,14 @@ import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import javax.crypto.Cipher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Pkcs11Keyring} with RSA key pairs in a real SoftHSM2 token: PKCS#1 v1.5 in the token, and
- * OAEP as raw RSA in the token with Bouncy Castle's OAEP decoding; interop with core's {@link
+ * {@link Pkcs11Keyring} with RSA key pairs in a real SoftHSM2 token: raw RSA in the token, with
+ * PKCS#1 v1.5 decoded by core with implicit rejection and OAEP by Bouncy Castle; interop with core's {@link
  * RawRsaKeyring} and the ESDK's {@code JceMasterKey}.
  */
 class Pkcs11KeyringRsaTest {
@@ -106,7 +108,7 @@ class Pkcs11KeyringRsaTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA1_MGF1", "OAEP_SHA256_MGF1"})
+  @EnumSource(value = RsaPadding.class, names = {"PKCS1_LEGACY", "OAEP_SHA1_MGF1", "OAEP_SHA256_MGF1"})
   void decrypt_messageFromTheEsdksJceMasterKey_returnsThePlaintext(RsaPadding padding) {
     PublicKey publicKey = tokens.main().rsaKeyPair(RSA_KEY).publicKey();
     JceMasterKey esdkKey = JceMasterKey.getInstance(publicKey, null, NAMESPACE, RSA_KEY, esdkAlgorithm(padding));
@@ -119,7 +121,7 @@ class Pkcs11KeyringRsaTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA1_MGF1", "OAEP_SHA256_MGF1"})
+  @EnumSource(value = RsaPadding.class, names = {"PKCS1_LEGACY", "OAEP_SHA1_MGF1", "OAEP_SHA256_MGF1"})
   void encrypt_decryptsWithTheEsdksJceMasterKey(RsaPadding padding) {
     byte[] plaintext = plaintext(padding);
     byte[] message = envelope(keyring(TEST_ONLY_KNOWN_RSA_KEY, padding)).encrypt(plaintext, CONTEXT);
@@ -131,7 +133,7 @@ class Pkcs11KeyringRsaTest {
 
   private static String esdkAlgorithm(RsaPadding padding) {
     switch (padding) {
-      case PKCS1:
+      case PKCS1_LEGACY:
         return "RSA/ECB/PKCS1Padding";
       case OAEP_SHA1_MGF1:
         return "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";
@@ -169,12 +171,47 @@ class Pkcs11KeyringRsaTest {
     assertTrue(e.getMessage().contains("oaep-sha1"), e.getMessage());
   }
 
+  /**
+   * Issue 12, the padding oracle through the token: a message whose encrypted data key has bad
+   * PKCS#1 padding (here an OAEP block, and a crafted block of type 1) fails exactly as one whose
+   * conformant padding holds a wrong data key.
+   */
   @Test
-  void decrypt_oaepMessageWithPkcs1Keyring_throwsNoMatchingKey() {
-    byte[] message = envelope(keyring(RSA_KEY, RsaPadding.OAEP_SHA1_MGF1)).encrypt(new byte[10], CONTEXT);
+  void decrypt_badPaddingVersusWrongKey_failIdentically() throws Exception {
+    Envelope envelope = envelope(keyring(RSA_KEY, RsaPadding.PKCS1_LEGACY));
+    byte[] message = envelope.encrypt(new byte[10], CONTEXT);
+    byte[] edk = Envelope.inspectUnauthenticated(message).encryptedDataKeys().get(0).ciphertext();
+    PublicKey publicKey = tokens.main().rsaKeyPair(RSA_KEY).publicKey();
+    byte[] block = new byte[256];
+    block[1] = 1;
+    Arrays.fill(block, 2, 223, (byte) 0x5A);
+    Cipher raw = Cipher.getInstance("RSA/ECB/NoPadding");
+    raw.init(Cipher.ENCRYPT_MODE, publicKey);
+    Cipher pkcs1 = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+    pkcs1.init(Cipher.ENCRYPT_MODE, publicKey);
+    byte[] oaepEdk = Envelope.inspectUnauthenticated(envelope(keyring(RSA_KEY, RsaPadding.OAEP_SHA1_MGF1))
+        .encrypt(new byte[10], CONTEXT)).encryptedDataKeys().get(0).ciphertext();
 
-    assertThrows(NoMatchingKeyException.class,
-        () -> envelope(keyring(RSA_KEY, RsaPadding.PKCS1)).decrypt(message, CONTEXT));
+    List<Exception> failures = new java.util.ArrayList<>();
+    for (byte[] attack : List.of(raw.doFinal(block), oaepEdk, pkcs1.doFinal(new byte[32]))) {
+      byte[] crafted = message.clone();
+      System.arraycopy(attack, 0, crafted, indexOf(message, edk), attack.length);
+      failures.add(assertThrows(AuthenticationFailedException.class, () -> envelope.decrypt(crafted, CONTEXT)));
+    }
+
+    for (Exception e : failures) {
+      assertEquals(failures.get(2).getClass(), e.getClass());
+      assertEquals(failures.get(2).getMessage(), e.getMessage());
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   @Test
@@ -187,10 +224,9 @@ class Pkcs11KeyringRsaTest {
     assertThrows(NoMatchingKeyException.class, () -> envelope(sameNameOtherKey).decrypt(message, CONTEXT));
   }
 
-  @ParameterizedTest
-  @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA256_MGF1"})
-  void onDecrypt_garbageCiphertexts_throwNoMatchingKeyNotATokenFailure(RsaPadding padding) {
-    Pkcs11Keyring keyring = keyring(RSA_KEY, padding);
+  @Test
+  void onDecrypt_oaepGarbageCiphertexts_throwNoMatchingKeyNotATokenFailure() {
+    Pkcs11Keyring keyring = keyring(RSA_KEY, RsaPadding.OAEP_SHA256_MGF1);
     byte[] aboveModulus = new byte[256];
     Arrays.fill(aboveModulus, (byte) 0xFF);
     byte[] belowModulus = new byte[256];
@@ -207,18 +243,38 @@ class Pkcs11KeyringRsaTest {
     assertTrue(e.getMessage().contains(RSA_KEY), e.getMessage());
   }
 
+  /** Implicit rejection: garbage unwraps to a pseudorandom key, the same one every time. */
+  @Test
+  void onDecrypt_pkcs1GarbageCiphertexts_unwrapToADeterministicKeyNotAnError() {
+    Pkcs11Keyring keyring = keyring(RSA_KEY, RsaPadding.PKCS1_LEGACY);
+    byte[] aboveModulus = new byte[256];
+    Arrays.fill(aboveModulus, (byte) 0xFF);
+    byte[] belowModulus = new byte[256];
+    belowModulus[255] = 7;
+    for (byte[] garbage : List.of(aboveModulus, belowModulus, new byte[255], new byte[300])) {
+      List<EncryptedDataKey> edks = List.of(EncryptedDataKey.of(NAMESPACE, RSA_KEY, garbage));
+      byte[] first = keyring.onDecrypt(DecryptionMaterials.of(SUITE, CONTEXT, Set.of(), null), edks)
+          .dataKey().orElseThrow().copyPlaintext();
+      byte[] again = keyring.onDecrypt(DecryptionMaterials.of(SUITE, CONTEXT, Set.of(), null), edks)
+          .dataKey().orElseThrow().copyPlaintext();
+
+      assertEquals(SUITE.dataKeyLength(), first.length);
+      assertArrayEquals(first, again);
+    }
+  }
+
   @Test
   void onDecrypt_noEdkForThisKey_throwsNoMatchingKeyListingProviders() {
     List<EncryptedDataKey> edks = List.of(EncryptedDataKey.of("someone-else", "k", new byte[256]));
 
-    NoMatchingKeyException e = assertThrows(NoMatchingKeyException.class, () -> keyring(RSA_KEY, RsaPadding.PKCS1)
+    NoMatchingKeyException e = assertThrows(NoMatchingKeyException.class, () -> keyring(RSA_KEY, RsaPadding.PKCS1_LEGACY)
         .onDecrypt(DecryptionMaterials.of(SUITE, CONTEXT, Set.of(), null), edks));
 
     assertTrue(e.getMessage().contains("someone-else"), e.getMessage());
   }
 
   @ParameterizedTest
-  @EnumSource(value = RsaPadding.class, names = {"PKCS1", "OAEP_SHA256_MGF1"})
+  @EnumSource(value = RsaPadding.class, names = {"PKCS1_LEGACY", "OAEP_SHA256_MGF1"})
   void decrypt_afterTheKeyPairIsDestroyed_failsWithTokenFailure(RsaPadding padding) {
     String label = "destroyed-rsa-" + padding.id();
     tokens.main().createRsaKeyPair(label, 2048);
@@ -243,7 +299,7 @@ class Pkcs11KeyringRsaTest {
   @Test
   void build_unknownLabel_failsWithKeyNotFound() {
     assertEquals(Reason.KEY_NOT_FOUND,
-        assertThrows(Pkcs11Exception.class, () -> keyring("no-such-pair", RsaPadding.PKCS1)).reason());
+        assertThrows(Pkcs11Exception.class, () -> keyring("no-such-pair", RsaPadding.PKCS1_LEGACY)).reason());
   }
 
   @Test
@@ -258,13 +314,14 @@ class Pkcs11KeyringRsaTest {
   }
 
   @Test
-  void build_pkcs1OnTokenWithoutRsaPkcs_failsWithMechanismNotSupported() {
-    Pkcs11Token noPkcs1 = Pkcs11Token.open(tokens.config(MAIN_TOKEN).disableMechanism("CKM_RSA_PKCS").build());
+  void build_pkcs1OnTokenWithoutRawRsa_failsWithMechanismNotSupported() {
+    // PKCS#1 v1.5 is decoded in software with implicit rejection, around raw RSA in the token.
+    Pkcs11Token noRawRsa = Pkcs11Token.open(tokens.config(MAIN_TOKEN).disableMechanism("CKM_RSA_X_509").build());
 
-    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Keyring.builder().token(noPkcs1)
-        .keyNamespace(NAMESPACE).keyLabel(RSA_KEY).rsaPadding(RsaPadding.PKCS1).build());
+    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Keyring.builder().token(noRawRsa)
+        .keyNamespace(NAMESPACE).keyLabel(RSA_KEY).rsaPadding(RsaPadding.PKCS1_LEGACY).build());
 
     assertEquals(Reason.UNSUPPORTED, e.reason());
-    assertTrue(e.getMessage().contains("CKM_RSA_PKCS"), e.getMessage());
+    assertTrue(e.getMessage().contains("CKM_RSA_X_509"), e.getMessage());
   }
 }
