@@ -10,6 +10,7 @@ import dev.envelope.internal.format.MessageWriter;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -331,6 +332,86 @@ public final class Envelope {
     if (materials != null) {
       materials.dataKey().ifPresent(DataKey::close);
     }
+  }
+
+  // ------------------------------------------------------------------ rewrap and random access
+
+  /**
+   * Gives a message new encrypted data keys from {@code request}'s keyring without re-encrypting
+   * it: this Envelope's keyring recovers the data key with every check of {@link #decrypt} (which
+   * it throws the same exceptions for), and the new header keeps suite, message id, context and
+   * frame length. <strong>The data key stays the same</strong>: rewrap retires or moves master
+   * keys; after a data key leaked, ask for {@link RewrapRequest.Builder#reencrypt()}. The whole
+   * input is authenticated, body and signature included, before anything is returned; the body is
+   * returned byte for byte. See {@link RewrapRequest}.
+   *
+   * @throws IllegalArgumentException without {@code reencrypt}, if the message is signed or of
+   *     format version 2 (suites 0x0478, 0x0578): only unsigned version-1 messages can keep their
+   *     body safely (see {@link RewrapRequest})
+   * @throws PolicyViolationException if the result would carry more than maxEncryptedDataKeys
+   */
+  public byte[] rewrap(byte[] message, EncryptionContext expected, RewrapRequest request) {
+    return Rewrapping.rewrap(this, message, expected, request);
+  }
+
+  /**
+   * As {@link #rewrap(byte[], EncryptionContext, RewrapRequest)}, from {@code in} to {@code out}
+   * (neither is closed) in constant memory. The body is copied as it arrives <strong>without being
+   * decrypted</strong>: its structure is checked (sequence numbers, lengths, nothing trailing), its
+   * frame tags are left to whoever decrypts the result. When this throws, what was written to
+   * {@code out} is not a message; discard it. With {@code reencrypt} the input is decrypted and
+   * verified frame by frame, and the final frame is written only after the input's signature verified.
+   */
+  public void rewrap(InputStream in, OutputStream out, EncryptionContext expected, RewrapRequest request) {
+    Rewrapping.rewrap(this, in, out, expected, request);
+  }
+
+  /**
+   * Opens a framed message as a read-only channel of its plaintext, for reads at any position:
+   * the header and the final frame are verified now (so a truncated message fails here), and each
+   * read decrypts only the frames it touches, verifying each before returning any byte of it. See
+   * {@link #openPlaintextChannelSkippingSignature} for signed messages. Closing the returned channel
+   * closes {@code message}. Exceptions as for {@link #decryptingStream}.
+   *
+   * @throws IllegalArgumentException if the message is not framed, or is signed
+   */
+  public SeekableByteChannel openPlaintextChannel(SeekableByteChannel message, EncryptionContext expected) {
+    return PlaintextChannels.open(this, message, expected, false);
+  }
+
+  /**
+   * As {@link #openPlaintextChannel}, also for signed messages, whose <strong>signature is not
+   * checked</strong>: the frames are authenticated under the data key, so anyone holding that key
+   * (every reader of the message) could have forged them. Use it only where that is acceptable.
+   */
+  public SeekableByteChannel openPlaintextChannelSkippingSignature(
+      SeekableByteChannel message, EncryptionContext expected) {
+    return PlaintextChannels.open(this, message, expected, true);
+  }
+
+  /** Every check {@link #decrypt} makes before the body; the caller closes the result. */
+  OpenedMessage openHeader(MessageHeader header, EncryptionContext expected) {
+    List<String> requiredOnly = checkExpected(header, expected);
+    DecryptionMaterials materials = null;
+    try {
+      materials = decryptionMaterials(header, expected);
+      OpenedMessage.checkContext(header, materials);
+      return new OpenedMessage(header, materials, MessageReader.open(header, materials));
+    } catch (AuthenticationFailedException | NoMatchingKeyException e) {
+      closeDataKey(materials);
+      throw explain(e, requiredOnly);
+    } catch (RuntimeException e) {
+      closeDataKey(materials);
+      throw e;
+    }
+  }
+
+  int maxEncryptedDataKeys() {
+    return maxEncryptedDataKeys;
+  }
+
+  int maxFrameLength() {
+    return maxFrameLength;
   }
 
   // ------------------------------------------------------------------ inspection
