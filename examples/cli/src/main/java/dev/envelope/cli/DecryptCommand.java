@@ -57,6 +57,9 @@ final class DecryptCommand implements Callable<Integer> {
   @Mixin
   QuietOption quiet;
 
+  @Mixin
+  RangeOptions range;
+
   DecryptCommand(Io io) {
     this.io = io;
   }
@@ -71,6 +74,10 @@ final class DecryptCommand implements Callable<Integer> {
           .keyring(unwrapping)
           .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
           .build();
+      if (range.given()) {
+        range.decrypt(envelope, in, out, expected, io);
+        return ExitCode.OK.code();
+      }
       try (Source source = Source.open(in, io.stdin());
           Sink sink = Sink.open(out, io.stdout());
           Progress progress = Progress.of(io, quiet.quiet, "decrypting", source.size())) {
