@@ -47,8 +47,9 @@ public final class RewrapRequest {
   }
 
   /**
-   * Starts a request whose new encrypted data keys come from {@code destination} (use a {@code
-   * MultiKeyring} for several master keys; each of its keyrings wraps the data key).
+   * Starts a request whose new encrypted data keys come from {@code destination}. For several
+   * master keys use a {@code MultiKeyring} of children without a generator: the data key exists
+   * already, and each child wraps it.
    */
   public static Builder to(Keyring destination) {
     return new Builder(Objects.requireNonNull(destination, "destination"));
