@@ -4,21 +4,18 @@ import static dev.envelope.internal.util.Preconditions.requireState;
 import static dev.envelope.internal.util.Preconditions.requireUnset;
 
 import dev.envelope.internal.crypto.Primitives;
-import dev.envelope.internal.format.DecryptingInput;
 import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
 import dev.envelope.internal.format.MessageHeader;
 import dev.envelope.internal.format.MessageInput;
-import dev.envelope.internal.format.MessageReader;
 import dev.envelope.internal.format.MessageWriter;
-import dev.envelope.internal.materials.ContextExpectation;
 import dev.envelope.internal.materials.MaterialsChecks;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.security.Provider;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -74,11 +71,8 @@ public final class Envelope {
   private final int frameSize;
   private final boolean framed;
   private final int maxEncryptedDataKeys;
-  private final int maxFrameLength;
   private final Engine engine;
-  private final StreamSignaturePolicy streamSignaturePolicy;
-  private final int maxContextPairs;
-  private final int maxHeaderLength;
+  private final Decryptor decryptor;
 
   private Envelope(Builder b, MaterialsManager materialsManager) {
     this.materialsManager = materialsManager;
@@ -87,7 +81,6 @@ public final class Envelope {
     this.frameSize = b.frameSize;
     this.framed = b.framed;
     this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
-    this.maxFrameLength = b.maxFrameLength;
     this.engine =
         b.engineSettingsGiven()
             ? Engine.of(
@@ -96,9 +89,14 @@ public final class Envelope {
                 b.parallelism,
                 b.parallelThreshold)
             : Engine.defaults();
-    this.streamSignaturePolicy = b.streamSignaturePolicy;
-    this.maxContextPairs = b.maxContextPairs;
-    this.maxHeaderLength = b.maxHeaderLength;
+    this.decryptor =
+        new Decryptor(
+            materialsManager,
+            commitmentPolicy,
+            engine,
+            new Decryptor.Limits(
+                b.maxEncryptedDataKeys, b.maxFrameLength, b.maxContextPairs, b.maxHeaderLength),
+            b.streamSignaturePolicy);
   }
 
   public static Builder builder() {
@@ -216,27 +214,7 @@ public final class Envelope {
    *     the message
    */
   public Decrypted decrypt(byte[] message, EncryptionContext expected) {
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(expected, "expected");
-    MessageInput.ArrayInput in = MessageInput.of(message, 0, message.length);
-    MessageHeader header = HeaderCodec.parse(in, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
-    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
-    DecryptionMaterials materials = null;
-    try {
-      FrameCodec codec;
-      try {
-        materials = decryptionMaterials(header, expected);
-        codec = MessageReader.open(header, materials, engine);
-      } catch (AuthenticationFailedException | NoMatchingKeyException e) {
-        // Only a failure up to the header check can be caused by the expected context; once the
-        // header verified with it, a bad frame or signature is plain tampering (as in a stream).
-        throw ContextExpectation.explain(e, requiredOnly);
-      }
-      byte[] plaintext = MessageReader.decryptBody(header, codec, materials, in);
-      return new Decrypted(plaintext, materials.encryptionContext(), header.suite());
-    } finally {
-      closeDataKey(materials);
-    }
+    return decryptor.decrypt(message, expected);
   }
 
   /**
@@ -246,60 +224,62 @@ public final class Envelope {
    * if the stream signature policy refuses the message.
    */
   public DecryptingStream decryptingStream(InputStream in, EncryptionContext expected) {
-    Objects.requireNonNull(in, "in");
-    Objects.requireNonNull(expected, "expected");
-    MessageInput.StreamInput input = MessageInput.of(in);
-    MessageHeader header = HeaderCodec.parse(input, maxEncryptedDataKeys, maxContextPairs, maxHeaderLength);
-    if (header.frameLength() > maxFrameLength) {
-      throw new PolicyViolationException(
-          "the message's frames are " + header.frameLength() + " bytes, more than the "
-              + maxFrameLength + " a decrypting stream may hold in memory; raise maxFrameLength"
-              + " if you trust the sender, or decrypt the message in memory");
-    }
-    if (header.suite().isSigned() && streamSignaturePolicy.mode() == StreamSignaturePolicy.Mode.UNSIGNED_ONLY) {
-      throw new PolicyViolationException(
-          "the message is signed (suite " + header.suite().idHex() + "), and this Envelope's stream"
-              + " signature policy is unsignedOnly(); decrypt it with another policy");
-    }
-    List<String> requiredOnly = ContextExpectation.check(header.storedContext(), expected);
-    DecryptionMaterials materials = null;
-    try {
-      materials = decryptionMaterials(header, expected);
-      DecryptingInput body = MessageReader.stream(
-          header, materials, input, maxFrameLength, streamSignaturePolicy.maxHeldPlaintext(), engine);
-      return new DecryptingStream(body, materials.encryptionContext(), header.suite());
-    } catch (AuthenticationFailedException | NoMatchingKeyException e) {
-      throw ContextExpectation.explain(e, requiredOnly);
-    } finally {
-      closeDataKey(materials);
-    }
+    return decryptor.decryptingStream(in, expected);
   }
 
-  private DecryptionMaterials decryptionMaterials(MessageHeader header, EncryptionContext expected) {
-    AlgorithmSuite messageSuite = header.suite();
-    commitmentPolicy.checkDecrypt(messageSuite);
-    DecryptionMaterials materials =
-        materialsManager.getDecryptionMaterials(
-            DecryptionMaterialsRequest.of(
-                messageSuite,
-                commitmentPolicy,
-                header.encryptedDataKeys(),
-                header.storedContext(),
-                expected));
-    try {
-      MaterialsChecks.checkDecryption(materials, messageSuite, commitmentPolicy);
-      DecryptionContextCheck.check(header.storedContext(), expected, materials);
-      return materials;
-    } catch (RuntimeException e) {
-      closeDataKey(materials);
-      throw e;
-    }
+  // ------------------------------------------------------------------ rewrap and random access
+
+  /**
+   * Gives a message new encrypted data keys from {@code request}'s keyring without re-encrypting
+   * it: this Envelope's keyring recovers the data key with every check of {@link #decrypt} (which
+   * it throws the same exceptions for), and the new header keeps suite, message id, context and
+   * frame length. <strong>The data key stays the same</strong>: rewrap retires or moves master
+   * keys; after a data key leaked, ask for {@link RewrapRequest.Builder#reencrypt()}. The whole
+   * input is authenticated, body and signature included, before anything is returned; the body is
+   * returned byte for byte. See {@link RewrapRequest}.
+   *
+   * @throws IllegalArgumentException without {@code reencrypt}, if the message is signed or of
+   *     format version 2 (suites 0x0478, 0x0578): only unsigned version-1 messages can keep their
+   *     body safely (see {@link RewrapRequest})
+   * @throws PolicyViolationException if the result would carry more than maxEncryptedDataKeys
+   */
+  public byte[] rewrap(byte[] message, EncryptionContext expected, RewrapRequest request) {
+    return Rewrapping.rewrap(decryptor, message, expected, request);
   }
 
-  private static void closeDataKey(DecryptionMaterials materials) {
-    if (materials != null) {
-      materials.dataKey().ifPresent(DataKey::close);
-    }
+  /**
+   * As {@link #rewrap(byte[], EncryptionContext, RewrapRequest)}, from {@code in} to {@code out}
+   * (neither is closed) in constant memory. The body is copied as it arrives <strong>without being
+   * decrypted</strong>: its structure is checked (sequence numbers, lengths, nothing trailing), its
+   * frame tags are left to whoever decrypts the result. When this throws, what was written to
+   * {@code out} is not a message; discard it. With {@code reencrypt} the input is decrypted and
+   * verified frame by frame, and the final frame is written only after the input's signature verified.
+   */
+  public void rewrap(InputStream in, OutputStream out, EncryptionContext expected, RewrapRequest request) {
+    Rewrapping.rewrap(decryptor, in, out, expected, request);
+  }
+
+  /**
+   * Opens a framed message as a read-only channel of its plaintext, for reads at any position:
+   * the header and the final frame are verified now (so a truncated message fails here), and each
+   * read decrypts only the frames it touches, verifying each before returning any byte of it. See
+   * {@link #openPlaintextChannelSkippingSignature} for signed messages. Closing the returned channel
+   * closes {@code message}. Exceptions as for {@link #decryptingStream}.
+   *
+   * @throws IllegalArgumentException if the message is not framed, or is signed
+   */
+  public SeekableByteChannel openPlaintextChannel(SeekableByteChannel message, EncryptionContext expected) {
+    return PlaintextChannels.open(decryptor, message, expected, false);
+  }
+
+  /**
+   * As {@link #openPlaintextChannel}, also for signed messages, whose <strong>signature is not
+   * checked</strong>: the frames are authenticated under the data key, so anyone holding that key
+   * (every reader of the message) could have forged them. Use it only where that is acceptable.
+   */
+  public SeekableByteChannel openPlaintextChannelSkippingSignature(
+      SeekableByteChannel message, EncryptionContext expected) {
+    return PlaintextChannels.open(decryptor, message, expected, true);
   }
 
   // ------------------------------------------------------------------ inspection
@@ -311,18 +291,12 @@ public final class Envelope {
    * @throws MalformedMessageException if the bytes do not start with a well-formed header
    */
   public static UnauthenticatedHeader inspectUnauthenticated(byte[] message) {
-    return unauthenticated(HeaderCodec.parse(MessageInput.of(message, 0, message.length), 0xFFFF));
+    return UnauthenticatedHeader.of(HeaderCodec.parse(MessageInput.of(message, 0, message.length), 0xFFFF));
   }
 
   /** As {@link #inspectUnauthenticated(byte[])}, reading only the header from {@code in}. */
   public static UnauthenticatedHeader inspectUnauthenticated(InputStream in) {
-    return unauthenticated(HeaderCodec.parse(MessageInput.of(in), 0xFFFF));
-  }
-
-  private static UnauthenticatedHeader unauthenticated(MessageHeader h) {
-    return new UnauthenticatedHeader(
-        h.version(), h.suite(), h.messageId(), h.storedContext(), h.encryptedDataKeys(), h.framed(),
-        h.frameLength(), h.length());
+    return UnauthenticatedHeader.of(HeaderCodec.parse(MessageInput.of(in), 0xFFFF));
   }
 
   @Override

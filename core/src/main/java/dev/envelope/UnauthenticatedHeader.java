@@ -80,4 +80,10 @@ public final class UnauthenticatedHeader {
         + storedContext + ", encryptedDataKeys=" + encryptedDataKeys.size() + ", frameLength="
         + frameLength + "]";
   }
+
+  static UnauthenticatedHeader of(dev.envelope.internal.format.MessageHeader h) {
+    return new UnauthenticatedHeader(
+        h.version(), h.suite(), h.messageId(), h.storedContext(), h.encryptedDataKeys(), h.framed(),
+        h.frameLength(), h.length());
+  }
 }

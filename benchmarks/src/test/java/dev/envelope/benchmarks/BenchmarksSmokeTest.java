@@ -37,7 +37,8 @@ class BenchmarksSmokeTest {
     for (String expected :
         new String[] {
           "EnvelopeBenchmarks.Jdk", "EnvelopeBenchmarks.Accp", "EsdkBenchmarks", "RawAesGcmBenchmarks",
-          "TinkBenchmarks", "FrameSizeBenchmarks.Serial", "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks"
+          "TinkBenchmarks", "FrameSizeBenchmarks.Serial", "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks",
+          "RewrapBenchmarks"
         }) {
       assertTrue(classes.contains(expected), "no result from " + expected + " (ran: " + classes + ")");
     }

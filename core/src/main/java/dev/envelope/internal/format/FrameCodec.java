@@ -93,9 +93,14 @@ public final class FrameCodec {
 
   /** The header tag: GCM over an empty plaintext with AAD = header body ‖ required context. */
   public byte[] headerTag(byte[] headerBody, int bodyLength, byte[] requiredContext) {
+    return headerTag(headerBody, bodyLength, requiredContext, ZERO_IV);
+  }
+
+  /** As {@link #headerTag(byte[], int, byte[])} with a version-1 header IV other than zero. */
+  public byte[] headerTag(byte[] headerBody, int bodyLength, byte[] requiredContext, byte[] iv) {
     Cipher cipher = engine.primitives().aesGcm();
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, ZERO_IV));
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, iv));
       cipher.updateAAD(headerBody, 0, bodyLength);
       cipher.updateAAD(requiredContext);
       return cipher.doFinal();

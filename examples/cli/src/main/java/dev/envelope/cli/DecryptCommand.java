@@ -80,6 +80,9 @@ final class DecryptCommand implements Callable<Integer> {
   @Mixin
   QuietOption quiet;
 
+  @Mixin
+  RangeOptions range;
+
   DecryptCommand(Io io) {
     this.io = io;
   }
@@ -96,6 +99,10 @@ final class DecryptCommand implements Callable<Integer> {
           // before the command succeeds, so the stream itself need not hold them in memory.
           .streamSignaturePolicy(StreamSignaturePolicy.releaseFramesBeforeSignature())
           .build();
+      if (range.given()) {
+        range.decrypt(envelope, in, out, expected, io);
+        return ExitCode.OK.code();
+      }
       try (Source source = Source.open(in, io.stdin());
           Sink sink = Sink.open(out, io.stdout());
           Progress progress = Progress.of(io, quiet.quiet, "decrypting", source.size())) {

@@ -70,6 +70,7 @@ public final class EnvelopeCli implements Callable<Integer> {
     cli.addSubcommand(new EncryptCommand(io));
     cli.addSubcommand(new DecryptCommand(io));
     cli.addSubcommand(new InspectCommand(io));
+    cli.addSubcommand(new RewrapCommand(io));
     CommandLine keys = new CommandLine(new KeysCommand());
     if (withKeysSubcommands) {
       for (Object sub : KeysCommand.subcommands(io)) {

@@ -57,6 +57,14 @@ final class KeyringOptions {
     if (kms != null) {
       byType.put(KmsKeyringOptions.class, kms);
     }
+    return ordered(command, byType);
+  }
+
+  /**
+   * The groups of {@code byType} in the order of their first option on {@code command}'s line
+   * (the rest after them); {@code byType} is emptied.
+   */
+  static List<KeyringChoice> ordered(CommandSpec command, Map<Class<?>, KeyringChoice> byType) {
     List<KeyringChoice> ordered = new ArrayList<>();
     CommandLine.ParseResult parsed = command == null ? null : command.commandLine().getParseResult();
     if (parsed != null) {
