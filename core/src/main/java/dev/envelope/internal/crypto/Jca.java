@@ -19,6 +19,9 @@ import javax.crypto.Mac;
  * ACCP, {@code accp} requires it (and fails at first use if it is missing), {@code auto} is the
  * default.
  *
+ * <p>ECDSA has its own choice, {@link Ecdsa}: ACCP when chosen here, else Bouncy Castle where the
+ * JDK's SunEC is known to be slower.
+ *
  * <p>Cipher and MAC instances are expensive to look up and cheap to re-initialize, so each thread
  * keeps its own (never shared between threads; re-initialized with a fresh key and IV per use).
  */
@@ -90,22 +93,14 @@ public final class Jca {
     }
   }
 
+  /** A new ECDSA signature instance from the process's {@link Ecdsa} engine. */
   public static Signature signature(String algorithm) {
-    try {
-      return PROVIDER != null ? Signature.getInstance(algorithm, PROVIDER) : Signature.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new CryptoBugException("the JDK lacks " + algorithm, e);
-    }
+    return Ecdsa.engine().signature(algorithm);
   }
 
+  /** A new EC key pair generator from the process's {@link Ecdsa} engine. */
   public static KeyPairGenerator ecKeyPairGenerator() {
-    try {
-      return PROVIDER != null
-          ? KeyPairGenerator.getInstance("EC", PROVIDER)
-          : KeyPairGenerator.getInstance("EC");
-    } catch (NoSuchAlgorithmException e) {
-      throw new CryptoBugException("the JDK lacks EC key generation", e);
-    }
+    return Ecdsa.engine().keyPairGenerator();
   }
 
   private static SecureRandom newSecureRandom() {
@@ -140,7 +135,7 @@ public final class Jca {
     }
   }
 
-  private static Provider loadAccp() {
+  static Provider loadAccp() {
     try {
       Class<?> type = Class.forName(ACCP_CLASS, true, Jca.class.getClassLoader());
       Provider accp = (Provider) type.getField("INSTANCE").get(null);

@@ -6,10 +6,11 @@ import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptionContext;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.internal.crypto.CryptoBugException;
-import dev.envelope.internal.crypto.Jca;
+import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.MessageKeys;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
@@ -54,14 +55,23 @@ public final class MessageReader {
 
   /** Starts a verifier over the message and feeds it the header. */
   static Signature verifier(MessageHeader header, DecryptionMaterials materials) {
-    Signature verifier = Jca.signature(header.suite().signing().signatureAlgorithm());
+    Signature verifier =
+        verifier(Ecdsa.engine(), header.suite().signing(), materials.verificationKey().orElseThrow());
     try {
-      verifier.initVerify(materials.verificationKey().orElseThrow());
       verifier.update(header.headerBytes());
-    } catch (InvalidKeyException e) {
-      throw new MalformedMessageException("the message's public key cannot verify signatures", e);
     } catch (SignatureException e) {
       throw new CryptoBugException("signature not initialized", e);
+    }
+    return verifier;
+  }
+
+  /** A verifier from {@code engine} for the message's public key, fed nothing yet. */
+  static Signature verifier(Ecdsa.Engine engine, AlgorithmSuite.Signing signing, PublicKey key) {
+    Signature verifier = engine.signature(signing.signatureAlgorithm());
+    try {
+      verifier.initVerify(key);
+    } catch (InvalidKeyException e) {
+      throw new MalformedMessageException("the message's public key cannot verify signatures", e);
     }
     return verifier;
   }
