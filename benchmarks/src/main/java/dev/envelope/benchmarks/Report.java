@@ -176,7 +176,7 @@ public final class Report {
       if (round == 0) {
         ChainedOptionsBuilder u = options(include, quick).exclude("^(?!.*" + UNSIZED + "\\.).*$");
         if (quick) {
-          u.param("size", "1048576");
+          u.param("size", "1048576").forks(1);
         }
         points.putAll(index(new Runner(tweak.apply(u).build()).run(), ""));
       }
