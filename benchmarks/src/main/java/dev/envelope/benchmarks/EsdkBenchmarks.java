@@ -23,14 +23,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * The AWS Encryption SDK for Java 3.0.2 on the same inputs: a raw AES-256 master key
  * ({@code JceMasterKey}, wire-identical to Envelope's raw AES keyring), suites 0x0478 and 0x0578,
  * uncached and through its caching materials manager. Frame size 4096 (its default).
+ *
+ * <p>{@link Jdk} runs on the JDK's JCE providers (SunJCE for AES-GCM and HMAC, SunEC for ECDSA);
+ * {@link Accp} installs the Amazon Corretto Crypto Provider as the JVM's first provider in its fork
+ * ({@code AmazonCorrettoCryptoProvider.install()}), which the ESDK's JCE calls then use: the like
+ * for like peer of Envelope on ACCP.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class EsdkBenchmarks {
+public abstract class EsdkBenchmarks {
   @Param({"1024", "65536", "1048576"})
   public int size;
 
@@ -87,5 +91,18 @@ public class EsdkBenchmarks {
   @Benchmark
   public byte[] decrypt0578() {
     return esdk0578.decryptData(masterKey, message0578).getResult();
+  }
+
+  /** On the JDK's providers. */
+  @Fork(1)
+  public static class Jdk extends EsdkBenchmarks {}
+
+  /** With ACCP installed as the first JCE provider of this fork. */
+  @Fork(1)
+  public static class Accp extends EsdkBenchmarks {
+    static {
+      com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.install();
+      com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+    }
   }
 }

@@ -3,7 +3,6 @@ package dev.envelope.internal.crypto;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -65,25 +64,22 @@ public final class Hkdf {
       throw new IllegalArgumentException("HKDF output length out of range: " + length);
     }
     byte[] out = new byte[length];
-    byte[] block = new byte[hashLength];
-    try {
-      int produced = 0;
-      for (int i = 1; produced < length; i++) {
-        if (i > 1) {
-          mac.update(block);
-        }
-        mac.update(info);
-        mac.update((byte) i);
-        mac.doFinal(block, 0);
-        int n = Math.min(hashLength, length - produced);
-        System.arraycopy(block, 0, out, produced, n);
-        produced += n;
+    // Mac.doFinal() hands back its own new array; doFinal(out, offset) would allocate it and copy.
+    byte[] block = null;
+    int produced = 0;
+    for (int i = 1; produced < length; i++) {
+      if (block != null) {
+        mac.update(block);
+        Arrays.fill(block, (byte) 0);
       }
-      return out;
-    } catch (ShortBufferException e) {
-      throw new CryptoBugException("HMAC output buffer too small", e);
-    } finally {
-      Arrays.fill(block, (byte) 0);
+      mac.update(info);
+      mac.update((byte) i);
+      block = mac.doFinal();
+      int n = Math.min(hashLength, length - produced);
+      System.arraycopy(block, 0, out, produced, n);
+      produced += n;
     }
+    Arrays.fill(block, (byte) 0);
+    return out;
   }
 }

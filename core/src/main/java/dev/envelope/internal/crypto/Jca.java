@@ -19,6 +19,12 @@ import javax.crypto.Mac;
  *
  * <p>These static methods use {@link Primitives#defaults()}, the JVM-wide choice; an Envelope built
  * with {@code cryptoProvider(Provider)} uses its own {@link Primitives} for the message instead.
+ *
+ * <p>ECDSA has its own choice, {@link Ecdsa}: ACCP when chosen here, else Bouncy Castle where the
+ * JDK's SunEC is known to be slower.
+ *
+ * <p>Cipher and MAC instances are expensive to look up and cheap to re-initialize, so each thread
+ * keeps its own (never shared between threads; re-initialized with a fresh key and IV per use).
  */
 public final class Jca {
   public static final String PROVIDER_PROPERTY = "dev.envelope.crypto.provider";
@@ -56,10 +62,12 @@ public final class Jca {
     return Primitives.defaults().mac(algorithm);
   }
 
+  /** A new ECDSA signature instance from the process's {@link Ecdsa} engine. */
   public static Signature signature(String algorithm) {
     return Primitives.defaults().signature(algorithm);
   }
 
+  /** A new EC key pair generator from the process's {@link Ecdsa} engine. */
   public static KeyPairGenerator ecKeyPairGenerator() {
     return Primitives.defaults().ecKeyPairGenerator();
   }
@@ -86,7 +94,7 @@ public final class Jca {
     }
   }
 
-  private static Provider loadAccp() {
+  static Provider loadAccp() {
     try {
       Class<?> type = Class.forName(ACCP_CLASS, true, Jca.class.getClassLoader());
       Provider accp = (Provider) type.getField("INSTANCE").get(null);

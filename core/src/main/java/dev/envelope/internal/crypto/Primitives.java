@@ -115,8 +115,14 @@ public final class Primitives {
     }
   }
 
-  /** A new signature instance from the preferred provider, or the JDK's if it lacks it. */
+  /**
+   * A new signature instance from the preferred provider, or the JDK's if it lacks it. The
+   * JVM-wide {@link #defaults()} take ECDSA from {@link Ecdsa#engine()}, its own start-up choice.
+   */
   public Signature signature(String algorithm) {
+    if (this == defaults()) {
+      return Ecdsa.engine().signature(algorithm);
+    }
     try {
       if (provider != null) {
         try {
@@ -131,8 +137,11 @@ public final class Primitives {
     }
   }
 
-  /** A new EC key pair generator from the preferred provider, or the JDK's if it lacks it. */
+  /** A new EC key pair generator from the preferred provider (as {@link #signature}). */
   public KeyPairGenerator ecKeyPairGenerator() {
+    if (this == defaults()) {
+      return Ecdsa.engine().keyPairGenerator();
+    }
     try {
       if (provider != null) {
         try {

@@ -6,9 +6,11 @@ import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptionContext;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.internal.crypto.CryptoBugException;
+import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.MessageKeys;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
@@ -61,14 +63,27 @@ public final class MessageReader {
   /** Starts a verifier over the message and feeds it the header. */
   static Signature verifier(MessageHeader header, DecryptionMaterials materials, Engine engine) {
     Signature verifier =
-        engine.primitives().signature(header.suite().signing().signatureAlgorithm());
+        initVerify(
+            engine.primitives().signature(header.suite().signing().signatureAlgorithm()),
+            materials.verificationKey().orElseThrow());
     try {
-      verifier.initVerify(materials.verificationKey().orElseThrow());
       verifier.update(header.headerBytes());
-    } catch (InvalidKeyException e) {
-      throw new MalformedMessageException("the message's public key cannot verify signatures", e);
     } catch (SignatureException e) {
       throw new CryptoBugException("signature not initialized", e);
+    }
+    return verifier;
+  }
+
+  /** A verifier from {@code engine} for the message's public key, fed nothing yet. */
+  static Signature verifier(Ecdsa.Engine engine, AlgorithmSuite.Signing signing, PublicKey key) {
+    return initVerify(engine.signature(signing.signatureAlgorithm()), key);
+  }
+
+  private static Signature initVerify(Signature verifier, PublicKey key) {
+    try {
+      verifier.initVerify(key);
+    } catch (InvalidKeyException e) {
+      throw new MalformedMessageException("the message's public key cannot verify signatures", e);
     }
     return verifier;
   }

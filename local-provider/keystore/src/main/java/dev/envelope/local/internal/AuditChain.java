@@ -38,7 +38,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hash-chained JSON-lines audit log (format in {@link AuditLog}): the writer, which is an
- * {@link AuditListener}, the verifier and the reader.
+ * {@link dev.envelope.local.AuditListener}, the verifier and the reader.
  *
  * <p>A keyed chain (the key store's) also ends every record with {@code "gen":N,"mac":hex}: N is
  * the store's manifest generation when the record was written, and the MAC is HMAC-SHA256 under a
