@@ -3,16 +3,9 @@ package dev.envelope.cli;
 import dev.envelope.local.KekSource;
 import dev.envelope.localkms.KmsCredentials;
 import dev.envelope.localkms.LocalKmsServer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +30,6 @@ record KmsServerSettings(
   static final String SECRET_KEY_VARIABLE = "ENVELOPE_KMS_SECRET_ACCESS_KEY";
   /** An optional session token that requests must carry with that key. */
   static final String SESSION_TOKEN_VARIABLE = "ENVELOPE_KMS_SESSION_TOKEN";
-
-  /** The longest passphrase file read: a passphrase is short, a larger file is the wrong file. */
-  private static final int MAX_PASSPHRASE_FILE = 4096;
 
   /**
    * The settings of {@code command}'s options.
@@ -188,53 +178,22 @@ record KmsServerSettings(
    * ignored. The bytes and chars read are zeroed.
    *
    * @throws IllegalArgumentException if the file is empty, too large or not UTF-8
-   * @throws UncheckedIOException if it cannot be read
+   * @throws CliFailure {@link ExitCode#KEY_FILE} if it cannot be read
    */
   static KekSource passphraseFromFile(Path file) {
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_PASSPHRASE_FILE + 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --passphrase-file " + file, e);
-    }
-    CharBuffer chars = null;
+    char[] passphrase;
     try {
-      if (bytes.length > MAX_PASSPHRASE_FILE) {
-        throw new IllegalArgumentException("--passphrase-file " + file + " is larger than " + MAX_PASSPHRASE_FILE
-            + " bytes, too large for a passphrase; check the path");
+      passphrase = Secrets.readFile("the key store passphrase", file, "the passphrase file");
+    } catch (CliFailure e) {
+      if (e.exitCode() == ExitCode.KEY_FILE) {
+        throw e; // cannot be read
       }
-      int length = bytes.length;
-      if (length > 0 && bytes[length - 1] == '\n') {
-        length--;
-        if (length > 0 && bytes[length - 1] == '\r') {
-          length--;
-        }
-      }
-      if (length == 0) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is empty; write the key store passphrase into it");
-      }
-      try {
-        chars = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes, 0, length));
-      } catch (CharacterCodingException e) {
-        throw new IllegalArgumentException(
-            "--passphrase-file " + file + " is not UTF-8 text; write the passphrase as UTF-8", e);
-      }
-      char[] passphrase = new char[chars.remaining()];
-      chars.get(passphrase);
-      try {
-        return KekSource.passphrase(passphrase);
-      } finally {
-        Arrays.fill(passphrase, '\0');
-      }
+      throw new IllegalArgumentException(e.getMessage(), e); // empty, too large, not UTF-8: a usage error
+    }
+    try {
+      return KekSource.passphrase(passphrase);
     } finally {
-      Arrays.fill(bytes, (byte) 0);
-      if (chars != null && chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
+      Arrays.fill(passphrase, '\0');
     }
   }
 }

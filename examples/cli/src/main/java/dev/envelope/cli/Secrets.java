@@ -44,7 +44,7 @@ final class Secrets {
    */
   static char[] read(String what, Path file, String fileOption, String variable, Io io) {
     if (file != null) {
-      return fromFile(what, file, fileOption);
+      return readFile(what, file, fileOption + " '" + file + "'");
     }
     String value = io.environment().get(variable);
     if (value == null) {
@@ -58,8 +58,11 @@ final class Secrets {
     return value.toCharArray();
   }
 
-  private static char[] fromFile(String what, Path file, String fileOption) {
-    String description = fileOption + " '" + file + "'";
+  /**
+   * The secret in {@code file}, which messages call {@code description}; see {@link #read}. The
+   * bytes read are zeroed.
+   */
+  static char[] readFile(String what, Path file, String description) {
     if (Files.isDirectory(file)) {
       throw new CliFailure(ExitCode.KEY_FILE, "cannot read " + description + ": it is a directory, not a file");
     }
