@@ -10,6 +10,7 @@ module dev.envelope.local {
   requires org.bouncycastle.provider;
 
   exports dev.envelope.local;
-  // The token key manager keeps its records, lock and audit trail the way the key store does.
-  exports dev.envelope.local.internal to dev.envelope.pkcs11;
+  // The token key manager keeps its records, lock and audit trail the way the key store does; the
+  // PostgreSQL home implements StoreHome and AuditStore.
+  exports dev.envelope.local.internal to dev.envelope.pkcs11, dev.envelope.local.postgresql;
 }

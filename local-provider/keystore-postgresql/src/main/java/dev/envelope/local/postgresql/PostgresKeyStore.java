@@ -1,0 +1,57 @@
+package dev.envelope.local.postgresql;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.LocalKeyStore;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The local key store kept in PostgreSQL instead of a directory: the same sealed keys, versions,
+ * lifecycle, policy, manifest and keyed audit chain, in one schema that every process reaching the
+ * database shares. Changes from any number of processes serialize on a transaction-level advisory
+ * lock; every change, with its audit records, is one transaction.
+ *
+ * <pre>{@code
+ * try (HikariDataSource pool = new HikariDataSource(config);
+ *     LocalKeyStore store = PostgresKeyStore.builder(pool).kek(KekSource.passphrase(pass)).openOrCreate()) {
+ *   store.createKeyIfAbsent(CreateKeyRequest.withAlias("orders"));
+ * }
+ * }</pre>
+ *
+ * The schema ({@value #DEFAULT_SCHEMA} unless named) is created and migrated on first use; see the
+ * module's README for the least-privilege role. The database sees sealed key records only: key
+ * material is encrypted under the KEK before it leaves the process. The caller owns the data
+ * source and closes it after the store.
+ */
+public final class PostgresKeyStore {
+  /** The schema a store is kept in unless another is named. */
+  public static final String DEFAULT_SCHEMA = "envelope";
+
+  private PostgresKeyStore() {}
+
+  /** Configures the store in schema {@value #DEFAULT_SCHEMA} of the database {@code dataSource} reaches. */
+  public static LocalKeyStore.Builder builder(DataSource dataSource) {
+    return builder(dataSource, DEFAULT_SCHEMA);
+  }
+
+  /**
+   * Configures the store in {@code schema} (lower-case letters, digits, underscores) of the
+   * database {@code dataSource} reaches; one schema holds one store.
+   */
+  public static LocalKeyStore.Builder builder(DataSource dataSource, String schema) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    return LocalKeyStore.builder(new PostgresHome(dataSource, schema, location(dataSource)));
+  }
+
+  /** The database, for messages: a pool's JDBC URL without its parameters, which may hold secrets. */
+  static String location(DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource) {
+      String url = ((HikariDataSource) dataSource).getJdbcUrl();
+      if (url != null) {
+        int q = url.indexOf('?');
+        return (q < 0 ? url : url.substring(0, q)).replaceFirst("^jdbc:", "");
+      }
+    }
+    return "a PostgreSQL database";
+  }
+}
