@@ -1,7 +1,9 @@
 package dev.envelope.local.postgresql;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.envelope.local.LocalKeyStore;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -41,6 +43,38 @@ public final class PostgresKeyStore {
   public static LocalKeyStore.Builder builder(DataSource dataSource, String schema) {
     Objects.requireNonNull(dataSource, "dataSource");
     return LocalKeyStore.builder(new PostgresHome(dataSource, schema, location(dataSource)));
+  }
+
+  /**
+   * A connection pool for the key store at {@code address}, {@code postgresql://HOST[:PORT]/DATABASE},
+   * with credentials and TLS settings the libpq way from the process environment: {@code PGUSER}
+   * (default: the OS user), {@code PGPASSWORD} or the matching line of {@code PGPASSFILE} (default
+   * {@code ~/.pgpass}, owner-only), {@code PGSSLMODE}, {@code PGSSLROOTCERT}, {@code PGSSLCERT},
+   * {@code PGSSLKEY}. The address itself may not carry a user, password or parameters. The pool
+   * connects lazily, so a database that is down fails the first operation, not this call; close
+   * the pool after the store.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the address or the environment
+   */
+  public static HikariDataSource dataSource(String address) {
+    return dataSource(address, System.getenv());
+  }
+
+  /** As {@link #dataSource(String)}, with the libpq variables taken from {@code env}. */
+  public static HikariDataSource dataSource(String address, Map<String, String> env) {
+    LibpqSettings s = LibpqSettings.resolve(Objects.requireNonNull(address, "address"), Objects.requireNonNull(env, "env"));
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("envelope-keystore " + s.location());
+    config.setJdbcUrl(s.jdbcUrl());
+    config.setUsername(s.user);
+    if (s.password != null) {
+      config.setPassword(s.password);
+    }
+    s.properties.forEach(config::addDataSourceProperty);
+    config.setMaximumPoolSize(8);
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
   }
 
   /** The database, for messages: a pool's JDBC URL without its parameters, which may hold secrets. */
