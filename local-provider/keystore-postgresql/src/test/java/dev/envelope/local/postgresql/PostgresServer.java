@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>When PostgreSQL is missing it fails, never skips: with an install hint, and saying so plainly
  * when the {@code CI} variable is set.
  */
-final class PostgresServer {
-  static final String ADMIN = "envelope_admin";
-  static final String ADMIN_PASSWORD = "admin-test-password";
+public final class PostgresServer {
+  public static final String ADMIN = "envelope_admin";
+  public static final String ADMIN_PASSWORD = "admin-test-password";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static PostgresServer instance;
 
@@ -53,7 +53,7 @@ final class PostgresServer {
   }
 
   /** The server of this JVM, started on first use. */
-  static synchronized PostgresServer get() {
+  public static synchronized PostgresServer get() {
     if (instance == null) {
       try {
         instance = start();
@@ -128,14 +128,14 @@ final class PostgresServer {
   }
 
   /** Starts the server (again, after {@link #stop}) on the same port and data directory. */
-  void startServer() throws IOException {
+  public void startServer() throws IOException {
     pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
         "-w", "-t", "120", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
             + " -c fsync=off -c max_connections=200", "start"), "pg_ctl start");
   }
 
   /** Stops the server (fast shutdown: open connections are cut). */
-  void stop() throws IOException {
+  public void stop() throws IOException {
     pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "120", "stop"),
         "pg_ctl stop");
   }
@@ -157,21 +157,21 @@ final class PostgresServer {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String jdbcUrl(String database) {
+  public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   /** A superuser connection to {@code database}. */
-  Connection admin(String database) throws SQLException {
+  public Connection admin(String database) throws SQLException {
     return DriverManager.getConnection(jdbcUrl(database), ADMIN, ADMIN_PASSWORD);
   }
 
   /** Runs SQL statements as the superuser in {@code database}. */
-  void sql(String database, String... statements) {
+  public void sql(String database, String... statements) {
     try (Connection c = admin(database); Statement s = c.createStatement()) {
       for (String statement : statements) {
         s.execute(statement);
@@ -185,7 +185,7 @@ final class PostgresServer {
    * A fresh database with a login role {@code <db>_app} (password {@code app-password}) that
    * owns schema {@code envelope} and nothing else: the README's "owner" setup.
    */
-  String newDatabase() {
+  public String newDatabase() {
     String db = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     sql("postgres", "CREATE DATABASE " + db);
     sql(db, "CREATE ROLE " + db + "_app LOGIN PASSWORD 'app-password'",
@@ -196,11 +196,11 @@ final class PostgresServer {
   }
 
   /** A small pool for the app role of {@code db}. */
-  HikariDataSource pool(String db) {
+  public HikariDataSource pool(String db) {
     return pool(db, db + "_app", "app-password");
   }
 
-  HikariDataSource pool(String db, String user, String password) {
+  public HikariDataSource pool(String db, String user, String password) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl(db));
     config.setUsername(user);
