@@ -328,10 +328,11 @@ class LauncherIT {
     } finally {
       server.destroyForcibly();
     }
-    // Stopped cleanly: every call is in the store's intact audit log (create, generate, decrypt).
+    // Stopped cleanly: every call is in the store's intact audit log (create, its intent first;
+    // generate, decrypt).
     List<AuditRecord> audit = AuditLog.read(store.resolve("audit.log"));
-    assertEquals(List.of("CREATE", "GENERATE", "DECRYPT"),
-        audit.stream().map(r -> r.event().operation().name()).toList());
+    assertEquals(List.of("CREATE/INTENT", "CREATE/SUCCESS", "GENERATE/SUCCESS", "DECRYPT/SUCCESS"),
+        audit.stream().map(r -> r.event().operation().name() + "/" + r.event().outcome().name()).toList());
   }
 
   @Test

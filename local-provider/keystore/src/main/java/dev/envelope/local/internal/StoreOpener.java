@@ -109,7 +109,7 @@ final class StoreOpener {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Parsed p = new Parsed(record, where);
       if (!p.kind.equals(spec.kind())) {
-        throw new WrongKekException("the key store at " + where + " is protected by a KEK of kind '" + p.kind
+        throw new WrongKekException(where + " is protected by a KEK of kind '" + p.kind
             + "', but a KEK of kind '" + spec.kind() + "' was given");
       }
       Kek kek = spec.forExistingStore(p.kekRecord);
@@ -136,7 +136,7 @@ final class StoreOpener {
         return engine;
       }
     }
-    throw new KeyProviderException("the key store at " + where + " changed its KEK " + MAX_ATTEMPTS
+    throw new KeyProviderException(where + " changed its KEK " + MAX_ATTEMPTS
         + " times while it was being opened; try again");
   }
 
@@ -154,10 +154,10 @@ final class StoreOpener {
       return kek.decrypt(p.secret, StoreSecrets.sealAad(p.storeId, p.namespace));
     } catch (AEADBadTagException e) {
       throw new WrongKekException(
-          "cannot open the key store at " + where + ": " + spec.wrongKekHint() + " (or " + DirectoryHome.STORE_FILE
+          "cannot open " + where + ": " + spec.wrongKekHint() + " (or " + DirectoryHome.STORE_FILE
               + " was modified)", e);
     } catch (GeneralSecurityException e) {
-      throw new KeyProviderException("the KEK failed while opening the key store at " + where + ": " + e.getMessage(), e);
+      throw new KeyProviderException("the KEK failed while opening " + where + ": " + e.getMessage(), e);
     }
   }
 
