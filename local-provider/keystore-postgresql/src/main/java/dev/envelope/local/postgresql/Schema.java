@@ -88,6 +88,13 @@ final class Schema {
    * @throws IllegalStateException if the schema is newer than this release
    */
   static void migrate(Connection c, String schema, String where) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_encoding")) {
+      r.next();
+      if (!"UTF8".equalsIgnoreCase(r.getString(1))) {
+        throw new IllegalStateException(where + " is in a database with encoding " + r.getString(1) + "; the key"
+            + " store's audit chain needs UTF8: create the database with ENCODING 'UTF8'");
+      }
+    }
     int version = version(c, schema);
     if (version == VERSION) {
       return;

@@ -157,6 +157,17 @@ class PostgresKeyStoreTest {
   }
 
   @Test
+  void create_inNonUtf8Database_isRefused() {
+    String db = pg.db + "_latin1";
+    pg.server.sql("postgres", "CREATE DATABASE " + db + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    try (com.zaxxer.hikari.HikariDataSource pool = pg.server.pool(db, PostgresServer.ADMIN, PostgresServer.ADMIN_PASSWORD)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> PostgresKeyStore.builder(pool).kek(PgFixture.kek()).create());
+      assertTrue(e.getMessage().contains("ENCODING 'UTF8'"), e.getMessage());
+    }
+  }
+
+  @Test
   void open_tablesReadableByPublic_isRefused() {
     try (LocalKeyStore store = pg.store().create()) {
       store.createKey(CreateKeyRequest.withAlias("k"));
