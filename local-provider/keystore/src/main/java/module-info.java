@@ -11,6 +11,7 @@ module dev.envelope.local {
 
   exports dev.envelope.local;
   // The token key manager keeps its records, lock and audit trail the way the key store does; the
-  // KMS endpoint writes its state file and holds its directory lock with the same classes.
-  exports dev.envelope.local.internal to dev.envelope.pkcs11, dev.envelope.localkms;
+  // KMS endpoint writes its state file and holds its directory lock with the same classes; the
+  // PostgreSQL home implements StoreHome and AuditStore.
+  exports dev.envelope.local.internal to dev.envelope.pkcs11, dev.envelope.localkms, dev.envelope.local.postgresql;
 }

@@ -71,15 +71,15 @@ final class ChangePassphraseCommand implements Callable<Integer> {
     } finally {
       kek.destroy();
     }
-    String directory = store.directory.toAbsolutePath().toString();
+    String directory = store.describe();
     if (format.json) {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("directory", directory);
+      out.put(KeyStores.isAddress(store.location) ? "address" : "directory", directory);
       out.put("keys", keys);
       out.put("changed", true);
       Stdout.print(io, Json.write(out));
     } else {
-      Stdout.print(io, "changed the passphrase of the key store in " + directory + ": re-sealed " + keys
+      Stdout.print(io, "changed the passphrase of the key store " + KeyStores.inOrAt(store.location) + " " + directory + ": re-sealed " + keys
           + (keys == 1 ? " key" : " keys") + "; open it with the new passphrase from now on\n");
     }
     return ExitCode.OK.code();

@@ -51,7 +51,11 @@ public final class EnvelopeCli implements Callable<Integer> {
       io.stderr().flush();
       return ExitCode.ARGUMENT_ENCODING.code();
     }
-    return commandLine(io, args.length > 0 && args[0].equals("keys")).execute(args);
+    try {
+      return commandLine(io, args.length > 0 && args[0].equals("keys")).execute(args);
+    } finally {
+      PostgresKeyStores.closePools();
+    }
   }
 
   /** The whole command tree, wired to {@code io}. */

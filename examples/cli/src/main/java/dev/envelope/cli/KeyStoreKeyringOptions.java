@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
  * key's state and policy and written to the store's audit log.
  */
 final class KeyStoreKeyringOptions implements KeyringChoice {
-  @Option(names = "--keystore", paramLabel = "DIR", order = 111,
-      description = "The key store directory (made by 'envelope keys create'). Its passphrase comes from"
-          + " the environment variable " + KeyStores.PASSPHRASE_VARIABLE + " or --passphrase-file.")
-  Path directory;
+  @Option(names = "--keystore", paramLabel = "DIR|URL", order = 111,
+      description = "The key store directory (made by 'envelope keys create'), or postgresql://HOST[:PORT]/DATABASE."
+          + " Its passphrase comes from the environment variable " + KeyStores.PASSPHRASE_VARIABLE
+          + " or --passphrase-file.")
+  String directory;
 
   @Option(names = "--key", paramLabel = "ALIAS_OR_ID", order = 112,
       description = "The key's alias or id in the store ('envelope keys list' shows them).")

@@ -28,6 +28,42 @@ final class KeyStores {
   /** A store and whether this call created it. */
   record Opened(LocalKeyStore store, boolean created) {}
 
+  /** Whether {@code location} is a PostgreSQL address rather than a directory. */
+  static boolean isAddress(String location) {
+    return location != null && location.regionMatches(true, 0, PostgresKeyStores.SCHEME, 0, PostgresKeyStores.SCHEME.length());
+  }
+
+  /** Where the store is, for output: the absolute directory, or the PostgreSQL address. */
+  static String describe(String location) {
+    return isAddress(location) ? location : directory(location).toAbsolutePath().toString();
+  }
+
+  /** "at" an address, "in" a directory. */
+  static String inOrAt(String location) {
+    return isAddress(location) ? "at" : "in";
+  }
+
+  private static Path directory(String location) {
+    try {
+      return Path.of(location);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CliFailure(ExitCode.USAGE, "--keystore '" + location + "' is neither a directory path nor a"
+          + " postgresql://HOST[:PORT]/DATABASE address", e);
+    }
+  }
+
+  /** Opens the store at {@code location}: a directory, or a {@code postgresql://} address. */
+  static LocalKeyStore open(String location, Path passphraseFile, String caller, Io io) {
+    return isAddress(location) ? PostgresKeyStores.open(location, passphraseFile, caller, io)
+        : open(directory(location), passphraseFile, caller, io);
+  }
+
+  /** Opens or creates the store at {@code location}: a directory, or a {@code postgresql://} address. */
+  static Opened openOrCreate(String location, Path passphraseFile, String caller, Io io) {
+    return isAddress(location) ? PostgresKeyStores.openOrCreate(location, passphraseFile, caller, io)
+        : openOrCreate(directory(location), passphraseFile, caller, io);
+  }
+
   /**
    * Opens the store in {@code directory}.
    *
@@ -106,11 +142,11 @@ final class KeyStores {
         + "); check the path, or create a store with 'envelope keys create --keystore DIR --alias NAME'", cause);
   }
 
-  private static char[] passphrase(Path passphraseFile, Io io) {
+  static char[] passphrase(Path passphraseFile, Io io) {
     return Secrets.read("the key store passphrase", passphraseFile, "--passphrase-file", PASSPHRASE_VARIABLE, io);
   }
 
-  private static String checkCaller(String caller) {
+  static String checkCaller(String caller) {
     if (caller == null) {
       return DEFAULT_CALLER;
     }

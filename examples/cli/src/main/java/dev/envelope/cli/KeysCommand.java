@@ -160,13 +160,13 @@ final class KeysCommand implements Callable<Integer> {
         if (format.json) {
           Map<String, Object> out = new LinkedHashMap<>();
           Map<String, Object> keyStoreInfo = new LinkedHashMap<>();
-          keyStoreInfo.put("directory", store.directory.toAbsolutePath().toString());
+          keyStoreInfo.put(KeyStores.isAddress(store.location) ? "address" : "directory", store.describe());
           keyStoreInfo.put("created", opened.created());
           out.put("keyStore", keyStoreInfo);
           out.putAll(KeyView.json(key));
           Stdout.print(io, Json.write(out));
         } else {
-          Stdout.print(io, (opened.created() ? "created a key store in " + store.directory.toAbsolutePath() + "\n" : "")
+          Stdout.print(io, (opened.created() ? "created a key store " + KeyStores.inOrAt(store.location) + " " + store.describe() + "\n" : "")
               + KeyView.describe(key));
         }
       }

@@ -7,6 +7,7 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.local.internal.EdkLayout;
 import dev.envelope.local.internal.Names;
 import dev.envelope.local.internal.StoreEngine;
+import dev.envelope.local.internal.StoreHome;
 import dev.envelope.local.internal.Wrapped;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,7 +94,15 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
 
   /** Configures a store in {@code directory}. */
   public static Builder builder(Path directory) {
-    return new Builder(directory);
+    return new Builder(Objects.requireNonNull(directory, "directory"), null);
+  }
+
+  /**
+   * Configures a store kept in {@code home}. For Envelope's other store modules (the PostgreSQL
+   * key store's {@code PostgresKeyStore.builder}); {@link StoreHome} is not a public API.
+   */
+  public static Builder builder(StoreHome home) {
+    return new Builder(null, Objects.requireNonNull(home, "home"));
   }
 
   /**
@@ -123,11 +132,21 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
     return engine.storeId();
   }
 
+  /**
+   * The store's directory.
+   *
+   * @throws IllegalStateException if the store is kept elsewhere (a database)
+   */
   public Path directory() {
     return engine.directory();
   }
 
-  /** Where the default audit log is (whether or not it is enabled). */
+  /**
+   * Where the default audit log is (whether or not it is enabled).
+   *
+   * @throws IllegalStateException if the store is kept elsewhere (a database keeps its audit trail
+   *     in a table; verify it with {@link #verifyAuditLog()})
+   */
   public Path auditLogFile() {
     return engine.directory().resolve(AuditLog.FILE_NAME);
   }
@@ -382,15 +401,17 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
    * thread-safe.
    */
   public static final class Builder {
-    private final Path directory;
+    private final Path directory; // null for a home
+    private final StoreHome home; // null for a directory
     private final StoreEngine.Options options = new StoreEngine.Options();
     private KekSource kek;
     private String caller;
     private boolean clockSet;
     private boolean namespaceSet;
 
-    private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+    private Builder(Path directory, StoreHome home) {
+      this.directory = directory;
+      this.home = home;
     }
 
     /** Where the KEK comes from. */
@@ -463,7 +484,9 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
      * @throws IllegalStateException if the directory already holds a store
      */
     public LocalKeyStore create() {
-      return new LocalKeyStore(StoreEngine.create(directory, kekSpec(), options), callerOrDefault());
+      StoreEngine engine = home == null ? StoreEngine.create(directory, kekSpec(), options)
+          : StoreEngine.create(home, kekSpec(), options);
+      return new LocalKeyStore(engine, callerOrDefault());
     }
 
     /**
@@ -475,7 +498,9 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
      * @throws KeyStoreIntegrityException if the store file is damaged
      */
     public LocalKeyStore open() {
-      return new LocalKeyStore(StoreEngine.open(directory, kekSpec(), options), callerOrDefault());
+      StoreEngine engine = home == null ? StoreEngine.open(directory, kekSpec(), options)
+          : StoreEngine.open(home, kekSpec(), options);
+      return new LocalKeyStore(engine, callerOrDefault());
     }
 
     /**
@@ -483,7 +508,9 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
      * directories, so a mistyped path fails with {@link KeyStoreNotFoundException}.
      */
     public LocalKeyStore openOrCreate() {
-      if (java.nio.file.Files.exists(directory.resolve(StoreEngine.STORE_FILE))) {
+      boolean exists = home == null ? java.nio.file.Files.exists(directory.resolve(StoreEngine.STORE_FILE))
+          : home.readStoreRecord() != null;
+      if (exists) {
         return open();
       }
       try {

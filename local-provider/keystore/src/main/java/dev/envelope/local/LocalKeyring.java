@@ -150,7 +150,7 @@ public final class LocalKeyring implements Keyring {
     if (candidates == 0) {
       throw new NoMatchingKeyException(
           "no encrypted data key is for local key " + engine.namespace() + "/" + keyId + " of key store "
-              + engine.storeId() + " (" + engine.directory() + "); the message needs " + needed(keys));
+              + engine.storeId() + " (" + engine.describeHome() + "); the message needs " + needed(keys));
     }
     throw failures;
   }

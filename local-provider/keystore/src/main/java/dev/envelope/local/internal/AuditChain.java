@@ -55,7 +55,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 @SuppressWarnings("try") // the lock holder is a try-with-resources guard
 public final class AuditChain implements AuditStore {
-  static final String ZERO_HASH = "0".repeat(64);
+  public static final String ZERO_HASH = "0".repeat(64);
   private static final int MAX_LINE = 1 << 20;
   private static final String MAC_FIELD = ",\"mac\":\"";
   private static final String MAC_DOMAIN = "envelope-local-audit/1";
@@ -208,6 +208,23 @@ public final class AuditChain implements AuditStore {
     return -1;
   }
 
+  /**
+   * One keyed record as {@link #onAuditEvent} writes it (without the newline): {@code event} as
+   * record {@code seq} after a record hashing to {@code prev}, at manifest generation {@code gen},
+   * with its MAC under {@code macKey} bound to {@code storeId}. For trails kept elsewhere than in
+   * a file.
+   */
+  public static String keyedLine(AuditEvent event, long seq, String prev, long gen, byte[] macKey, String storeId) {
+    String text = format(event, seq, prev, null);
+    text = text.substring(0, text.length() - 1) + ",\"gen\":" + gen;
+    return text + MAC_FIELD + mac(macKey, storeId, text.getBytes(StandardCharsets.UTF_8)) + "\"}";
+  }
+
+  /** The chain hash of a record: SHA-256 of its bytes, as hex; {@link #ZERO_HASH} precedes the first. */
+  public static String chainHash(byte[] line) {
+    return sha256Hex(line, 0, line.length);
+  }
+
   static String format(AuditEvent e, long seq, String prev, String repair) {
     StringWriter out = new StringWriter(256);
     try (JsonWriter w = new JsonWriter(out)) {
@@ -310,53 +327,71 @@ public final class AuditChain implements AuditStore {
 
   /** As {@link #verify(Path, AuditVerification)}, and checks every record's MAC if {@code macKey} is set. */
   static AuditVerification verify(Path file, AuditVerification anchor, byte[] macKey, String storeId) {
-    long line = 0;
-    String prevHash = ZERO_HASH;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      ByteArrayOutputStream current = new ByteArrayOutputStream(512);
-      boolean tooLong = false;
-      int b;
-      while (true) {
-        b = in.read();
-        if (b == -1) {
-          if (current.size() > 0 || tooLong) {
-            return AuditVerification.broken(line, line + 1,
-                "line " + (line + 1) + " is incomplete (no final newline): a torn write or a truncated file", prevHash);
-          }
-          break;
-        }
-        if (b != '\n') {
-          if (current.size() < MAX_LINE) {
-            current.write(b);
-          } else {
-            tooLong = true;
-          }
-          continue;
-        }
-        line++;
-        if (tooLong) {
-          return AuditVerification.broken(line - 1, line, "line " + line + " is longer than " + MAX_LINE + " bytes", prevHash);
-        }
-        byte[] bytes = current.toByteArray();
-        current.reset();
-        Problem problem = checkRecord(bytes, line, prevHash);
-        if (problem == null && macKey != null) {
-          problem = checkMac(bytes, line, macKey, storeId);
-        }
-        if (problem != null) {
-          return AuditVerification.broken(problem.line - 1, problem.line, problem.text, prevHash);
-        }
-        prevHash = sha256Hex(bytes, 0, bytes.length);
-        if (anchor != null && line == anchor.records() && !prevHash.equals(anchor.lastHash())) {
-          return AuditVerification.broken(line - 1, line,
-              "line " + line + " differs from the anchored record " + anchor.records()
-                  + " (the log was rewritten from there on)", prevHash);
-        }
-      }
+      return verify(in, anchor, macKey, storeId);
     } catch (NoSuchFileException e) {
-      line = 0;
+      return verifyEmpty(anchor);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the audit log " + file, e);
+    }
+  }
+
+  private static AuditVerification verifyEmpty(AuditVerification anchor) {
+    try {
+      return verify(InputStream.nullInputStream(), anchor, null, null);
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+  }
+
+  /**
+   * As {@link #verify(Path, AuditVerification)} over a chain given as newline-terminated lines
+   * (a trail kept elsewhere than in a file, e.g. database rows), checking MACs if {@code macKey}
+   * is set.
+   */
+  public static AuditVerification verify(InputStream in, AuditVerification anchor, byte[] macKey, String storeId)
+      throws IOException {
+    long line = 0;
+    String prevHash = ZERO_HASH;
+    ByteArrayOutputStream current = new ByteArrayOutputStream(512);
+    boolean tooLong = false;
+    int b;
+    while (true) {
+      b = in.read();
+      if (b == -1) {
+        if (current.size() > 0 || tooLong) {
+          return AuditVerification.broken(line, line + 1,
+              "line " + (line + 1) + " is incomplete (no final newline): a torn write or a truncated file", prevHash);
+        }
+        break;
+      }
+      if (b != '\n') {
+        if (current.size() < MAX_LINE) {
+          current.write(b);
+        } else {
+          tooLong = true;
+        }
+        continue;
+      }
+      line++;
+      if (tooLong) {
+        return AuditVerification.broken(line - 1, line, "line " + line + " is longer than " + MAX_LINE + " bytes", prevHash);
+      }
+      byte[] bytes = current.toByteArray();
+      current.reset();
+      Problem problem = checkRecord(bytes, line, prevHash);
+      if (problem == null && macKey != null) {
+        problem = checkMac(bytes, line, macKey, storeId);
+      }
+      if (problem != null) {
+        return AuditVerification.broken(problem.line - 1, problem.line, problem.text, prevHash);
+      }
+      prevHash = sha256Hex(bytes, 0, bytes.length);
+      if (anchor != null && line == anchor.records() && !prevHash.equals(anchor.lastHash())) {
+        return AuditVerification.broken(line - 1, line,
+            "line " + line + " differs from the anchored record " + anchor.records()
+                + " (the log was rewritten from there on)", prevHash);
+      }
     }
     if (anchor != null && line < anchor.records()) {
       return AuditVerification.broken(line, line + 1,

@@ -84,6 +84,16 @@ public final class StoreEngine implements AutoCloseable {
     return StoreOpener.open(new DirectoryHome(dir), spec, o);
   }
 
+  /** Creates a new, empty store in {@code home} (another module's home, e.g. PostgreSQL). */
+  public static StoreEngine create(StoreHome home, KekSpec spec, Options o) {
+    return StoreOpener.create(home, spec, o);
+  }
+
+  /** Opens the store in {@code home}, checking that {@code spec} gives the KEK it was created with. */
+  public static StoreEngine open(StoreHome home, KekSpec spec, Options o) {
+    return StoreOpener.open(home, spec, o);
+  }
+
   /**
    * The checks of a fresh open, under the lock: the manifest authenticates; records a crash left
    * outside it are adopted; the audit trail is not newer than the manifest (a rolled-back store).
@@ -119,8 +129,21 @@ public final class StoreEngine implements AutoCloseable {
     return state.storeId;
   }
 
+  /**
+   * The store's directory.
+   *
+   * @throws IllegalStateException if the store is not kept in a directory
+   */
   public Path directory() {
+    if (!(state.home instanceof DirectoryHome)) {
+      throw new IllegalStateException(state.home.describe() + " is not kept in a directory");
+    }
     return ((DirectoryHome) state.home).directory();
+  }
+
+  /** Where the store is, for messages ("the key store at /srv/keys"). */
+  public String describeHome() {
+    return state.home.describe();
   }
 
   public Clock clock() {

@@ -1,0 +1,88 @@
+package dev.envelope.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.KekSource;
+import dev.envelope.local.KeyStoreNotFoundException;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.PassphraseKdfParameters;
+import dev.envelope.local.postgresql.PostgresKeyStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Opens a key store kept in PostgreSQL for the CLI: {@code --keystore postgresql://HOST[:PORT]/DATABASE},
+ * with the user, password and TLS settings the libpq way from the environment ({@code PGUSER},
+ * {@code PGPASSWORD}, {@code PGPASSFILE}, {@code PGSSLMODE}, ...), never from the command line. The
+ * connection pools opened for one command are closed when it ends ({@link #closePools}).
+ */
+final class PostgresKeyStores {
+  static final String SCHEME = "postgresql://";
+  private static final List<HikariDataSource> POOLS = new ArrayList<>();
+
+  private PostgresKeyStores() {}
+
+  private static synchronized HikariDataSource pool(String address, Io io) {
+    HikariDataSource pool;
+    try {
+      pool = PostgresKeyStore.dataSource(address, io.environment());
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCode.USAGE, "--keystore: " + e.getMessage(), e);
+    }
+    POOLS.add(pool);
+    return pool;
+  }
+
+  /** Closes the pools this process opened (after a command). */
+  static synchronized void closePools() {
+    POOLS.forEach(HikariDataSource::close);
+    POOLS.clear();
+  }
+
+  static LocalKeyStore open(String address, Path passphraseFile, String caller, Io io) {
+    String label = KeyStores.checkCaller(caller);
+    HikariDataSource pool = pool(address, io);
+    char[] passphrase = KeyStores.passphrase(passphraseFile, io);
+    KekSource kek = KekSource.passphrase(passphrase);
+    Arrays.fill(passphrase, '\0');
+    try {
+      return PostgresKeyStore.builder(pool).kek(kek).callerLabel(label).open();
+    } catch (KeyStoreNotFoundException e) {
+      throw noStore(address, e);
+    } finally {
+      kek.destroy();
+    }
+  }
+
+  static KeyStores.Opened openOrCreate(String address, Path passphraseFile, String caller, Io io) {
+    String label = KeyStores.checkCaller(caller);
+    HikariDataSource pool = pool(address, io);
+    char[] passphrase = KeyStores.passphrase(passphraseFile, io);
+    KekSource existing = KekSource.passphrase(passphrase);
+    try {
+      return new KeyStores.Opened(PostgresKeyStore.builder(pool).kek(existing).callerLabel(label).open(), false);
+    } catch (KeyStoreNotFoundException none) {
+      if (passphrase.length < KeyStores.MIN_NEW_PASSPHRASE) {
+        throw new CliFailure(ExitCode.USAGE, "the passphrase of a new key store must have at least "
+            + KeyStores.MIN_NEW_PASSPHRASE + " characters; choose a longer one");
+      }
+      KekSource kek = KekSource.passphrase(passphrase, PassphraseKdfParameters.defaults());
+      try {
+        return new KeyStores.Opened(PostgresKeyStore.builder(pool).kek(kek).callerLabel(label).create(), true);
+      } catch (IllegalStateException createdMeanwhile) {
+        return new KeyStores.Opened(open(address, passphraseFile, caller, io), false);
+      } finally {
+        kek.destroy();
+      }
+    } finally {
+      existing.destroy();
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  private static CliFailure noStore(String address, Exception cause) {
+    return new CliFailure(ExitCode.KEY_FILE, "--keystore '" + address + "' holds no key store; check the address,"
+        + " or create a store with 'envelope keys create --keystore " + address + " --alias NAME'", cause);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.envelope.local.postgresql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.LocalKeyStore;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The local key store kept in PostgreSQL instead of a directory: the same sealed keys, versions,
+ * lifecycle, policy, manifest and keyed audit chain, in one schema that every process reaching the
+ * database shares. Changes from any number of processes serialize on a transaction-level advisory
+ * lock; every change, with its audit records, is one transaction.
+ *
+ * <pre>{@code
+ * try (HikariDataSource pool = new HikariDataSource(config);
+ *     LocalKeyStore store = PostgresKeyStore.builder(pool).kek(KekSource.passphrase(pass)).openOrCreate()) {
+ *   store.createKeyIfAbsent(CreateKeyRequest.withAlias("orders"));
+ * }
+ * }</pre>
+ *
+ * The schema ({@value #DEFAULT_SCHEMA} unless named) is created and migrated on first use; see the
+ * module's README for the least-privilege role. The database sees sealed key records only: key
+ * material is encrypted under the KEK before it leaves the process. The caller owns the data
+ * source and closes it after the store.
+ */
+public final class PostgresKeyStore {
+  /** The schema a store is kept in unless another is named. */
+  public static final String DEFAULT_SCHEMA = "envelope";
+
+  private PostgresKeyStore() {}
+
+  /** Configures the store in schema {@value #DEFAULT_SCHEMA} of the database {@code dataSource} reaches. */
+  public static LocalKeyStore.Builder builder(DataSource dataSource) {
+    return builder(dataSource, DEFAULT_SCHEMA);
+  }
+
+  /**
+   * Configures the store in {@code schema} (lower-case letters, digits, underscores) of the
+   * database {@code dataSource} reaches; one schema holds one store.
+   */
+  public static LocalKeyStore.Builder builder(DataSource dataSource, String schema) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    return LocalKeyStore.builder(new PostgresHome(dataSource, schema, location(dataSource)));
+  }
+
+  /**
+   * A connection pool for the key store at {@code address}, {@code postgresql://HOST[:PORT]/DATABASE},
+   * with credentials and TLS settings the libpq way from the process environment: {@code PGUSER}
+   * (default: the OS user), {@code PGPASSWORD} or the matching line of {@code PGPASSFILE} (default
+   * {@code ~/.pgpass}, owner-only), {@code PGSSLMODE}, {@code PGSSLROOTCERT}, {@code PGSSLCERT},
+   * {@code PGSSLKEY}. The address itself may not carry a user, password or parameters. The pool
+   * connects lazily, so a database that is down fails the first operation, not this call; close
+   * the pool after the store.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the address or the environment
+   */
+  public static HikariDataSource dataSource(String address) {
+    return dataSource(address, System.getenv());
+  }
+
+  /** As {@link #dataSource(String)}, with the libpq variables taken from {@code env}. */
+  public static HikariDataSource dataSource(String address, Map<String, String> env) {
+    LibpqSettings s = LibpqSettings.resolve(Objects.requireNonNull(address, "address"), Objects.requireNonNull(env, "env"));
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("envelope-keystore " + s.location());
+    config.setJdbcUrl(s.jdbcUrl());
+    config.setUsername(s.user);
+    if (s.password != null) {
+      config.setPassword(s.password);
+    }
+    s.properties.forEach(config::addDataSourceProperty);
+    config.setMaximumPoolSize(8);
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
+  }
+
+  /** The database, for messages: a pool's JDBC URL without its parameters, which may hold secrets. */
+  static String location(DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource) {
+      String url = ((HikariDataSource) dataSource).getJdbcUrl();
+      if (url != null) {
+        int q = url.indexOf('?');
+        return (q < 0 ? url : url.substring(0, q)).replaceFirst("^jdbc:", "");
+      }
+    }
+    return "a PostgreSQL database";
+  }
+}
