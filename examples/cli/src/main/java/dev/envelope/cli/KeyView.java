@@ -29,6 +29,7 @@ final class KeyView {
     m.put("description", key.description());
     m.put("state", key.state().name());
     m.put("primaryVersion", key.primaryVersion());
+    m.put("minDecryptionVersion", key.minDecryptionVersion());
     List<Object> versions = new ArrayList<>();
     for (KeyVersion v : key.versions()) {
       Map<String, Object> version = new LinkedHashMap<>();
@@ -75,6 +76,8 @@ final class KeyView {
     t.row("primary version", "v" + key.primaryVersion());
     t.row("versions", key.versions().stream().map(v -> "v" + v.number() + " (" + v.createdAt() + ")")
         .collect(Collectors.joining(", ")));
+    t.row("min decrypt", "v" + key.minDecryptionVersion()
+        + (key.minDecryptionVersion() == 1 ? " (every version decrypts)" : " (older versions are refused)"));
     t.row("created", key.createdAt());
     t.row("last rotated", key.lastRotatedAt().map(Instant::toString).orElse("never"));
     t.row("state changed", key.stateChangedAt());

@@ -53,7 +53,8 @@ final class KeysCommand implements Callable<Integer> {
   /** The keys subcommands, in help order. */
   static List<Object> subcommands(Io io) {
     return List.of(new Create(io), new ListKeys(io), new Describe(io), new Rotate(io), new Disable(io),
-        new Enable(io), new ScheduleDestroy(io), new CancelDestroy(io), new ChangePassphraseCommand(io),
+        new Enable(io), new SetMinDecryptionVersionCommand(io), new ScheduleDestroy(io), new CancelDestroy(io),
+        new ChangePassphraseCommand(io),
         new AuditCommand(io));
   }
 

@@ -25,7 +25,7 @@ final class ToKeyStoreKeyringOptions implements KeyringChoice {
   @Override
   public Keyring keyring(Purpose purpose, Io io, Resources resources) {
     KeyStoreKeyringOptions options = new KeyStoreKeyringOptions();
-    options.directory = directory;
+    options.directory = directory == null ? null : directory.toString();
     options.key = key;
     options.passphraseFile = passphraseFile;
     options.caller = caller;

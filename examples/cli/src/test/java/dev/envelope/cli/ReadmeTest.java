@@ -110,7 +110,7 @@ class ReadmeTest {
   void readme_keysCommands_areEachDocumented() throws IOException {
     String readme = readme();
     CommandLine keys = EnvelopeCli.commandLine(Io.system()).getSubcommands().get("keys");
-    assertEquals(10, keys.getSubcommands().size()); // change-passphrase (issue 11) is the tenth
+    assertEquals(11, keys.getSubcommands().size()); // set-min-decryption-version (issue 13) is the eleventh
     for (String name : keys.getSubcommands().keySet()) {
       assertTrue(readme.contains("bin/envelope keys " + name + " --keystore DIR"),
           () -> "README.md lacks the synopsis of 'keys " + name + "'");

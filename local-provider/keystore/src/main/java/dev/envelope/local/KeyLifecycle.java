@@ -59,6 +59,18 @@ public interface KeyLifecycle extends KeyManager {
   KeyMetadata cancelDestruction(String key);
 
   /**
+   * Sets the oldest version that may still decrypt (as Vault's {@code min_decryption_version}):
+   * after a rotation and a rewrap, data keys wrapped under older versions are refused with a
+   * {@link KeyStateException}. Raising and lowering are both allowed (lowering restores
+   * decryption); checked and audited as {@link KeyOperation#UPDATE_POLICY}. Encryption is not
+   * affected: it always uses the primary version.
+   *
+   * @throws IllegalArgumentException unless 1 &lt;= {@code version} &lt;= the primary version
+   * @throws KeyStateException if the key is destroyed
+   */
+  KeyMetadata setMinDecryptionVersion(String key, int version);
+
+  /**
    * Replaces the key's policy.
    *
    * @throws KeyStateException if the key is destroyed

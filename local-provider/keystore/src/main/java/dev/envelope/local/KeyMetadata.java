@@ -27,6 +27,7 @@ public final class KeyMetadata {
   private final KeyPolicy policy;
   private final String keyNamespace;
   private final String keyNamePrefix;
+  private final int minDecryptionVersion;
 
   private KeyMetadata(Builder b) {
     this.keyId = b.keyId;
@@ -42,6 +43,7 @@ public final class KeyMetadata {
     this.policy = b.policy;
     this.keyNamespace = b.keyNamespace;
     this.keyNamePrefix = commonPrefix(keyId, versions);
+    this.minDecryptionVersion = b.minDecryptionVersion;
   }
 
   /** {@code <keyId>/v} if every version is named that way (the key store), else the names' common prefix. */
@@ -134,6 +136,14 @@ public final class KeyMetadata {
     return keyNamePrefix;
   }
 
+  /**
+   * The oldest version that may still decrypt (as Vault's {@code min_decryption_version}): data
+   * keys wrapped under an older version are refused. 1, every version, unless it was raised.
+   */
+  public int minDecryptionVersion() {
+    return minDecryptionVersion;
+  }
+
   /** Whether the key can be used for cryptographic operations right now. */
   public boolean isEnabled() {
     return state == KeyState.ENABLED;
@@ -153,6 +163,7 @@ public final class KeyMetadata {
     b.destructionDate = destructionDate;
     b.policy = policy;
     b.keyNamespace = keyNamespace;
+    b.minDecryptionVersion = minDecryptionVersion;
     return b;
   }
 
@@ -166,7 +177,8 @@ public final class KeyMetadata {
         && state == m.state && versions.equals(m.versions) && primaryVersion == m.primaryVersion
         && createdAt.equals(m.createdAt) && Objects.equals(lastRotatedAt, m.lastRotatedAt)
         && stateChangedAt.equals(m.stateChangedAt) && Objects.equals(destructionDate, m.destructionDate)
-        && policy.equals(m.policy) && keyNamespace.equals(m.keyNamespace);
+        && policy.equals(m.policy) && keyNamespace.equals(m.keyNamespace)
+        && minDecryptionVersion == m.minDecryptionVersion;
   }
 
   @Override
@@ -197,6 +209,7 @@ public final class KeyMetadata {
     private Instant destructionDate;
     private KeyPolicy policy;
     private String keyNamespace;
+    private int minDecryptionVersion = 1;
 
     private Builder() {}
 
@@ -262,7 +275,16 @@ public final class KeyMetadata {
       return this;
     }
 
-    /** @throws IllegalStateException if a required field is missing or the primary is not a version */
+    /** The oldest version that may decrypt; 1 (the default) lets every version decrypt. */
+    public Builder minDecryptionVersion(int version) {
+      this.minDecryptionVersion = version;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if a required field is missing, the primary is not a version,
+     *     or the minimum decryption version is not between 1 and the primary version
+     */
     public KeyMetadata build() {
       if (keyId == null || state == null || createdAt == null || policy == null || keyNamespace == null) {
         throw new IllegalStateException("key metadata needs keyId, state, createdAt, policy and keyNamespace");
@@ -279,6 +301,10 @@ public final class KeyMetadata {
       }
       if (!found) {
         throw new IllegalStateException("primary version " + primaryVersion + " of key " + keyId + " is not among its versions");
+      }
+      if (minDecryptionVersion < 1 || minDecryptionVersion > primaryVersion) {
+        throw new IllegalStateException("minimum decryption version " + minDecryptionVersion + " of key " + keyId
+            + " is not between 1 and the primary version " + primaryVersion);
       }
       return new KeyMetadata(this);
     }

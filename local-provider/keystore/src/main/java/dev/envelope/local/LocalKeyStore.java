@@ -251,6 +251,11 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
     return engine.updatePolicy(key, policy, caller);
   }
 
+  @Override
+  public KeyMetadata setMinDecryptionVersion(String key, int version) {
+    return engine.setMinDecryptionVersion(key, version, caller);
+  }
+
   /**
    * Replaces the key's description (at most {@value #MAX_DESCRIPTION} characters). Checked and
    * audited as {@link KeyOperation#UPDATE_POLICY}.

@@ -85,6 +85,23 @@ final class AccessChecks {
     return null;
   }
 
+  /**
+   * Throws a {@link KeyStateException} (after auditing a denial) if {@code version} is below the
+   * key's minimum decryption version.
+   */
+  static void refuseBelowMinimum(Events events, KeyFiles.LoadedKey k, KeyOperation op, EncryptionContext context,
+      String caller, int version) {
+    KeyMetadata m = k.metadata;
+    if (version >= m.minDecryptionVersion()) {
+      return;
+    }
+    String why = "key " + name(m) + " refuses to decrypt with version " + version + ": its minimum decryption version is "
+        + m.minDecryptionVersion() + "; lower it (setMinDecryptionVersion, or keys set-min-decryption-version --version "
+        + version + ") to decrypt this data again";
+    events.audit(op, AuditOutcome.DENIED, m.keyId(), version, context, m.policy(), caller, why);
+    throw new KeyStateException(m.keyId(), m.state(), why);
+  }
+
   /** Throws (after auditing a denial) unless {@code k} may do {@code op} with {@code context}. */
   static void refuseUse(Events events, KeyFiles.LoadedKey k, KeyOperation op, EncryptionContext context, String caller, int version) {
     KeyMetadata m = k.metadata;

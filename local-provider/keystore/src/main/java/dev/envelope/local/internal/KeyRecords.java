@@ -22,7 +22,8 @@ import java.util.Set;
  * <pre>
  * key file  {"format":"envelope-local-key/1","metadata":"&lt;metadata JSON as a string&gt;","keyset":base64|null}
  * metadata  {"keyId","alias"?,"description","state","createdAt","lastRotatedAt"?,"stateChangedAt",
- *            "destructionDate"?,"primaryVersion","versions":[{"number","createdAt"}],"policy":{…}}
+ *            "destructionDate"?,"primaryVersion","minDecryptionVersion"? (absent = 1),
+ *            "versions":[{"number","createdAt"}],"policy":{…}}
  * policy    {"allow":[ops],"requiredContextKeys":[…],"allowedContextValues":{key:[values]},
  *            "loggableContextKeys":[…],"grants":{caller:[ops]}}
  * </pre>
@@ -44,6 +45,9 @@ final class KeyRecords {
     o.addProperty("stateChangedAt", m.stateChangedAt().toString());
     m.destructionDate().ifPresent(t -> o.addProperty("destructionDate", t.toString()));
     o.addProperty("primaryVersion", m.primaryVersion());
+    if (m.minDecryptionVersion() != 1) {
+      o.addProperty("minDecryptionVersion", m.minDecryptionVersion());
+    }
     JsonArray versions = new JsonArray();
     for (KeyVersion v : m.versions()) {
       JsonObject vo = new JsonObject();
@@ -71,6 +75,7 @@ final class KeyRecords {
               .stateChangedAt(Instant.parse(o.get("stateChangedAt").getAsString()))
               .destructionDate(o.has("destructionDate") ? Instant.parse(o.get("destructionDate").getAsString()) : null)
               .primaryVersion(o.get("primaryVersion").getAsInt())
+              .minDecryptionVersion(o.has("minDecryptionVersion") ? o.get("minDecryptionVersion").getAsInt() : 1)
               .policy(policyFromJson(o.getAsJsonObject("policy")))
               .keyNamespace(namespace);
       List<KeyVersion> versions = new ArrayList<>();

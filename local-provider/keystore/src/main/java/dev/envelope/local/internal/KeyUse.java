@@ -59,6 +59,7 @@ final class KeyUse {
       KeyOperation op, String caller) {
     KeyFiles.LoadedKey k = loadForUse(keyId, op, context, caller);
     AccessChecks.refuseUse(events, k, op, context, caller, version);
+    AccessChecks.refuseBelowMinimum(events, k, op, context, caller, version);
     Aead aead = k.aeads.get(version);
     if (aead == null) {
       String why = "key " + AccessChecks.name(k.metadata) + " has no version " + version;

@@ -26,7 +26,7 @@ import java.util.UUID;
 
 /**
  * Lifecycle transitions: create, rotate, disable, enable, schedule and cancel destruction,
- * destroy, policy and description changes. Each runs under the store lock on the key's current
+ * destroy, policy, description and minimum decryption version changes. Each runs under the store lock on the key's current
  * record, checks the policy, records its intent in the audit trail, commits the new record and
  * manifest ({@link KeyFiles#commit}) and then records the outcome.
  */
@@ -109,7 +109,7 @@ final class Lifecycle {
       case ROTATE:
         return "add version " + md.primaryVersion();
       case UPDATE_POLICY:
-        return "change the policy or description";
+        return "change the policy or description (minimum decryption version " + md.minDecryptionVersion() + ")";
       default:
         return "make the key " + md.state();
     }
@@ -183,7 +183,9 @@ final class Lifecycle {
         }
       }
       events.audit(op, AuditOutcome.SUCCESS, keyId, op == KeyOperation.ROTATE ? result.primaryVersion() : 0, null,
-          result.policy(), caller, r == null ? "no change: the key is already " + result.state() : "");
+          result.policy(), caller, r == null ? "no change: the key is already " + result.state()
+              + (op == KeyOperation.UPDATE_POLICY ? " with minimum decryption version " + result.minDecryptionVersion() : "")
+              : "");
     }
     if (event != null) {
       events.notifyState(event);
@@ -317,6 +319,23 @@ final class Lifecycle {
         throw AccessChecks.refusal(m, "its policy can no longer change");
       }
       return new Result(m.toBuilder().policy(policy).build(), cur.keyset);
+    });
+  }
+
+  KeyMetadata setMinDecryptionVersion(String key, int version, String caller) {
+    return change(key, KeyOperation.UPDATE_POLICY, caller, (cur, now) -> {
+      KeyMetadata m = cur.metadata;
+      if (m.state() == KeyState.DESTROYED) {
+        throw AccessChecks.refusal(m, "its minimum decryption version can no longer change");
+      }
+      if (version < 1 || version > m.primaryVersion()) {
+        throw new IllegalArgumentException("the minimum decryption version of key " + AccessChecks.name(m)
+            + " must be between 1 and its primary version " + m.primaryVersion() + ": " + version);
+      }
+      if (version == m.minDecryptionVersion()) {
+        return null;
+      }
+      return new Result(m.toBuilder().minDecryptionVersion(version).build(), cur.keyset);
     });
   }
 

@@ -232,6 +232,10 @@ public final class StoreEngine implements AutoCloseable {
     return lifecycle.updatePolicy(key, policy, caller);
   }
 
+  public KeyMetadata setMinDecryptionVersion(String key, int version, String caller) {
+    return lifecycle.setMinDecryptionVersion(key, version, caller);
+  }
+
   public KeyMetadata updateDescription(String key, String description, String caller) {
     return lifecycle.updateDescription(key, description, caller);
   }
