@@ -310,9 +310,22 @@ public final class Json {
 
   /** A list of strings; empty if absent. */
   public List<String> stringList(String field, int maxItems) {
+    JsonArray a = array(field, maxItems);
+    List<String> out = new ArrayList<>(a.size());
+    for (JsonElement item : a) {
+      if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+        throw KmsException.serialization("Expected string items in list member '" + field + "'");
+      }
+      out.add(item.getAsString());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The list member {@code field}, bounded by {@code maxItems}; empty if absent. */
+  private JsonArray array(String field, int maxItems) {
     JsonElement e = body.get(field);
     if (e == null || e.isJsonNull()) {
-      return List.of();
+      return new JsonArray();
     }
     if (!e.isJsonArray()) {
       throw KmsException.serialization(
@@ -323,14 +336,7 @@ public final class Json {
       throw KmsException.hiddenConstraint(
           memberName(field), "Member must have length less than or equal to " + maxItems);
     }
-    List<String> out = new ArrayList<>(a.size());
-    for (JsonElement item : a) {
-      if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
-        throw KmsException.serialization("Expected string items in list member '" + field + "'");
-      }
-      out.add(item.getAsString());
-    }
-    return List.copyOf(out);
+    return a;
   }
 
   /** A nested structure; null if absent. */
@@ -348,19 +354,7 @@ public final class Json {
 
   /** A list of nested structures; empty if absent. */
   public List<Json> objectList(String field, int maxItems) {
-    JsonElement e = body.get(field);
-    if (e == null || e.isJsonNull()) {
-      return List.of();
-    }
-    if (!e.isJsonArray()) {
-      throw KmsException.serialization(
-          "Expected a list for member '" + field + "', found " + kind(e));
-    }
-    JsonArray a = e.getAsJsonArray();
-    if (a.size() > maxItems) {
-      throw KmsException.hiddenConstraint(
-          memberName(field), "Member must have length less than or equal to " + maxItems);
-    }
+    JsonArray a = array(field, maxItems);
     List<Json> out = new ArrayList<>();
     for (JsonElement item : a) {
       if (!item.isJsonObject()) {
