@@ -9,4 +9,5 @@ module dev.envelope.core {
   exports dev.envelope.cache;
   exports dev.envelope.keyring;
   exports dev.envelope.materials;
+  exports dev.envelope.observe;
 }
