@@ -43,6 +43,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * scripts/bench --quick         # one short iteration each: a smoke run, numbers meaningless
  * scripts/bench --include Esdk  # only benchmarks whose name matches the regex
  * scripts/bench --rounds 5      # more rounds, a tighter median
+ * scripts/bench --short         # 3 + 3 iterations of 1 s per fork: about a third of the time
  * </pre>
  */
 public final class Report {
@@ -100,7 +101,7 @@ public final class Report {
   }
 
   /** Benchmarks without a payload-size parameter of their own: run once, in the first round. */
-  static final String UNSIZED = "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks)";
+  static final String UNSIZED = "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks|RewrapBenchmarks)";
   /** Benchmarks with a one-thread-per-core variant at 1 KiB. */
   static final String THREADED = "(EnvelopeBenchmarks|EsdkBenchmarks|FloorBenchmarks)";
   static final int[] SIZES = {1024, 65536, 1048576};
@@ -109,6 +110,7 @@ public final class Report {
 
   public static void main(String[] args) throws RunnerException, IOException {
     boolean quick = false;
+    boolean brief = false;
     int rounds = 3;
     String include = "dev.envelope.benchmarks.*";
     Path out = Paths.get("docs/benchmarks.md");
@@ -116,6 +118,9 @@ public final class Report {
       switch (args[i]) {
         case "--quick":
           quick = true;
+          break;
+        case "--short":
+          brief = true;
           break;
         case "--include":
           include = args[++i];
@@ -128,11 +133,16 @@ public final class Report {
           break;
         default:
           throw new IllegalArgumentException(
-              "unknown option " + args[i] + " (--quick, --include REGEX, --rounds N, --out FILE)");
+              "unknown option " + args[i] + " (--quick, --short, --include REGEX, --rounds N, --out FILE)");
       }
     }
-    Measured measured = measure(include, quick ? 1 : rounds, quick, UnaryOperator.identity());
+    UnaryOperator<ChainedOptionsBuilder> tweak = brief ? Report::brief : UnaryOperator.identity();
+    Measured measured = measure(include, quick ? 1 : rounds, quick, tweak);
     String markdown = render(measured, quick);
+    if (brief) {
+      markdown = markdown.replace("JMH throughput mode, ",
+          "JMH throughput mode (`--short`: 3 × 1 s warm-up and 3 × 1 s measured iterations per fork), ");
+    }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, markdown.getBytes(StandardCharsets.UTF_8));
     System.out.println("wrote " + out.toAbsolutePath());
@@ -149,6 +159,16 @@ public final class Report {
           .param("frameSize", "65536");
     }
     return options;
+  }
+
+  /**
+   * {@code --short}: 3 warm-up and 3 measured iterations of 1 s per fork instead of each
+   * benchmark's own (typically 5 × 2 s and 5 × 1 s), for a full report in about a third of the
+   * time; the report says so in its method line.
+   */
+  static ChainedOptionsBuilder brief(ChainedOptionsBuilder o) {
+    return o.warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
+        .measurementTime(TimeValue.seconds(1));
   }
 
   /** Every round's measurements, keyed as {@link #index} does; two-thread keys end in threads=N. */
@@ -306,9 +326,7 @@ public final class Report {
         + "Background work (such as prefetching signing keys) is free only while a core is idle; here none is.\n\n",
         1024, m.threads());
     Map<String, Point> first = m.rounds().isEmpty() ? Map.of() : m.rounds().get(0);
-    renderCache(md, first);
-    renderKeySources(md, first);
-    renderEcdsa(md, first);
+    ReportSections.renderAll(md, first);
     Targets.render(md, m);
     return md.toString();
   }
@@ -355,81 +373,6 @@ public final class Report {
       }
     }
     return null;
-  }
-
-  static void renderEcdsa(StringBuilder md, Map<String, Point> points) {
-    StringBuilder rows = new StringBuilder();
-    for (String curve : new String[] {"P384", "P256"}) {
-      for (String engine : new String[] {"jdk", "bc", "accp"}) {
-        String params = " curve=" + curve + " engine=" + engine;
-        Point key = points.get("EcdsaBenchmarks.keyPair" + params);
-        Point sign = points.get("EcdsaBenchmarks.sign" + params);
-        Point verify = points.get("EcdsaBenchmarks.verify" + params);
-        if (key != null && sign != null && verify != null) {
-          rows.append("| ").append(curve).append(" | ").append(engine).append(" | ").append(fmt(key.opsPerSecond()))
-              .append(" | ").append(fmt(sign.opsPerSecond())).append(" | ").append(fmt(verify.opsPerSecond())).append(" |\n");
-        }
-      }
-    }
-    if (rows.length() > 0) {
-      md.append("## ECDSA engines\n\n`EcdsaBenchmarks`: µs per operation (1 KiB signed), one round; the engine rule in core's `Ecdsa` rests on these.\n\n");
-      md.append("| curve | engine | key pair µs | sign µs | verify µs |\n|---|---|---:|---:|---:|\n").append(rows).append('\n');
-    }
-  }
-
-  static void renderCache(StringBuilder md, Map<String, Point> points) {
-    Point uncached = null;
-    Point cached = null;
-    for (Map.Entry<String, Point> e : points.entrySet()) {
-      if (e.getKey().startsWith("CacheBenchmarks.uncachedEncrypt ")) {
-        uncached = e.getValue();
-      } else if (e.getKey().startsWith("CacheBenchmarks.cachedEncrypt ")) {
-        cached = e.getValue();
-      }
-    }
-    if (uncached == null || cached == null) {
-      return;
-    }
-    md.append("## Data-key cache against a slow keyring\n\n");
-    md.append("`CacheBenchmarks`: 1 KiB messages, 0x0478, two threads, a keyring that waits 1 ms per call ")
-        .append("(a KMS round trip), cache message limit 100.\n\n");
-    md.append("| | ops/s | keyring calls/s | keyring calls per 1,000 messages |\n|---|---:|---:|---:|\n");
-    md.append("| uncached | ").append(fmt(uncached.opsPerSecond())).append(" | ")
-        .append(fmt(uncached.keyringCallsPerSecond())).append(" | ")
-        .append(fmt(1000 * uncached.keyringCallsPerSecond() / uncached.opsPerSecond())).append(" |\n");
-    md.append("| cached | ").append(fmt(cached.opsPerSecond())).append(" | ")
-        .append(fmt(cached.keyringCallsPerSecond())).append(" | ")
-        .append(fmt(1000 * cached.keyringCallsPerSecond() / cached.opsPerSecond())).append(" |\n\n");
-    md.append("Cached/uncached throughput: ").append(ratio(cached.opsPerSecond() / uncached.opsPerSecond())).append(".\n\n");
-  }
-
-  static void renderKeySources(StringBuilder md, Map<String, Point> points) {
-    StringBuilder rows = new StringBuilder();
-    for (String source : new String[] {"raw-aes", "key-store", "softhsm"}) {
-      Point wrap = null;
-      Point unwrap = null;
-      for (Map.Entry<String, Point> e : points.entrySet()) {
-        if (e.getKey().contains(" source=" + source)) {
-          if (e.getKey().startsWith("KeySourceBenchmarks.wrap ")) {
-            wrap = e.getValue();
-          } else if (e.getKey().startsWith("KeySourceBenchmarks.unwrap ")) {
-            unwrap = e.getValue();
-          }
-        }
-      }
-      if (wrap != null && unwrap != null) {
-        rows.append("| ").append(source).append(" | ").append(fmt(wrap.opsPerSecond())).append(" | ")
-            .append(fmt(unwrap.opsPerSecond())).append(" |\n");
-      }
-    }
-    if (rows.length() == 0) {
-      return;
-    }
-    md.append("## Wrapping a data key through each local key source\n\n");
-    md.append("`KeySourceBenchmarks`: one 32-byte data key generated and wrapped, or unwrapped, at the keyring ")
-        .append("level. key-store = the local key store's keyring (lookup, policy and audit on every use); ")
-        .append("softhsm = the PKCS#11 keyring, AES-GCM inside a SoftHSM2 token.\n\n");
-    md.append("| source | wrap ops/s | unwrap ops/s |\n|---|---:|---:|\n").append(rows).append('\n');
   }
 
   static String ratio(double r) {

@@ -50,6 +50,7 @@ class BenchmarksSmokeTest {
     assertTrue(markdown.contains("threads (one per core)"), markdown);
     assertTrue(markdown.contains("| floor 0x0578 (committing, ECDSA P-384) |"), markdown);
     assertTrue(markdown.contains("## ECDSA engines"), markdown);
+    assertTrue(markdown.contains("## Rewrap and random access"), markdown);
     assertFalse(markdown.contains("NaN"), markdown);
   }
 }

@@ -1,0 +1,134 @@
+package dev.envelope.benchmarks;
+
+import static dev.envelope.benchmarks.Report.fmt;
+import static dev.envelope.benchmarks.Report.ratio;
+
+import dev.envelope.benchmarks.Report.Point;
+import java.util.Map;
+
+/**
+ * The report's tables for benchmarks that run once per report rather than once per round (no
+ * ESDK peer, no payload-size sweep): ECDSA engines, the data-key cache, local key sources, rewrap
+ * and random access. Each table is skipped when its benchmark did not run.
+ */
+final class ReportSections {
+  private ReportSections() {}
+
+  /** Appends every section whose benchmarks are in {@code points}. */
+  static void renderAll(StringBuilder md, Map<String, Point> points) {
+    renderCache(md, points);
+    renderKeySources(md, points);
+    renderRewrap(md, points);
+    renderEcdsa(md, points);
+  }
+
+  private static void renderEcdsa(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (String curve : new String[] {"P384", "P256"}) {
+      for (String engine : new String[] {"jdk", "bc", "accp"}) {
+        String params = " curve=" + curve + " engine=" + engine;
+        Point key = points.get("EcdsaBenchmarks.keyPair" + params);
+        Point sign = points.get("EcdsaBenchmarks.sign" + params);
+        Point verify = points.get("EcdsaBenchmarks.verify" + params);
+        if (key != null && sign != null && verify != null) {
+          rows.append("| ").append(curve).append(" | ").append(engine).append(" | ").append(fmt(key.opsPerSecond()))
+              .append(" | ").append(fmt(sign.opsPerSecond())).append(" | ").append(fmt(verify.opsPerSecond())).append(" |\n");
+        }
+      }
+    }
+    if (rows.length() > 0) {
+      md.append("## ECDSA engines\n\n`EcdsaBenchmarks`: µs per operation (1 KiB signed), one round; the engine rule in core's `Ecdsa` rests on these.\n\n");
+      md.append("| curve | engine | key pair µs | sign µs | verify µs |\n|---|---|---:|---:|---:|\n").append(rows).append('\n');
+    }
+  }
+
+  private static void renderCache(StringBuilder md, Map<String, Point> points) {
+    Point uncached = null;
+    Point cached = null;
+    for (Map.Entry<String, Point> e : points.entrySet()) {
+      if (e.getKey().startsWith("CacheBenchmarks.uncachedEncrypt ")) {
+        uncached = e.getValue();
+      } else if (e.getKey().startsWith("CacheBenchmarks.cachedEncrypt ")) {
+        cached = e.getValue();
+      }
+    }
+    if (uncached == null || cached == null) {
+      return;
+    }
+    md.append("## Data-key cache against a slow keyring\n\n");
+    md.append("`CacheBenchmarks`: 1 KiB messages, 0x0478, two threads, a keyring that waits 1 ms per call ")
+        .append("(a KMS round trip), cache message limit 100.\n\n");
+    md.append("| | ops/s | keyring calls/s | keyring calls per 1,000 messages |\n|---|---:|---:|---:|\n");
+    md.append("| uncached | ").append(fmt(uncached.opsPerSecond())).append(" | ")
+        .append(fmt(uncached.keyringCallsPerSecond())).append(" | ")
+        .append(fmt(1000 * uncached.keyringCallsPerSecond() / uncached.opsPerSecond())).append(" |\n");
+    md.append("| cached | ").append(fmt(cached.opsPerSecond())).append(" | ")
+        .append(fmt(cached.keyringCallsPerSecond())).append(" | ")
+        .append(fmt(1000 * cached.keyringCallsPerSecond() / cached.opsPerSecond())).append(" |\n\n");
+    md.append("Cached/uncached throughput: ").append(ratio(cached.opsPerSecond() / uncached.opsPerSecond())).append(".\n\n");
+  }
+
+  private static void renderKeySources(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (String source : new String[] {"raw-aes", "key-store", "softhsm"}) {
+      Point wrap = null;
+      Point unwrap = null;
+      for (Map.Entry<String, Point> e : points.entrySet()) {
+        if (e.getKey().contains(" source=" + source)) {
+          if (e.getKey().startsWith("KeySourceBenchmarks.wrap ")) {
+            wrap = e.getValue();
+          } else if (e.getKey().startsWith("KeySourceBenchmarks.unwrap ")) {
+            unwrap = e.getValue();
+          }
+        }
+      }
+      if (wrap != null && unwrap != null) {
+        rows.append("| ").append(source).append(" | ").append(fmt(wrap.opsPerSecond())).append(" | ")
+            .append(fmt(unwrap.opsPerSecond())).append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## Wrapping a data key through each local key source\n\n");
+    md.append("`KeySourceBenchmarks`: one 32-byte data key generated and wrapped, or unwrapped, at the keyring ")
+        .append("level. key-store = the local key store's keyring (lookup, policy and audit on every use); ")
+        .append("softhsm = the PKCS#11 keyring, AES-GCM inside a SoftHSM2 token.\n\n");
+    md.append("| source | wrap ops/s | unwrap ops/s |\n|---|---:|---:|\n").append(rows).append('\n');
+  }
+
+  /** Rewrap and range reads against the work they replace, per message size. */
+  private static void renderRewrap(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (int size : new int[] {1 << 20, 100 << 20}) {
+      String p = " size=" + size;
+      Point baseline = points.get("RewrapBenchmarks.decryptThenEncrypt" + p);
+      Point full = points.get("RewrapBenchmarks.fullDecrypt" + p);
+      if (baseline == null || full == null) {
+        continue;
+      }
+      row(rows, size, "decrypt + encrypt (0x0178)", baseline, baseline);
+      row(rows, size, "rewrap, in memory (0x0178, every frame authenticated)", points.get("RewrapBenchmarks.rewrapInMemory" + p), baseline);
+      row(rows, size, "rewrap, stream (0x0178, body copied)", points.get("RewrapBenchmarks.rewrapStream" + p), baseline);
+      row(rows, size, "rewrap with re-encryption (0x0478)", points.get("RewrapBenchmarks.reencrypt" + p), baseline);
+      row(rows, size, "full decrypt (0x0478)", full, full);
+      row(rows, size, "4 KiB range through a plaintext channel (0x0478)", points.get("RewrapBenchmarks.rangeRead4KiB" + p), full);
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## Rewrap and random access\n\n");
+    md.append("`RewrapBenchmarks`, JDK provider, 64 KiB frames, one round. A rewrap row's ratio is against ")
+        .append("decrypting and re-encrypting the same message; the range row's against decrypting it whole.\n\n");
+    md.append("| size | operation | ops/s | MB/s | B/op | ratio |\n|---|---|---:|---:|---:|---:|\n").append(rows).append('\n');
+  }
+
+  private static void row(StringBuilder rows, int bytes, String what, Point p, Point baseline) {
+    if (p == null) {
+      return;
+    }
+    rows.append("| ").append(Report.label(bytes)).append(" | ").append(what).append(" | ").append(fmt(p.opsPerSecond()))
+        .append(" | ").append(fmt(p.opsPerSecond() * bytes / 1e6)).append(" | ").append(fmt(p.bytesPerOp()))
+        .append(" | ").append(p == baseline ? "1×" : ratio(p.opsPerSecond() / baseline.opsPerSecond())).append(" |\n");
+  }
+}
