@@ -6,6 +6,7 @@ import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptionContext;
 import dev.envelope.MalformedMessageException;
 import dev.envelope.internal.crypto.CryptoBugException;
+import dev.envelope.internal.crypto.EcKeys;
 import dev.envelope.internal.crypto.Ecdsa;
 import dev.envelope.internal.crypto.MessageKeys;
 import java.security.GeneralSecurityException;
@@ -81,7 +82,7 @@ public final class MessageReader {
 
   private static Signature initVerify(Signature verifier, PublicKey key) {
     try {
-      verifier.initVerify(key);
+      verifier.initVerify(EcKeys.forVerifier(key, verifier.getProvider()));
     } catch (InvalidKeyException e) {
       throw new MalformedMessageException("the message's public key cannot verify signatures", e);
     }

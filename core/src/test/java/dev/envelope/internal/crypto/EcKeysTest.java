@@ -23,6 +23,37 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EcKeysTest {
   @ParameterizedTest
   @EnumSource(value = Signing.class, names = {"ECDSA_P256_SHA256", "ECDSA_P384_SHA384"})
+  void forVerifier_jdkKeyForBouncyCastle_becomesABouncyCastleKeyThatVerifiesTheSameSignatures(Signing signing)
+      throws Exception {
+    java.security.KeyPairGenerator jdk = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+    jdk.initialize(new ECGenParameterSpec(signing.curveName()));
+    java.security.KeyPair pair = jdk.generateKeyPair();
+    java.security.Signature signer = java.security.Signature.getInstance(signing.signatureAlgorithm(), "SunEC");
+    signer.initSign(pair.getPrivate());
+    byte[] message = "header and body".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    signer.update(message);
+    byte[] signature = signer.sign();
+
+    java.security.Provider bc = Ecdsa.Engine.BOUNCY_CASTLE.provider();
+    java.security.PublicKey converted = EcKeys.forVerifier(pair.getPublic(), bc);
+    assertTrue(converted instanceof org.bouncycastle.jce.interfaces.ECPublicKey, converted.getClass().getName());
+    assertEquals(((ECPublicKey) pair.getPublic()).getW(), ((ECPublicKey) converted).getW());
+    java.security.Signature verifier = java.security.Signature.getInstance(signing.signatureAlgorithm(), bc);
+    verifier.initVerify(converted);
+    verifier.update(message);
+    assertTrue(verifier.verify(signature));
+    message[0] ^= 1;
+    verifier.initVerify(converted);
+    verifier.update(message);
+    assertTrue(!verifier.verify(signature), "a changed message must not verify");
+
+    java.security.Provider sunEc = java.security.Security.getProvider("SunEC");
+    org.junit.jupiter.api.Assertions.assertSame(pair.getPublic(), EcKeys.forVerifier(pair.getPublic(), sunEc));
+    org.junit.jupiter.api.Assertions.assertSame(converted, EcKeys.forVerifier(converted, bc));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Signing.class, names = {"ECDSA_P256_SHA256", "ECDSA_P384_SHA384"})
   void encodeDecode_freshKeys_roundTripWithFixedWidth(Signing signing) {
     for (int i = 0; i < 20; i++) {
       ECPublicKey key = (ECPublicKey) EcKeys.generate(signing).getPublic();
