@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.Envelope;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,17 +230,18 @@ class RewrapCommandTest {
 
   @Test
   void rewrap_keyStoreAndRawDestinations_makeAMultiKeyring() throws IOException {
-    Path store = dir.resolve("store");
-    KeyStoreFixture.createKey(store, "archive");
-    List<String> args = rewrap(message, out, "--to-keystore", store.toString(), "--to-key", "archive");
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), args.toArray(String[]::new)));
+    try (KeyStoreFixture keys = KeyStoreFixture.start("archive", CliKeyStore.PASSPHRASE, b -> {})) {
+      Path store = keys.directory();
+      List<String> args = rewrap(message, out, "--to-keystore", store.toString(), "--to-key", "archive");
+      assertSuccess(Cli.runWithEnv(CliKeyStore.env(), args.toArray(String[]::new)));
 
-    assertEquals(2, Envelope.inspectUnauthenticated(Files.readAllBytes(out)).encryptedDataKeys().size());
-    assertSuccess(decrypt(out, newKey, "new"));
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), "decrypt", "--in", out.toString(),
-        "--out", dir.resolve("plain.out").toString(), "--commitment-policy", "require-encrypt-allow-decrypt",
-        "--keystore", store.toString(), "--key", "archive"));
-    assertArrayEquals(content, decrypted());
+      assertEquals(2, Envelope.inspectUnauthenticated(Files.readAllBytes(out)).encryptedDataKeys().size());
+      assertSuccess(decrypt(out, newKey, "new"));
+      assertSuccess(Cli.runWithEnv(CliKeyStore.env(), "decrypt", "--in", out.toString(),
+          "--out", dir.resolve("plain.out").toString(), "--commitment-policy", "require-encrypt-allow-decrypt",
+          "--keystore", store.toString(), "--key", "archive"));
+      assertArrayEquals(content, decrypted());
+    }
   }
 
   @Test
