@@ -130,16 +130,6 @@ final class DecryptCommand implements Callable<Integer> {
 
   /** A commitment refusal names the flag that reads old messages; other policy failures pass. */
   private RuntimeException refusal(PolicyViolationException e) {
-    if (commitmentPolicy != CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
-        || !e.getMessage().contains("does not commit to its key")) {
-      return e;
-    }
-    String message = e.getMessage();
-    int end = message.indexOf(", and commitment policy");
-    return new CliFailure(ExitCode.POLICY, "refused by policy: "
-        + (end > 0 ? message.substring(0, end) : "the message does not commit to its key")
-        + "; --commitment-policy require-encrypt-require-decrypt (the default) reads only messages"
-        + " that commit to their key; to read a message written without key commitment (by an older"
-        + " ESDK, or with --suite 0x0014 to 0x0378), add --commitment-policy require-encrypt-allow-decrypt", e);
+    return CommitmentRefusal.of(commitmentPolicy, /* isDefault= */ true, e);
   }
 }

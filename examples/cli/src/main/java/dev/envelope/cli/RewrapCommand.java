@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     versionProvider = EnvelopeCli.Version.class,
     customSynopsis = {
         "envelope rewrap --in PATH --out PATH [--context KEY=VALUE]... SOURCE-KEYRING"
-            + " DESTINATION-KEYRING [--reencrypt] [--keep-existing]"},
+            + " DESTINATION-KEYRING [--reencrypt] [--keep-existing]",
+        "                       [--commitment-policy POLICY]"},
     description = {
         "SOURCE-KEYRING (the keyring options of 'decrypt') recovers each message's data key, with every"
             + " check of 'decrypt'; DESTINATION-KEYRING (the same options with a to- prefix, e.g."
@@ -67,6 +68,16 @@ final class RewrapCommand implements Callable<Integer> {
           + " key). Not with --reencrypt.")
   boolean keepExisting;
 
+  @Option(names = "--commitment-policy", paramLabel = "POLICY", order = 6,
+      defaultValue = "require-encrypt-allow-decrypt", converter = CommitmentPolicyConverter.class,
+      description = "Which messages to read, with the names of 'decrypt'. The default here is"
+          + " require-encrypt-allow-decrypt, not decrypt's require-encrypt-require-decrypt: rewrap exists"
+          + " to migrate old messages, most of them written without key commitment (suites 0x0014 to"
+          + " 0x0378, by older ESDKs), and it never makes one weaker (in place keeps the suite;"
+          + " --reencrypt writes a committing one). require-encrypt-require-decrypt refuses such"
+          + " messages as decrypt does; forbid-encrypt-allow-decrypt reads every suite.")
+  CommitmentPolicy commitmentPolicy;
+
   @Mixin
   KeyringOptions keyring;
 
@@ -91,10 +102,10 @@ final class RewrapCommand implements Callable<Integer> {
     try (Resources resources = new Resources()) {
       Keyring source = keyring.keyring(Purpose.DECRYPT, io, resources);
       Keyring destination = to.keyring(io, resources);
-      // Read every suite, old non-committing ones included (the ESDK's migration policy).
+      // By default read every suite, old non-committing ones included (the ESDK's migration policy).
       Envelope envelope = Envelope.builder()
           .keyring(source)
-          .commitmentPolicy(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT)
+          .commitmentPolicy(commitmentPolicy)
           .build();
       RewrapRequest.Builder request = RewrapRequest.to(destination);
       if (reencrypt) {
@@ -103,7 +114,8 @@ final class RewrapCommand implements Callable<Integer> {
       if (keepExisting) {
         request.keepExistingKeys();
       }
-      return new RewrapRun(io, quiet.quiet, envelope, expected, request.build()).run(in, out).code();
+      return new RewrapRun(io, quiet.quiet, envelope, expected, request.build(),
+          e -> CommitmentRefusal.of(commitmentPolicy, /* isDefault= */ false, e)).run(in, out).code();
     }
   }
 }

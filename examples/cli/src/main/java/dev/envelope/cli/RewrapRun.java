@@ -2,6 +2,7 @@ package dev.envelope.cli;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
+import dev.envelope.PolicyViolationException;
 import dev.envelope.RewrapRequest;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -26,13 +28,17 @@ final class RewrapRun {
   private final Envelope envelope;
   private final EncryptionContext expected;
   private final RewrapRequest request;
+  private final Function<PolicyViolationException, RuntimeException> refusal;
 
-  RewrapRun(Io io, boolean quiet, Envelope envelope, EncryptionContext expected, RewrapRequest request) {
+  /** {@code refusal} turns a policy refusal into what to report (the command's commitment line). */
+  RewrapRun(Io io, boolean quiet, Envelope envelope, EncryptionContext expected, RewrapRequest request,
+      Function<PolicyViolationException, RuntimeException> refusal) {
     this.io = io;
     this.quiet = quiet;
     this.envelope = envelope;
     this.expected = expected;
     this.request = request;
+    this.refusal = refusal;
   }
 
   /** Rewraps {@code in} (a file, {@code -} or a directory) into {@code out}. */
@@ -54,6 +60,8 @@ final class RewrapRun {
       try {
         envelope.rewrap(input, output, expected, request);
         output.flush();
+      } catch (PolicyViolationException e) {
+        throw refusal.apply(e);
       } catch (IllegalArgumentException e) {
         throw new CliFailure(ExitCode.USAGE,
             e.getMessage().replace("(RewrapRequest...reencrypt())", "(add --reencrypt)"), e);

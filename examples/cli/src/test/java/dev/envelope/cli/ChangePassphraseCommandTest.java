@@ -9,6 +9,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.envelope.local.AuditLog;
 import dev.envelope.local.KeyMetadata;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,21 +19,27 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code envelope keys change-passphrase}: re-sealing a store under a new passphrase. */
 class ChangePassphraseCommandTest {
   static final String NEW_PASSPHRASE = "a new passphrase for the store";
 
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
+
   @TempDir Path dir;
   Path store;
+  KeyStoreFixture keys;
   Path newPassphraseFile;
   KeyMetadata orders;
 
   @BeforeEach
-  void store() throws IOException {
-    store = dir.resolve("keys");
-    orders = KeyStoreFixture.createKey(store, "orders");
+  void store(KeyStoreFixture keys) throws IOException {
+    this.keys = keys;
+    store = keys.directory();
+    orders = keys.store().describeKey(CliKeyStore.KEY);
     newPassphraseFile = Files.writeString(dir.resolve("new-pass"), NEW_PASSPHRASE + "\n");
   }
 
@@ -48,12 +56,12 @@ class ChangePassphraseCommandTest {
 
   @Test
   void changePassphrase_newOpensOldDoesNot_keysKept() {
-    Cli.Result r = run(KeyStoreFixture.env(), "--new-passphrase-file", newPassphraseFile.toString());
+    Cli.Result r = run(CliKeyStore.env(), "--new-passphrase-file", newPassphraseFile.toString());
 
     assertSuccess(r);
     assertEquals("changed the passphrase of the key store in " + store.toAbsolutePath()
         + ": re-sealed 1 key; open it with the new passphrase from now on\n", r.stdoutText());
-    assertFailure(describeWith(KeyStoreFixture.PASSPHRASE), ExitCode.KEY_PROVIDER, "wrong key store passphrase");
+    assertFailure(describeWith(CliKeyStore.PASSPHRASE), ExitCode.KEY_PROVIDER, "wrong key store passphrase");
     Cli.Result described = describeWith(NEW_PASSPHRASE);
     assertSuccess(described);
     assertTrue(described.stdoutText().contains(orders.keyId()), described.stdoutText());
@@ -62,7 +70,7 @@ class ChangePassphraseCommandTest {
 
   @Test
   void changePassphrase_oldFromPassphraseFile_json() throws IOException {
-    Path oldFile = Files.writeString(dir.resolve("old-pass"), KeyStoreFixture.PASSPHRASE);
+    Path oldFile = Files.writeString(dir.resolve("old-pass"), CliKeyStore.PASSPHRASE);
 
     Cli.Result r = run(Map.of(), "--passphrase-file", oldFile.toString(), "--new-passphrase-file",
         newPassphraseFile.toString(), "--json");
@@ -80,27 +88,27 @@ class ChangePassphraseCommandTest {
         "--new-passphrase-file", newPassphraseFile.toString());
 
     assertFailure(r, ExitCode.KEY_PROVIDER, "wrong key store passphrase");
-    assertSuccess(describeWith(KeyStoreFixture.PASSPHRASE));
+    assertSuccess(describeWith(CliKeyStore.PASSPHRASE));
   }
 
   @Test
   void changePassphrase_newTooShort_failsWithUsageAndChangesNothing() throws IOException {
     Files.writeString(newPassphraseFile, "short");
 
-    Cli.Result r = run(KeyStoreFixture.env(), "--new-passphrase-file", newPassphraseFile.toString());
+    Cli.Result r = run(CliKeyStore.env(), "--new-passphrase-file", newPassphraseFile.toString());
 
     assertFailure(r, ExitCode.USAGE, "at least " + KeyStores.MIN_NEW_PASSPHRASE + " characters");
-    assertSuccess(describeWith(KeyStoreFixture.PASSPHRASE));
+    assertSuccess(describeWith(CliKeyStore.PASSPHRASE));
   }
 
   @Test
   void changePassphrase_withoutNewPassphraseFile_failsWithUsage() {
-    assertFailure(run(KeyStoreFixture.env()), ExitCode.USAGE, "--new-passphrase-file");
+    assertFailure(run(CliKeyStore.env()), ExitCode.USAGE, "--new-passphrase-file");
   }
 
   @Test
   void changePassphrase_newPassphraseOnTheCommandLine_isNotAnOption() {
-    assertFailure(run(KeyStoreFixture.env(), "--new-passphrase", NEW_PASSPHRASE), ExitCode.USAGE);
+    assertFailure(run(CliKeyStore.env(), "--new-passphrase", NEW_PASSPHRASE), ExitCode.USAGE);
   }
 
   @Test
@@ -113,7 +121,7 @@ class ChangePassphraseCommandTest {
   @Test
   void changePassphrase_missingStore_failsWithKeyFile() {
     store = dir.resolve("absent");
-    assertFailure(run(KeyStoreFixture.env(), "--new-passphrase-file", newPassphraseFile.toString()),
+    assertFailure(run(CliKeyStore.env(), "--new-passphrase-file", newPassphraseFile.toString()),
         ExitCode.KEY_FILE, "does not exist");
   }
 }

@@ -12,10 +12,13 @@ import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.UnauthenticatedHeader;
 import dev.envelope.local.AuditLog;
+import dev.envelope.local.CreateKeyRequest;
 import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.KeyOperation;
 import dev.envelope.local.KeyPolicy;
 import dev.envelope.local.LocalKeyStore;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,12 +29,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** encrypt and decrypt with --keystore DIR --key ALIAS_OR_ID, and every way that can fail. */
 class KeyStoreKeyringTest {
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
+
   @TempDir Path dir;
   Path store;
+  KeyStoreFixture keys;
   Path plain;
   Path message;
   Path out;
@@ -39,9 +47,10 @@ class KeyStoreKeyringTest {
   KeyMetadata orders;
 
   @BeforeEach
-  void storeAndFiles() throws IOException {
-    store = dir.resolve("keys");
-    orders = KeyStoreFixture.createKey(store, "orders");
+  void storeAndFiles(KeyStoreFixture keys) throws IOException {
+    this.keys = keys;
+    store = keys.directory();
+    orders = keys.store().describeKey(CliKeyStore.KEY);
     content = TestKeys.randomBytes(3_000);
     plain = Files.write(dir.resolve("plain.txt"), content);
     message = dir.resolve("plain.txt.env");
@@ -71,7 +80,7 @@ class KeyStoreKeyringTest {
   }
 
   void encryptOk() {
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("orders"))));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("orders"))));
   }
 
   @Test
@@ -84,13 +93,13 @@ class KeyStoreKeyringTest {
     String info = new String(edk.providerInfo(), StandardCharsets.ISO_8859_1);
     assertTrue(info.startsWith(orders.keyId() + "/v1"), info);
 
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), decrypt(key("orders"))));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), decrypt(key("orders"))));
     assertArrayEquals(content, Files.readAllBytes(out));
   }
 
   @Test
   void encryptDecrypt_byKeyIdAndPassphraseFile_roundTrips() throws IOException {
-    Path file = Files.writeString(dir.resolve("pass"), KeyStoreFixture.PASSPHRASE + "\n", StandardCharsets.UTF_8);
+    Path file = Files.writeString(dir.resolve("pass"), CliKeyStore.PASSPHRASE + "\n", StandardCharsets.UTF_8);
     assertSuccess(Cli.run(encrypt("--keystore", store.toString(), "--key", orders.keyId(),
         "--passphrase-file", file.toString())));
     assertSuccess(Cli.run(decrypt("--keystore", store.toString(), "--key", "orders",
@@ -100,7 +109,7 @@ class KeyStoreKeyringTest {
 
   @Test
   void encrypt_passphraseFileAndEnvironment_theFileWins() {
-    Path file = TestKeys.write(dir.resolve("pass"), (KeyStoreFixture.PASSPHRASE + "\r\n").getBytes(StandardCharsets.UTF_8));
+    Path file = TestKeys.write(dir.resolve("pass"), (CliKeyStore.PASSPHRASE + "\r\n").getBytes(StandardCharsets.UTF_8));
     List<String> a = new ArrayList<>(List.of(encrypt(key("orders"))));
     a.addAll(List.of("--passphrase-file", file.toString()));
     assertSuccess(Cli.runWithEnv(Map.of(KeyStores.PASSPHRASE_VARIABLE, "not the passphrase"), a.toArray(String[]::new)));
@@ -109,20 +118,20 @@ class KeyStoreKeyringTest {
   @Test
   void decrypt_afterRotation_decryptsOldAndNewMessages() throws IOException {
     encryptOk();
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       assertEquals(2, s.rotateKey("orders").primaryVersion());
     }
     Path newMessage = dir.resolve("new.env");
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), "encrypt", "--in", plain.toString(), "--out",
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), "encrypt", "--in", plain.toString(), "--out",
         newMessage.toString(), "--context", "tenant=acme", "--keystore", store.toString(), "--key", "orders"));
     String info = new String(Envelope.inspectUnauthenticated(Files.readAllBytes(newMessage))
         .encryptedDataKeys().get(0).providerInfo(), StandardCharsets.ISO_8859_1);
     assertTrue(info.startsWith(orders.keyId() + "/v2"), "new messages use the new primary version: " + info);
 
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), decrypt(key("orders"))));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), decrypt(key("orders"))));
     assertArrayEquals(content, Files.readAllBytes(out));
     Path newOut = dir.resolve("new.txt");
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), "decrypt", "--in", newMessage.toString(), "--out",
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), "decrypt", "--in", newMessage.toString(), "--out",
         newOut.toString(), "--keystore", store.toString(), "--key", "orders"));
     assertArrayEquals(content, Files.readAllBytes(newOut));
   }
@@ -131,7 +140,7 @@ class KeyStoreKeyringTest {
   void encryptDecrypt_callerLabel_isWrittenToTheAuditLog() throws IOException {
     List<String> a = new ArrayList<>(List.of(encrypt(key("orders"))));
     a.addAll(List.of("--caller", "batch-job-7"));
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), a.toArray(String[]::new)));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), a.toArray(String[]::new)));
     List<String> log = Files.readAllLines(store.resolve(AuditLog.FILE_NAME));
     String last = log.get(log.size() - 1);
     assertTrue(last.contains("\"operation\":\"GENERATE\"") && last.contains("\"caller\":\"batch-job-7\""), last);
@@ -192,7 +201,7 @@ class KeyStoreKeyringTest {
   @Test
   void encrypt_missingKeyStoreDirectory_failsWithKeyFile() {
     store = dir.resolve("absent");
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("orders"))), ExitCode.KEY_FILE,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("orders"))), ExitCode.KEY_FILE,
         "does not exist", "envelope keys create");
     assertNoOutputLeft(message);
   }
@@ -200,21 +209,21 @@ class KeyStoreKeyringTest {
   @Test
   void encrypt_directoryWithoutKeyStore_failsWithKeyFile() throws IOException {
     store = Files.createDirectory(dir.resolve("empty"));
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("orders"))), ExitCode.KEY_FILE,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("orders"))), ExitCode.KEY_FILE,
         "holds no key store");
   }
 
   @Test
   void encrypt_damagedStoreFile_failsWithKeyInvalid() throws IOException {
     Files.writeString(store.resolve("store.json"), "{\"format\": 99}");
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("orders"))), ExitCode.KEY_INVALID,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("orders"))), ExitCode.KEY_INVALID,
         "the key store is damaged", "restore");
     assertNoOutputLeft(message);
   }
 
   @Test
   void encrypt_unknownKey_failsWithKeyProviderAndWritesNothing() {
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("no-such-key"))), ExitCode.KEY_PROVIDER,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("no-such-key"))), ExitCode.KEY_PROVIDER,
         "'no-such-key'", "envelope keys list");
     assertNoOutputLeft(message);
   }
@@ -222,51 +231,52 @@ class KeyStoreKeyringTest {
   @Test
   void decrypt_disabledKey_failsWithKeyProviderAndWritesNothing() {
     encryptOk();
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       s.disableKey("orders");
     }
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), decrypt(key("orders"))), ExitCode.KEY_PROVIDER,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), decrypt(key("orders"))), ExitCode.KEY_PROVIDER,
         "is disabled");
     assertNoOutputLeft(out);
   }
 
   @Test
   void encrypt_keyPendingDestruction_failsWithKeyProvider() {
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       s.scheduleDestruction("orders", Duration.ofDays(3));
     }
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("orders"))), ExitCode.KEY_PROVIDER,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("orders"))), ExitCode.KEY_PROVIDER,
         "scheduled for destruction");
     assertNoOutputLeft(message);
   }
 
   @Test
   void encrypt_contextThePolicyForbids_failsWithPolicyAndWritesNothing() {
-    KeyStoreFixture.createKey(store, "tenanted", KeyPolicy.defaultPolicy().toBuilder().requireContextKey("region").build());
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt(key("tenanted"))), ExitCode.POLICY,
+    keys.store().createKey(CreateKeyRequest.builder().alias("tenanted")
+        .policy(KeyPolicy.defaultPolicy().toBuilder().requireContextKey("region").build()).build());
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt(key("tenanted"))), ExitCode.POLICY,
         "refused by policy", "lacks the required key 'region'");
     assertNoOutputLeft(message);
   }
 
   @Test
   void decrypt_callerWithoutGrant_failsWithPolicyAndWritesNothing() {
-    KeyStoreFixture.createKey(store, "granted", KeyPolicy.defaultPolicy().toBuilder()
-        .grant("writer", KeyOperation.GENERATE, KeyOperation.ENCRYPT).build());
+    keys.store().createKey(CreateKeyRequest.builder().alias("granted").policy(KeyPolicy.defaultPolicy().toBuilder()
+        .grant("writer", KeyOperation.GENERATE, KeyOperation.ENCRYPT).build()).build());
     List<String> enc = new ArrayList<>(List.of(encrypt(key("granted"))));
     enc.addAll(List.of("--caller", "writer"));
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), enc.toArray(String[]::new)));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), enc.toArray(String[]::new)));
     List<String> dec = new ArrayList<>(List.of(decrypt(key("granted"))));
     dec.addAll(List.of("--caller", "writer"));
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), dec.toArray(String[]::new)), ExitCode.POLICY,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), dec.toArray(String[]::new)), ExitCode.POLICY,
         "caller 'writer' has no grant for DECRYPT");
     assertNoOutputLeft(out);
   }
 
   @Test
   void decrypt_messageOfAnotherKey_failsWithNoMatchingKey() {
-    KeyStoreFixture.createKey(store, "other");
+    keys.store().createKey(CreateKeyRequest.withAlias("other"));
     encryptOk();
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), decrypt(key("other"))), ExitCode.NO_MATCHING_KEY,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), decrypt(key("other"))), ExitCode.NO_MATCHING_KEY,
         "no key can decrypt this message");
     assertNoOutputLeft(out);
   }
@@ -274,7 +284,7 @@ class KeyStoreKeyringTest {
   @Test
   void decrypt_wrongContext_failsWithContextMismatchAndWritesNothing() {
     encryptOk();
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), "decrypt", "--in", message.toString(), "--out", out.toString(),
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), "decrypt", "--in", message.toString(), "--out", out.toString(),
         "--context", "tenant=globex", "--keystore", store.toString(), "--key", "orders"),
         ExitCode.CONTEXT_MISMATCH, "[tenant]");
     assertNoOutputLeft(out);
@@ -282,13 +292,13 @@ class KeyStoreKeyringTest {
 
   @Test
   void encrypt_keystoreWithoutKey_failsWithUsage() {
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt("--keystore", store.toString())), ExitCode.USAGE,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt("--keystore", store.toString())), ExitCode.USAGE,
         "--keystore needs --key");
   }
 
   @Test
   void encrypt_keyWithoutKeystore_failsWithUsage() {
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt("--key", "orders")), ExitCode.USAGE,
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt("--key", "orders")), ExitCode.USAGE,
         "add --keystore DIR");
   }
 
@@ -296,17 +306,17 @@ class KeyStoreKeyringTest {
   void encrypt_emptyCaller_failsWithUsage() {
     List<String> a = new ArrayList<>(List.of(encrypt(key("orders"))));
     a.addAll(List.of("--caller", ""));
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), a.toArray(String[]::new)), ExitCode.USAGE, "--caller");
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), a.toArray(String[]::new)), ExitCode.USAGE, "--caller");
   }
 
   @Test
   void decrypt_messageFromTheLibrary_decryptsWithTheCli() throws IOException {
     byte[] m;
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       m = Envelope.builder().keyring(s.keyring("orders")).build().encrypt(content, EncryptionContext.of("tenant", "acme"));
     }
     Files.write(message, m);
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), decrypt(key("orders"))));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), decrypt(key("orders"))));
     assertArrayEquals(content, Files.readAllBytes(out));
   }
 }

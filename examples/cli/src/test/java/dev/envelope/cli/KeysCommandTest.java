@@ -12,12 +12,15 @@ import com.google.gson.JsonParser;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.local.AuditLog;
+import dev.envelope.local.CreateKeyRequest;
 import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.KeyOperation;
 import dev.envelope.local.KeyPolicy;
 import dev.envelope.local.KeyPolicyViolationException;
 import dev.envelope.local.KeyState;
 import dev.envelope.local.LocalKeyStore;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,23 +32,28 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code keys} commands on the local key store: output, effects on the store, failures. */
 class KeysCommandTest {
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
+
   @TempDir Path dir;
   Path store;
+  KeyStoreFixture keys;
 
   @BeforeEach
-  void store() {
-    store = dir.resolve("keys");
-    KeyStoreFixture.createKey(store, "orders");
+  void store(KeyStoreFixture keys) {
+    this.keys = keys;
+    store = keys.directory();
   }
 
   Cli.Result keys(String command, String... more) {
     List<String> a = new ArrayList<>(List.of("keys", command, "--keystore", store.toString()));
     a.addAll(List.of(more));
-    return Cli.runWithEnv(KeyStoreFixture.env(), a.toArray(String[]::new));
+    return Cli.runWithEnv(CliKeyStore.env(), a.toArray(String[]::new));
   }
 
   static JsonObject json(Cli.Result r) {
@@ -53,7 +61,7 @@ class KeysCommandTest {
   }
 
   KeyMetadata describe(String key) {
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       return s.describeKey(key);
     }
   }
@@ -75,7 +83,7 @@ class KeysCommandTest {
 
     Path plain = Files.writeString(dir.resolve("p.txt"), "invoice 1");
     Path m = dir.resolve("p.env");
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), "encrypt", "--in", plain.toString(), "--out", m.toString(),
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), "encrypt", "--in", plain.toString(), "--out", m.toString(),
         "--keystore", store.toString(), "--key", "invoices"));
     String info = new String(Envelope.inspectUnauthenticated(Files.readAllBytes(m)).encryptedDataKeys().get(0)
         .providerInfo(), StandardCharsets.ISO_8859_1);
@@ -131,7 +139,7 @@ class KeysCommandTest {
 
   @Test
   void list_table_showsEveryKey() {
-    KeyStoreFixture.createKey(store, "invoices");
+    keys.store().createKey(CreateKeyRequest.withAlias("invoices"));
     Cli.Result r = keys("list");
     assertSuccess(r);
     List<String> lines = r.stdoutText().lines().toList();
@@ -153,7 +161,7 @@ class KeysCommandTest {
   @Test
   void list_emptyStore_saysHowToCreateAKey() {
     store = dir.resolve("empty-store");
-    KeyStoreFixture.open(store).close();
+    LocalKeyStore.builder(store).kek(keys.kek()).create().close();
     Cli.Result r = keys("list");
     assertSuccess(r);
     assertTrue(r.stdoutText().startsWith("no keys;"), r.stdoutText());
@@ -172,8 +180,8 @@ class KeysCommandTest {
 
   @Test
   void describe_policyWithUnloggableValues_showsOnlyHowMany() {
-    KeyStoreFixture.createKey(store, "secretive", KeyPolicy.defaultPolicy().toBuilder()
-        .allowContextValues("customer", "alice-1234", "bob-5678").build());
+    keys.store().createKey(CreateKeyRequest.builder().alias("secretive").policy(KeyPolicy.defaultPolicy().toBuilder()
+        .allowContextValues("customer", "alice-1234", "bob-5678").build()).build());
     Cli.Result r = keys("describe", "--key", "secretive", "--json");
     assertSuccess(r);
     assertFalse(r.stdoutText().contains("alice-1234"), r.stdoutText());
@@ -217,8 +225,8 @@ class KeysCommandTest {
 
   @Test
   void rotate_callerWithoutGrant_failsWithPolicy() {
-    KeyStoreFixture.createKey(store, "guarded", KeyPolicy.defaultPolicy().toBuilder()
-        .grant("admin", KeyOperation.ROTATE).build());
+    keys.store().createKey(CreateKeyRequest.builder().alias("guarded").policy(KeyPolicy.defaultPolicy().toBuilder()
+        .grant("admin", KeyOperation.ROTATE).build()).build());
     assertFailure(keys("rotate", "--key", "guarded", "--caller", "intern"), ExitCode.POLICY,
         "caller 'intern' has no grant for ROTATE");
     assertSuccess(keys("rotate", "--key", "guarded", "--caller", "admin"));
@@ -233,10 +241,10 @@ class KeysCommandTest {
     Path m = dir.resolve("p.env");
     String[] encrypt = {"encrypt", "--in", plain.toString(), "--out", m.toString(), "--keystore", store.toString(),
         "--key", "orders"};
-    assertFailure(Cli.runWithEnv(KeyStoreFixture.env(), encrypt), ExitCode.KEY_PROVIDER, "disabled");
+    assertFailure(Cli.runWithEnv(CliKeyStore.env(), encrypt), ExitCode.KEY_PROVIDER, "disabled");
     assertSuccess(keys("enable", "--key", "orders"));
     assertEquals(KeyState.ENABLED, describe("orders").state());
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), encrypt));
+    assertSuccess(Cli.runWithEnv(CliKeyStore.env(), encrypt));
   }
 
   @Test
@@ -320,7 +328,7 @@ class KeysCommandTest {
 
   @Test
   void audit_json_listsRecordsWithOutcomes() throws IOException {
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       s.disableKey("orders");
       try {
         Envelope.builder().keyring(s.keyring("orders")).build().encrypt(new byte[1], EncryptionContext.of("a", "b"));
@@ -401,8 +409,9 @@ class KeysCommandTest {
 
   @Test
   void policyDenialThroughTheLibrary_isVisibleInTheAudit() {
-    KeyStoreFixture.createKey(store, "strict", KeyPolicy.defaultPolicy().toBuilder().requireContextKey("tenant").build());
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    keys.store().createKey(CreateKeyRequest.builder().alias("strict")
+        .policy(KeyPolicy.defaultPolicy().toBuilder().requireContextKey("tenant").build()).build());
+    try (LocalKeyStore s = keys.reopen()) {
       Envelope e = Envelope.builder().keyring(s.keyring("strict")).build();
       try {
         e.encrypt(new byte[1], EncryptionContext.empty());

@@ -9,7 +9,8 @@ import com.amazonaws.encryptionsdk.CryptoResult;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.localkms.KmsOperation;
 import dev.envelope.localkms.junit.LocalKms;
-import dev.envelope.localkms.junit.LocalKmsExtension;
+import dev.envelope.testkit.junit.KmsFixture;
+import dev.envelope.testkit.junit.WithLocalKms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.cryptography.materialproviders.IKeyring;
@@ -32,10 +32,8 @@ import software.amazon.cryptography.materialproviders.model.MaterialProvidersCon
  * 3.0.2's KMS keyring (Material Providers Library), and the CLI decrypts (strict and discovery)
  * what that keyring encrypts: both talk to the same local KMS endpoint through real SDK clients.
  */
+@WithLocalKms
 class KmsEsdkInteropTest {
-  @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension();
-
   static final Map<String, String> CONTEXT = Map.of("tenant", "acme", "note", "a=b ✓");
   static final MaterialProviders MPL = MaterialProviders.builder()
       .MaterialProvidersConfig(MaterialProvidersConfig.builder().build()).build();
@@ -50,9 +48,9 @@ class KmsEsdkInteropTest {
   byte[] content;
 
   @BeforeAll
-  static void key(LocalKms local) {
-    kms = local;
-    key = local.createKey();
+  static void key(KmsFixture fixture) {
+    kms = fixture.localKms();
+    key = fixture.keyArn();
   }
 
   @BeforeEach

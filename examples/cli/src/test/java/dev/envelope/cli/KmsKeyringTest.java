@@ -13,7 +13,8 @@ import dev.envelope.Envelope;
 import dev.envelope.kms.KmsKeyring;
 import dev.envelope.localkms.KmsOperation;
 import dev.envelope.localkms.junit.LocalKms;
-import dev.envelope.localkms.junit.LocalKmsExtension;
+import dev.envelope.testkit.junit.KmsExtension;
+import dev.envelope.testkit.junit.KmsFixture;
 import dev.envelope.materials.RequiredContextMaterialsManager;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KmsKeyringTest {
   @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension(b -> b.regions("us-east-1", "us-west-2"));
+  static final KmsExtension KMS = KmsExtension.builder().server(b -> b.regions("us-east-1", "us-west-2")).build();
 
   static LocalKms kms;
   static String east;
@@ -53,9 +54,10 @@ class KmsKeyringTest {
   byte[] content;
 
   @BeforeAll
-  static void keys(LocalKms local) {
+  static void keys(KmsFixture fixture) {
+    LocalKms local = fixture.localKms();
     kms = local;
-    east = local.createKey();
+    east = fixture.keyArn();
     west = local.client("us-west-2").createKey(r -> r.description("west")).keyMetadata().arn();
     account = local.server().accountId();
   }

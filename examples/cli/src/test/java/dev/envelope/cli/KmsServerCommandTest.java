@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -194,10 +195,11 @@ class KmsServerCommandTest {
         ExitCode.KEY_FILE, "cannot read the passphrase file");
     assertFalse(Files.exists(store), "nothing was created");
 
-    KeyStoreFixture.createKey(store, "orders");
-    Cli.Result wrong = Cli.runWithEnv(Map.of(KeyStores.PASSPHRASE_VARIABLE, "not the passphrase"),
-        "kms-server", "--keystore", store.toString());
-    assertFailure(wrong, ExitCode.KEY_PROVIDER, "wrong key store passphrase");
+    try (KeyStoreFixture existing = KeyStoreFixture.start()) {
+      Cli.Result wrong = Cli.runWithEnv(Map.of(KeyStores.PASSPHRASE_VARIABLE, "not the passphrase"),
+          "kms-server", "--keystore", existing.directory().toString());
+      assertFailure(wrong, ExitCode.KEY_PROVIDER, "wrong key store passphrase");
+    }
   }
 
   @Test

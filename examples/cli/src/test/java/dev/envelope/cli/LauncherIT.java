@@ -9,6 +9,8 @@ import dev.envelope.Envelope;
 import dev.envelope.UnauthenticatedHeader;
 import dev.envelope.local.AuditLog;
 import dev.envelope.local.AuditRecord;
+import dev.envelope.testkit.junit.KeyStoreFixture;
+import dev.envelope.testkit.junit.SoftHsmFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,50 +222,52 @@ class LauncherIT {
 
   @Test
   void launcher_keyStorePassphraseFromTheEnvironment_roundTrips() throws Exception {
-    Path store = dir.resolve("store");
-    KeyStoreFixture.createKey(store, "orders");
-    Map<String, String> env = KeyStoreFixture.env();
-    Path message = dir.resolve("m.env");
-    Path back = dir.resolve("back.txt");
-    String keyring = " --keystore " + q(store) + " --key orders";
-    Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + " --context tenant=acme" + keyring);
-    assertEquals(0, enc.status(), enc::toString);
-    Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + " --context tenant=acme" + keyring);
-    assertEquals(0, dec.status(), dec::toString);
-    assertArrayEquals(content, Files.readAllBytes(back));
-    Run list = bash(dir, env, q(LAUNCHER) + " keys list --keystore " + q(store));
-    assertEquals(0, list.status(), list::toString);
-    assertTrue(new String(list.stdout(), StandardCharsets.UTF_8).contains("orders"));
+    try (KeyStoreFixture keys = KeyStoreFixture.start(CliKeyStore.KEY, CliKeyStore.PASSPHRASE, b -> {})) {
+      Path store = keys.directory();
+      Map<String, String> env = CliKeyStore.env();
+      Path message = dir.resolve("m.env");
+      Path back = dir.resolve("back.txt");
+      String keyring = " --keystore " + q(store) + " --key orders";
+      Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + " --context tenant=acme" + keyring);
+      assertEquals(0, enc.status(), enc::toString);
+      Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + " --context tenant=acme" + keyring);
+      assertEquals(0, dec.status(), dec::toString);
+      assertArrayEquals(content, Files.readAllBytes(back));
+      Run list = bash(dir, env, q(LAUNCHER) + " keys list --keystore " + q(store));
+      assertEquals(0, list.status(), list::toString);
+      assertTrue(new String(list.stdout(), StandardCharsets.UTF_8).contains("orders"));
 
-    Run wrong = bash(dir, Map.of(KeyStores.PASSPHRASE_VARIABLE, "wrong passphrase"),
-        q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring + " || exit $?");
-    assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
-    assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
-    assertFalse(Files.exists(dir.resolve("x")));
+      Run wrong = bash(dir, Map.of(KeyStores.PASSPHRASE_VARIABLE, "wrong passphrase"),
+          q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring + " || exit $?");
+      assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
+      assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
+      assertFalse(Files.exists(dir.resolve("x")));
+    }
   }
 
   @Test
   void launcher_pkcs11PinFromTheEnvironment_roundTripsAndAWrongPinFails() throws Exception {
-    dev.envelope.testing.SoftHsm hsm = dev.envelope.testing.SoftHsm.get();
-    Map<String, String> env = new java.util.HashMap<>(hsm.environment());
-    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, dev.envelope.testing.SoftHsm.USER_PIN);
-    String keyring = " --pkcs11-library " + q(hsm.library()) + " --pkcs11-token " + dev.envelope.testing.SoftHsm.CLI_TOKEN
-        + " --pkcs11-key " + dev.envelope.testing.SoftHsm.AES_KEY;
-    Path message = dir.resolve("m.env");
-    Path back = dir.resolve("back.txt");
-    Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + keyring);
-    assertEquals(0, enc.status(), enc::toString);
-    Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + keyring);
-    assertEquals(0, dec.status(), dec::toString);
-    assertArrayEquals(content, Files.readAllBytes(back));
+    try (SoftHsmFixture hsm = SoftHsmFixture.start()) {
+      Map<String, String> env = new java.util.HashMap<>(Map.of("SOFTHSM2_CONF", hsm.softHsmConfiguration().toString()));
+      env.put(Pkcs11KeyringOptions.PIN_VARIABLE, new String(hsm.pin()));
+      String keyring = " --pkcs11-library " + q(hsm.library()) + " --pkcs11-token " + q(hsm.tokenLabel())
+          + " --pkcs11-key " + q(hsm.aesKeyLabel());
+      Path message = dir.resolve("m.env");
+      Path back = dir.resolve("back.txt");
+      Run enc = bash(dir, env, q(LAUNCHER) + " encrypt --in " + q(plain) + " --out " + q(message) + keyring);
+      assertEquals(0, enc.status(), enc::toString);
+      Run dec = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(back) + keyring);
+      assertEquals(0, dec.status(), dec::toString);
+      assertArrayEquals(content, Files.readAllBytes(back));
 
-    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, "wrong-pin-0000");
-    Run wrong = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring
-        + " || exit $?");
-    assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
-    assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
-    assertTrue(wrong.stderr().contains("refused the login"), wrong::stderr);
-    assertFalse(Files.exists(dir.resolve("x")));
+      env.put(Pkcs11KeyringOptions.PIN_VARIABLE, "wrong-pin-0000");
+      Run wrong = bash(dir, env, q(LAUNCHER) + " decrypt --in " + q(message) + " --out " + q(dir.resolve("x")) + keyring
+          + " || exit $?");
+      assertEquals(ExitCode.KEY_PROVIDER.code(), wrong.status(), wrong::toString);
+      assertEquals(1, wrong.stderrLines().size(), wrong::stderr);
+      assertTrue(wrong.stderr().contains("refused the login"), wrong::stderr);
+      assertFalse(Files.exists(dir.resolve("x")));
+    }
   }
 
   @Test

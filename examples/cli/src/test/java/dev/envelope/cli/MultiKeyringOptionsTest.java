@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.Envelope;
+import dev.envelope.local.CreateKeyRequest;
 import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.LocalKeyStore;
-import dev.envelope.testing.SoftHsm;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
+import dev.envelope.testkit.junit.SoftHsmFixture;
+import dev.envelope.testkit.junit.WithSoftHsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +24,22 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several keyring groups at once: encrypt wraps the data key under every one (the first on the
  * command line generates it), decrypt succeeds with any one of them.
  */
+@WithSoftHsm
 class MultiKeyringOptionsTest {
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
+
   @TempDir Path dir;
   Path store;
+  KeyStoreFixture keys;
+  SoftHsmFixture hsm;
   Path aesKey;
   Path plain;
   Path message;
@@ -38,16 +49,18 @@ class MultiKeyringOptionsTest {
   Map<String, String> env;
 
   @BeforeEach
-  void setUp() throws IOException {
-    store = dir.resolve("keys");
-    orders = KeyStoreFixture.createKey(store, "orders");
+  void setUp(KeyStoreFixture keys, SoftHsmFixture hsm) throws IOException {
+    this.keys = keys;
+    this.hsm = hsm;
+    store = keys.directory();
+    orders = keys.store().describeKey(CliKeyStore.KEY);
     aesKey = TestKeys.aesKeyFile(dir, "raw.key", 32);
     content = TestKeys.randomBytes(2_000);
     plain = Files.write(dir.resolve("plain"), content);
     message = dir.resolve("m.env");
     out = dir.resolve("back");
-    env = new HashMap<>(KeyStoreFixture.env());
-    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, SoftHsm.USER_PIN);
+    env = new HashMap<>(CliKeyStore.env());
+    env.put(Pkcs11KeyringOptions.PIN_VARIABLE, new String(hsm.pin()));
   }
 
   String[] raw(Path key) {
@@ -59,8 +72,8 @@ class MultiKeyringOptionsTest {
   }
 
   String[] pkcs11() {
-    return new String[] {"--pkcs11-library", SoftHsm.get().library().toString(), "--pkcs11-token", SoftHsm.CLI_TOKEN,
-        "--pkcs11-key", SoftHsm.AES_KEY};
+    return new String[] {"--pkcs11-library", hsm.library().toString(), "--pkcs11-token", hsm.tokenLabel(),
+        "--pkcs11-key", hsm.aesKeyLabel()};
   }
 
   Cli.Result run(String command, String[]... keyrings) {
@@ -117,7 +130,7 @@ class MultiKeyringOptionsTest {
   @Test
   void decrypt_allWrong_failsWithNoMatchingKeyGivingEachReason() {
     assertSuccess(run("encrypt", raw(aesKey)));
-    KeyStoreFixture.createKey(store, "other");
+    keys.store().createKey(CreateKeyRequest.withAlias("other"));
     Path wrong = TestKeys.aesKeyFile(dir, "wrong.key", 32);
     assertFailure(run("decrypt", keyStore("other"), raw(wrong)), ExitCode.NO_MATCHING_KEY,
         "none of the 2 keyrings", "local key", "raw-ns");
@@ -126,7 +139,7 @@ class MultiKeyringOptionsTest {
 
   @Test
   void encrypt_oneKeyringRefuses_writesNothing() {
-    try (LocalKeyStore s = KeyStoreFixture.open(store)) {
+    try (LocalKeyStore s = keys.reopen()) {
       s.disableKey("orders");
     }
     assertFailure(run("encrypt", raw(aesKey), keyStore("orders")), ExitCode.KEY_PROVIDER, "disabled");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.Envelope;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,65 @@ class RewrapCommandTest {
         Envelope.inspectUnauthenticated(Files.readAllBytes(out)).messageId()));
   }
 
+  /**
+   * Issue 13: rewrap reads under a commitment policy the user can choose. Its default still reads
+   * old messages without key commitment (it exists to migrate them); require-encrypt-require-decrypt
+   * refuses them with decrypt's exit status and line (which, here, does not call it the default).
+   */
+  @Test
+  void rewrap_requireDecryptPolicy_refusesANonCommittingMessageAsDecryptDoes() throws IOException {
+    assertSuccess(run(rewrap(message, out)));
+    assertSuccess(decrypt(out, newKey, "new"));
+    assertArrayEquals(content, decrypted());
+
+    Path strictOut = dir.resolve("strict.env");
+    Cli.Result refused = run(rewrap(message, strictOut, "--commitment-policy", "require-encrypt-require-decrypt"));
+    assertFailure(refused, ExitCode.POLICY, "0x0178", "does not commit to its key",
+        "--commitment-policy require-encrypt-allow-decrypt");
+    assertNoOutputLeft(strictOut);
+    Cli.Result decryptRefused = Cli.run("decrypt", "--in", message.toString(), "--out",
+        dir.resolve("plain.out").toString(), "--raw-aes-key", oldKey.toString(), "--key-namespace", "ns",
+        "--key-name", "old");
+    assertEquals(decryptRefused.status(), refused.status());
+    assertEquals(1, decryptRefused.stderrLines().size(), decryptRefused.stderr());
+    assertEquals(List.of(decryptRefused.stderrLines().get(0).replace(" (the default)", "")), refused.stderrLines());
+  }
+
+  @Test
+  void rewrap_requireDecryptPolicyOverATree_listsEachNonCommittingMessageWithDecryptsLine() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Files.copy(message, tree.resolve("old.env"));
+    Path signed = encrypt("signed.env", "0x0578");
+    Files.copy(signed, tree.resolve("new.env"));
+    Path outTree = dir.resolve("out-tree");
+
+    Cli.Result r = run(rewrap(tree, outTree, "--reencrypt", "--commitment-policy", "require-encrypt-require-decrypt"));
+
+    assertEquals(ExitCode.POLICY.code(), r.status(), r.toString());
+    List<String> lines = r.stderrLines();
+    assertEquals(2, lines.size(), r.stderr());
+    assertTrue(lines.get(0).startsWith("envelope: old.env: refused by policy: ")
+        && lines.get(0).endsWith("add --commitment-policy require-encrypt-allow-decrypt"), lines.get(0));
+    assertTrue(lines.get(1).contains("rewrapped 1 of 2 files; 1 failed"), lines.get(1));
+    assertNoOutputLeft(outTree.resolve("old.env"));
+    assertSuccess(decrypt(outTree.resolve("new.env"), newKey, "new"));
+    assertArrayEquals(content, decrypted());
+  }
+
+  @Test
+  void rewrap_forbidEncryptAllowDecrypt_readsANonCommittingMessage() throws IOException {
+    assertSuccess(run(rewrap(message, out, "--commitment-policy", "forbid-encrypt-allow-decrypt")));
+    assertSuccess(decrypt(out, newKey, "new"));
+    assertArrayEquals(content, decrypted());
+  }
+
+  @Test
+  void rewrap_unknownCommitmentPolicy_failsWithUsageStatus() {
+    assertFailure(run(rewrap(message, out, "--commitment-policy", "allow-everything")), ExitCode.USAGE,
+        "--commitment-policy", "require-encrypt-allow-decrypt");
+    assertNoOutputLeft(out);
+  }
+
   @Test
   void rewrap_reencryptWithKeepExisting_failsAsUsage() {
     assertFailure(run(rewrap(message, out, "--reencrypt", "--keep-existing")), ExitCode.USAGE, "--keep-existing");
@@ -170,17 +230,18 @@ class RewrapCommandTest {
 
   @Test
   void rewrap_keyStoreAndRawDestinations_makeAMultiKeyring() throws IOException {
-    Path store = dir.resolve("store");
-    KeyStoreFixture.createKey(store, "archive");
-    List<String> args = rewrap(message, out, "--to-keystore", store.toString(), "--to-key", "archive");
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), args.toArray(String[]::new)));
+    try (KeyStoreFixture keys = KeyStoreFixture.start("archive", CliKeyStore.PASSPHRASE, b -> {})) {
+      Path store = keys.directory();
+      List<String> args = rewrap(message, out, "--to-keystore", store.toString(), "--to-key", "archive");
+      assertSuccess(Cli.runWithEnv(CliKeyStore.env(), args.toArray(String[]::new)));
 
-    assertEquals(2, Envelope.inspectUnauthenticated(Files.readAllBytes(out)).encryptedDataKeys().size());
-    assertSuccess(decrypt(out, newKey, "new"));
-    assertSuccess(Cli.runWithEnv(KeyStoreFixture.env(), "decrypt", "--in", out.toString(),
-        "--out", dir.resolve("plain.out").toString(), "--commitment-policy", "require-encrypt-allow-decrypt",
-        "--keystore", store.toString(), "--key", "archive"));
-    assertArrayEquals(content, decrypted());
+      assertEquals(2, Envelope.inspectUnauthenticated(Files.readAllBytes(out)).encryptedDataKeys().size());
+      assertSuccess(decrypt(out, newKey, "new"));
+      assertSuccess(Cli.runWithEnv(CliKeyStore.env(), "decrypt", "--in", out.toString(),
+          "--out", dir.resolve("plain.out").toString(), "--commitment-policy", "require-encrypt-allow-decrypt",
+          "--keystore", store.toString(), "--key", "archive"));
+      assertArrayEquals(content, decrypted());
+    }
   }
 
   @Test

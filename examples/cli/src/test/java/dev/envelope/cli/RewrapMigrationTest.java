@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.Envelope;
-import dev.envelope.localkms.junit.LocalKms;
-import dev.envelope.localkms.junit.LocalKmsExtension;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
+import dev.envelope.testkit.junit.KmsExtension;
+import dev.envelope.testkit.junit.KmsFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RewrapMigrationTest {
   @RegisterExtension
-  static final LocalKmsExtension KMS = new LocalKmsExtension(b -> b.regions("us-east-1"));
+  static final KmsExtension KMS = KmsExtension.builder().server(b -> b.regions("us-east-1")).build();
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
 
   @TempDir Path dir;
 
   @Test
-  void rewrap_keyStoreTreeToKms_decryptsWithKmsOnly(LocalKms kms) throws IOException {
-    String arn = kms.createKey();
-    Map<String, String> env = new HashMap<>(KeyStoreFixture.env());
-    env.put("AWS_ACCESS_KEY_ID", kms.credentials().accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", kms.credentials().secretAccessKey());
-    Path store = dir.resolve("keys");
-    KeyStoreFixture.createKey(store, "orders");
+  void rewrap_keyStoreTreeToKms_decryptsWithKmsOnly(KmsFixture kms, KeyStoreFixture keys) throws IOException {
+    String arn = kms.keyArn();
+    Map<String, String> env = new HashMap<>(CliKeyStore.env());
+    env.put("AWS_ACCESS_KEY_ID", kms.localKms().credentials().accessKeyId());
+    env.put("AWS_SECRET_ACCESS_KEY", kms.localKms().credentials().secretAccessKey());
+    Path store = keys.directory();
     Path archive = Files.createDirectories(dir.resolve("archive"));
     byte[] content = TestKeys.randomBytes(3_000);
     Path plain = Files.write(dir.resolve("plain"), content);

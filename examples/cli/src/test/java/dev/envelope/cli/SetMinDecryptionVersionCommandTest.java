@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.envelope.testkit.junit.KeyStoreExtension;
+import dev.envelope.testkit.junit.KeyStoreFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,27 +18,32 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 13 item 3: {@code keys set-min-decryption-version} and what {@code keys describe} shows. */
 class SetMinDecryptionVersionCommandTest {
+  @RegisterExtension
+  static final KeyStoreExtension STORE = CliKeyStore.perTest();
+
   @TempDir Path dir;
   Path store;
+  KeyStoreFixture keys;
 
   @BeforeEach
-  void store() {
-    store = dir.resolve("keys");
-    KeyStoreFixture.createKey(store, "orders");
+  void store(KeyStoreFixture keys) {
+    this.keys = keys;
+    store = keys.directory();
   }
 
   Cli.Result keys(String command, String... more) {
     List<String> a = new ArrayList<>(List.of("keys", command, "--keystore", store.toString()));
     a.addAll(List.of(more));
-    return Cli.runWithEnv(KeyStoreFixture.env(), a.toArray(String[]::new));
+    return Cli.runWithEnv(CliKeyStore.env(), a.toArray(String[]::new));
   }
 
   Cli.Result crypt(String command, Path in, Path out) {
-    return Cli.runWithEnv(KeyStoreFixture.env(), command, "--in", in.toString(), "--out", out.toString(),
+    return Cli.runWithEnv(CliKeyStore.env(), command, "--in", in.toString(), "--out", out.toString(),
         "--context", "tenant=acme", "--keystore", store.toString(), "--key", "orders");
   }
 

@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * under {@code /etc}, never a file the kit did not write), a token directory beside it and one
  * token, {@value #TOKEN_LABEL}, with random PINs, created with {@code softhsm2-util} before this
  * JVM loads the library (SoftHSM reads its tokens when the library is initialized, and SunPKCS11
- * never unloads it) and opened once. Fixtures add and remove keys in that token.
+ * never unloads it) and opened once. Fixtures add and remove keys in that token. A second token,
+ * {@value #UNOPENED_TOKEN_LABEL}, with the same PIN, is never opened by the kit.
  */
 public final class SoftHsmInstallation {
   /** The system property that makes SoftHSM2 tests fail, instead of skip, when it is missing. */
   public static final String REQUIRED_PROPERTY = "envelope.testkit.softhsm.required";
   /** The label of the kit's token. */
   public static final String TOKEN_LABEL = "envelope-testkit";
+  /** The label of the kit's token that it never logs in to (for wrong-PIN tests). */
+  public static final String UNOPENED_TOKEN_LABEL = "envelope-testkit-unopened";
 
   private static final String MARKER = "# written by envelope-testkit; the token directory beside it is deleted on each run";
   private static final List<Path> LIBRARY_CANDIDATES = List.of(
@@ -47,6 +50,7 @@ public final class SoftHsmInstallation {
   private final char[] pin;
   private final Pkcs11Token token;
   private final AtomicLong labels = new AtomicLong();
+  private Integer slotIndex; // guarded by this
 
   private SoftHsmInstallation(Path library, Path configuration, char[] pin, Pkcs11Token token) {
     this.library = library;
@@ -149,6 +153,7 @@ public final class SoftHsmInstallation {
     String userPin = randomPin(random);
     String soPin = randomPin(random);
     run(configuration, "--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", soPin, "--pin", userPin);
+    run(configuration, "--init-token", "--free", "--label", UNOPENED_TOKEN_LABEL, "--so-pin", soPin, "--pin", userPin);
     char[] pin = userPin.toCharArray();
     Path library = findLibrary();
     Pkcs11Token token;
@@ -177,7 +182,8 @@ public final class SoftHsmInstallation {
     return Pkcs11Config.builder().library(library).tokenLabel(TOKEN_LABEL).pin(pin::clone).build();
   }
 
-  private static void run(Path configuration, String... arguments) throws IOException, InterruptedException {
+  /** What {@code softhsm2-util} printed (stdout and stderr); fails unless it exits with 0. */
+  private static String run(Path configuration, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(findOnPath("softhsm2-util"));
     command.addAll(List.of(arguments));
@@ -194,6 +200,24 @@ public final class SoftHsmInstallation {
       throw new IllegalStateException("softhsm2-util " + arguments[0] + " failed with exit code "
           + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).strip());
     }
+    return new String(output, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The position of the token labelled {@code label} in the library's slot list, in the order of
+   * {@code C_GetSlotList} as {@code softhsm2-util --show-slots} lists it.
+   */
+  static int slotIndex(String showSlots, String label) {
+    int index = -1;
+    for (String line : showSlots.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("Slot ") && !t.startsWith("Slot info")) {
+        index++;
+      } else if (index >= 0 && t.startsWith("Label:") && t.substring("Label:".length()).strip().equals(label)) {
+        return index;
+      }
+    }
+    throw new IllegalStateException("softhsm2-util --show-slots lists no token labelled " + label);
   }
 
   private static String findOnPath(String program) {
@@ -238,6 +262,24 @@ public final class SoftHsmInstallation {
   /** The token, opened and logged in once for the JVM. */
   public Pkcs11Token token() {
     return token;
+  }
+
+  /**
+   * The position of the kit's token in the library's slot list (the order of {@code
+   * C_GetSlotList}), read once from {@code softhsm2-util --show-slots}.
+   */
+  public synchronized int slotIndex() {
+    if (slotIndex == null) {
+      try {
+        slotIndex = slotIndex(run(configuration, "--show-slots"), TOKEN_LABEL);
+      } catch (IOException e) {
+        throw new IllegalStateException("softhsm2-util --show-slots failed: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while running softhsm2-util --show-slots", e);
+      }
+    }
+    return slotIndex;
   }
 
   /** A configuration that opens the token; each PIN request gets a fresh copy. */

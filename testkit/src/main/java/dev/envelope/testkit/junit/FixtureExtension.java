@@ -2,8 +2,10 @@ package dev.envelope.testkit.junit;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Parameter;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,11 +46,8 @@ abstract class FixtureExtension<F extends AutoCloseable>
   /** The lifecycle attribute of the extension's annotation. */
   abstract Lifecycle lifecycleOf(Annotation annotation);
 
-  /** Whether this extension injects {@code parameter}. */
-  abstract boolean supports(Parameter parameter);
-
-  /** The value of {@code parameter} from the fixture. */
-  abstract Object resolve(Parameter parameter, F fixture);
+  /** What this extension injects, the first match winning. */
+  abstract List<Injectable<F>> injectables();
 
   /** The fixture type, for messages. */
   abstract String name();
@@ -69,12 +68,18 @@ abstract class FixtureExtension<F extends AutoCloseable>
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return supports(parameter.getParameter());
+    return injectable(parameter.getParameter()).isPresent();
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return resolve(parameter.getParameter(), fixture(context));
+    Injectable<F> injectable = injectable(parameter.getParameter()).orElseThrow(
+        () -> new ParameterResolutionException("the " + name() + " does not inject " + parameter.getParameter()));
+    return injectable.value().apply(fixture(context));
+  }
+
+  private Optional<Injectable<F>> injectable(Parameter parameter) {
+    return injectables().stream().filter(i -> i.matches(parameter)).findFirst();
   }
 
   /** The fixture of the scope of {@code context}, started on first use. */
@@ -138,6 +143,25 @@ abstract class FixtureExtension<F extends AutoCloseable>
       c = c.getParent().get();
     }
     return c;
+  }
+
+  /**
+   * A value the extension injects: a parameter of exactly {@code type}, carrying the annotation
+   * {@code qualifier} unless it is null (a qualifier keeps a common type such as {@code String}
+   * or {@code Path} from competing with other resolvers), filled with {@code value} of the fixture.
+   */
+  record Injectable<F>(Class<?> type, Class<? extends Annotation> qualifier, Function<F, ?> value) {
+    static <F> Injectable<F> of(Class<?> type, Function<F, ?> value) {
+      return new Injectable<>(type, null, value);
+    }
+
+    static <F> Injectable<F> qualified(Class<?> type, Class<? extends Annotation> qualifier, Function<F, ?> value) {
+      return new Injectable<>(type, Objects.requireNonNull(qualifier, "qualifier"), value);
+    }
+
+    boolean matches(Parameter parameter) {
+      return parameter.getType() == type && (qualifier == null || parameter.isAnnotationPresent(qualifier));
+    }
   }
 
   /** Closes the fixture when its scope's store is closed, once. */

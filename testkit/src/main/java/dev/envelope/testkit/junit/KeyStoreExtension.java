@@ -3,8 +3,8 @@ package dev.envelope.testkit.junit;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.LocalKeyring;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Parameter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,17 +30,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
+  private static final List<Injectable<KeyStoreFixture>> INJECTABLES = List.of(
+      Injectable.of(KeyStoreFixture.class, f -> f),
+      Injectable.of(LocalKeyStore.class, KeyStoreFixture::store),
+      Injectable.of(LocalKeyring.class, KeyStoreFixture::keyring),
+      Injectable.qualified(Path.class, KeyStoreDirectory.class, KeyStoreFixture::directory),
+      Injectable.qualified(String.class, KeyAlias.class, KeyStoreFixture::keyAlias));
+
   private final String keyAlias;
+  private final String passphrase;
   private final Consumer<LocalKeyStore.Builder> store;
 
   /** For {@code @ExtendWith} and {@link WithTempKeyStore}: defaults, lifecycle from the annotation. */
   public KeyStoreExtension() {
-    this(null, KeyStoreFixture.DEFAULT_KEY_ALIAS, b -> {});
+    this(null, KeyStoreFixture.DEFAULT_KEY_ALIAS, null, b -> {});
   }
 
-  private KeyStoreExtension(Lifecycle lifecycle, String keyAlias, Consumer<LocalKeyStore.Builder> store) {
+  private KeyStoreExtension(
+      Lifecycle lifecycle, String keyAlias, String passphrase, Consumer<LocalKeyStore.Builder> store) {
     super(WithTempKeyStore.class, lifecycle);
     this.keyAlias = keyAlias;
+    this.passphrase = passphrase;
     this.store = store;
   }
 
@@ -51,7 +61,9 @@ public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
 
   @Override
   KeyStoreFixture start(ExtensionContext context) {
-    return KeyStoreFixture.start(keyAlias, store);
+    return passphrase == null
+        ? KeyStoreFixture.start(keyAlias, store)
+        : KeyStoreFixture.start(keyAlias, passphrase, store);
   }
 
   @Override
@@ -60,31 +72,8 @@ public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
   }
 
   @Override
-  boolean supports(Parameter parameter) {
-    Class<?> type = parameter.getType();
-    return type == KeyStoreFixture.class
-        || type == LocalKeyStore.class
-        || type == LocalKeyring.class
-        || (type == Path.class && parameter.isAnnotationPresent(KeyStoreDirectory.class))
-        || (type == String.class && parameter.isAnnotationPresent(KeyAlias.class));
-  }
-
-  @Override
-  Object resolve(Parameter parameter, KeyStoreFixture fixture) {
-    Class<?> type = parameter.getType();
-    if (type == LocalKeyStore.class) {
-      return fixture.store();
-    }
-    if (type == LocalKeyring.class) {
-      return fixture.keyring();
-    }
-    if (type == Path.class) {
-      return fixture.directory();
-    }
-    if (type == String.class) {
-      return fixture.keyAlias();
-    }
-    return fixture;
+  List<Injectable<KeyStoreFixture>> injectables() {
+    return INJECTABLES;
   }
 
   @Override
@@ -96,6 +85,7 @@ public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
   public static final class Builder {
     private Lifecycle lifecycle;
     private String keyAlias;
+    private String passphrase;
     private Consumer<LocalKeyStore.Builder> store;
 
     private Builder() {}
@@ -121,6 +111,25 @@ public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
     }
 
     /**
+     * A fixed passphrase for every store instead of a random one, for tests of code that reads a
+     * passphrase the test chose from an environment variable or a file (see {@link
+     * KeyStoreFixture#start(String, String, Consumer)}). TEST ONLY.
+     *
+     * @throws IllegalArgumentException if {@code passphrase} is empty
+     */
+    public Builder passphrase(String passphrase) {
+      Objects.requireNonNull(passphrase, "passphrase");
+      if (passphrase.isEmpty()) {
+        throw new IllegalArgumentException("the key store passphrase is empty; give at least one character");
+      }
+      if (this.passphrase != null) {
+        throw new IllegalStateException("passphrase was already set");
+      }
+      this.passphrase = passphrase;
+      return this;
+    }
+
+    /**
      * Configures each store's builder (clock, caller label, listeners, key namespace) before the
      * store is created; the kit sets the KEK, so do not.
      */
@@ -137,6 +146,7 @@ public final class KeyStoreExtension extends FixtureExtension<KeyStoreFixture> {
       return new KeyStoreExtension(
           lifecycle == null ? Lifecycle.PER_CLASS : lifecycle,
           keyAlias == null ? KeyStoreFixture.DEFAULT_KEY_ALIAS : keyAlias,
+          passphrase,
           store == null ? b -> {} : store);
     }
   }

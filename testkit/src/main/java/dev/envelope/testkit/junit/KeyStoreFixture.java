@@ -17,8 +17,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A throwaway {@link LocalKeyStore}: a new temporary directory, a random passphrase and one key
- * with an alias, open and ready. Closing it closes the store and deletes the directory. {@link
+ * A throwaway {@link LocalKeyStore}: a new temporary directory, a random (or chosen) passphrase
+ * and one key with an alias, open and ready. Closing it closes the store and deletes the directory. {@link
  * KeyStoreExtension} injects it; outside JUnit Jupiter start one with {@link #start()}.
  *
  * <p>The store's passphrase KEK uses {@link PassphraseKdfParameters#insecureForTests()} (Argon2id
@@ -35,13 +35,16 @@ public final class KeyStoreFixture implements AutoCloseable {
   private final Path directory;
   private final char[] passphrase;
   private final String keyAlias;
+  private final Consumer<LocalKeyStore.Builder> configuration;
   private final LocalKeyStore store;
   private boolean closed;
 
-  private KeyStoreFixture(Path directory, char[] passphrase, String keyAlias, LocalKeyStore store) {
+  private KeyStoreFixture(Path directory, char[] passphrase, String keyAlias,
+      Consumer<LocalKeyStore.Builder> configuration, LocalKeyStore store) {
     this.directory = directory;
     this.passphrase = passphrase;
     this.keyAlias = keyAlias;
+    this.configuration = configuration;
     this.store = store;
   }
 
@@ -57,23 +60,47 @@ public final class KeyStoreFixture implements AutoCloseable {
   public static KeyStoreFixture start(String keyAlias, Consumer<LocalKeyStore.Builder> store) {
     Objects.requireNonNull(keyAlias, "keyAlias");
     Objects.requireNonNull(store, "store");
-    Path directory;
-    try {
-      directory = Files.createTempDirectory("envelope-testkit-keystore-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory for the key store", e);
-    }
     byte[] random = new byte[18];
     RANDOM.nextBytes(random);
     char[] passphrase = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
     Arrays.fill(random, (byte) 0);
+    return start(keyAlias, passphrase, store);
+  }
+
+  /**
+   * As {@link #start(String, Consumer)}, but the store's passphrase is {@code passphrase} instead of
+   * a random one: for tests of code that reads a passphrase the test chose, from an environment
+   * variable or a file (one with spaces or non-ASCII characters, say). TEST ONLY: a {@code String}
+   * cannot be cleared, so never pass a real passphrase.
+   *
+   * @throws IllegalArgumentException if {@code passphrase} is empty
+   */
+  public static KeyStoreFixture start(String keyAlias, String passphrase, Consumer<LocalKeyStore.Builder> store) {
+    Objects.requireNonNull(keyAlias, "keyAlias");
+    Objects.requireNonNull(passphrase, "passphrase");
+    Objects.requireNonNull(store, "store");
+    if (passphrase.isEmpty()) {
+      throw new IllegalArgumentException("the key store passphrase is empty; give at least one character");
+    }
+    return start(keyAlias, passphrase.toCharArray(), store);
+  }
+
+  /** Takes ownership of {@code passphrase} (cleared on failure or close). */
+  private static KeyStoreFixture start(String keyAlias, char[] passphrase, Consumer<LocalKeyStore.Builder> store) {
+    Path directory;
+    try {
+      directory = Files.createTempDirectory("envelope-testkit-keystore-");
+    } catch (IOException e) {
+      Arrays.fill(passphrase, '\0');
+      throw new UncheckedIOException("cannot create a temporary directory for the key store", e);
+    }
     LocalKeyStore opened = null;
     try {
       LocalKeyStore.Builder builder = LocalKeyStore.builder(directory).kek(kek(passphrase));
       store.accept(builder);
       opened = builder.create();
       opened.createKey(CreateKeyRequest.withAlias(keyAlias));
-      return new KeyStoreFixture(directory, passphrase, keyAlias, opened);
+      return new KeyStoreFixture(directory, passphrase, keyAlias, store, opened);
     } catch (RuntimeException | Error e) {
       if (opened != null) {
         opened.close();
@@ -115,6 +142,18 @@ public final class KeyStoreFixture implements AutoCloseable {
   /** A fresh KEK source for the store's passphrase, to open the directory again. */
   public KekSource kek() {
     return kek(passphrase);
+  }
+
+  /**
+   * Opens the fixture's directory again: a new {@link LocalKeyStore}, configured as the fixture's
+   * own (its KEK and the builder configuration it was started with), for the caller to close. For
+   * code that opens and closes the store around each use, as a command-line tool or another
+   * process does; the fixture's own {@link #store()} stays open.
+   */
+  public LocalKeyStore reopen() {
+    LocalKeyStore.Builder builder = LocalKeyStore.builder(directory).kek(kek());
+    configuration.accept(builder);
+    return builder.open();
   }
 
   /** A keyring over the fixture's key. */

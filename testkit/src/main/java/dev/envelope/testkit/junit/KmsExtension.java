@@ -3,8 +3,8 @@ package dev.envelope.testkit.junit;
 import dev.envelope.kms.KmsKeyring;
 import dev.envelope.localkms.LocalKmsServer;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Parameter;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -36,10 +36,21 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * }
  * }</pre>
  *
- * Built on {@link dev.envelope.localkms.junit.LocalKms}, the endpoint's own test handle; use
+ * <p>Before each test it clears the faults the previous test injected and the call counts ({@code
+ * kms.localKms().server()}), as {@link dev.envelope.localkms.junit.LocalKmsExtension} does; keys
+ * stay for the fixture's life.
+ *
+ * <p>Built on {@link dev.envelope.localkms.junit.LocalKms}, the endpoint's own test handle; use
  * {@link dev.envelope.localkms.junit.LocalKmsExtension} directly for tests of the endpoint itself.
  */
 public final class KmsExtension extends FixtureExtension<KmsFixture> {
+  private static final List<Injectable<KmsFixture>> INJECTABLES = List.of(
+      Injectable.of(KmsFixture.class, f -> f),
+      Injectable.of(URI.class, KmsFixture::endpoint),
+      Injectable.of(KmsClient.class, KmsFixture::client),
+      Injectable.of(KmsKeyring.class, KmsFixture::keyring),
+      Injectable.qualified(String.class, KmsKeyArn.class, KmsFixture::keyArn));
+
   private final Consumer<LocalKmsServer.Builder> server;
 
   /** For {@code @ExtendWith} and {@link WithLocalKms}: defaults, lifecycle from the annotation. */
@@ -62,37 +73,26 @@ public final class KmsExtension extends FixtureExtension<KmsFixture> {
     return KmsFixture.start(server);
   }
 
+  /**
+   * Starts a per-test endpoint, or, for one shared by the class, clears the faults and call counts
+   * an earlier test left, so that no test sees another's throttling or counts its calls.
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    super.beforeEach(context);
+    LocalKmsServer server = fixture(context).localKms().server();
+    server.faults().clear();
+    server.resetCallCounts();
+  }
+
   @Override
   Lifecycle lifecycleOf(Annotation annotation) {
     return ((WithLocalKms) annotation).lifecycle();
   }
 
   @Override
-  boolean supports(Parameter parameter) {
-    Class<?> type = parameter.getType();
-    return type == KmsFixture.class
-        || type == URI.class
-        || type == KmsClient.class
-        || type == KmsKeyring.class
-        || (type == String.class && parameter.isAnnotationPresent(KmsKeyArn.class));
-  }
-
-  @Override
-  Object resolve(Parameter parameter, KmsFixture fixture) {
-    Class<?> type = parameter.getType();
-    if (type == URI.class) {
-      return fixture.endpoint();
-    }
-    if (type == KmsClient.class) {
-      return fixture.client();
-    }
-    if (type == KmsKeyring.class) {
-      return fixture.keyring();
-    }
-    if (type == String.class) {
-      return fixture.keyArn();
-    }
-    return fixture;
+  List<Injectable<KmsFixture>> injectables() {
+    return INJECTABLES;
   }
 
   @Override

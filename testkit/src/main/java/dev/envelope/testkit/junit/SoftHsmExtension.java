@@ -3,7 +3,7 @@ package dev.envelope.testkit.junit;
 import dev.envelope.pkcs11.Pkcs11Config;
 import dev.envelope.pkcs11.Pkcs11Token;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Parameter;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -35,6 +35,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class SoftHsmExtension extends FixtureExtension<SoftHsmFixture> implements ExecutionCondition {
+  private static final List<Injectable<SoftHsmFixture>> INJECTABLES = List.of(
+      Injectable.of(SoftHsmFixture.class, f -> f),
+      Injectable.of(Pkcs11Token.class, SoftHsmFixture::token),
+      Injectable.of(Pkcs11Config.class, SoftHsmFixture::config));
+
   /** For {@code @ExtendWith} and {@link WithSoftHsm}: lifecycle from the annotation. */
   public SoftHsmExtension() {
     this(null);
@@ -75,21 +80,8 @@ public final class SoftHsmExtension extends FixtureExtension<SoftHsmFixture> imp
   }
 
   @Override
-  boolean supports(Parameter parameter) {
-    Class<?> type = parameter.getType();
-    return type == SoftHsmFixture.class || type == Pkcs11Token.class || type == Pkcs11Config.class;
-  }
-
-  @Override
-  Object resolve(Parameter parameter, SoftHsmFixture fixture) {
-    Class<?> type = parameter.getType();
-    if (type == Pkcs11Token.class) {
-      return fixture.token();
-    }
-    if (type == Pkcs11Config.class) {
-      return fixture.config();
-    }
-    return fixture;
+  List<Injectable<SoftHsmFixture>> injectables() {
+    return INJECTABLES;
   }
 
   @Override

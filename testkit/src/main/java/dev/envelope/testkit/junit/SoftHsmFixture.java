@@ -25,7 +25,8 @@ import org.opentest4j.TestAbortedException;
  * SunPKCS11 never unloads a library. So the build sets {@code SOFTHSM2_CONF} to a scratch path (for
  * Maven, in maven-surefire-plugin's {@code <environmentVariables>}; see the README), and the kit,
  * on first use in the JVM, writes that file, creates one token {@value
- * SoftHsmInstallation#TOKEN_LABEL} with random PINs beside it and opens it. Each fixture then adds
+ * SoftHsmInstallation#TOKEN_LABEL} with random PINs beside it and opens it (and a second one,
+ * {@link #unopenedTokenLabel()}, that it never opens). Each fixture then adds
  * its own keys to that token, under labels no other fixture uses, and removes them when it closes.
  * Let the kit be the first to load SoftHSM2 in the test JVM. It never writes under {@code /etc} or
  * over a configuration file it did not write.
@@ -129,6 +130,25 @@ public final class SoftHsmFixture implements AutoCloseable {
   /** The label of the kit's token. */
   public String tokenLabel() {
     return SoftHsmInstallation.TOKEN_LABEL;
+  }
+
+  /**
+   * The position of the kit's token in the SoftHSM2 library's slot list (the order of {@code
+   * C_GetSlotList}), for code that selects a token by slot index instead of by label.
+   */
+  public int slotIndex() {
+    return softHsm.slotIndex();
+  }
+
+  /**
+   * The label of a second token of the kit, with the same PIN and no keys, that the kit never logs
+   * in to: for a test that a wrong PIN is refused. PKCS#11 login state belongs to the process, so
+   * a token this JVM has logged in to (such as {@link #tokenLabel()}) accepts any later login;
+   * only a token nobody in the JVM has logged in to refuses a wrong PIN. Log in to it with the
+   * right PIN in no test.
+   */
+  public String unopenedTokenLabel() {
+    return SoftHsmInstallation.UNOPENED_TOKEN_LABEL;
   }
 
   /** A copy of the token's user PIN (random, TEST ONLY). */

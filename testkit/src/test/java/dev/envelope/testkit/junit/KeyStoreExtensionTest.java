@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
+import dev.envelope.local.KekSource;
 import dev.envelope.local.KeyMetadata;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.LocalKeyring;
+import dev.envelope.local.PassphraseKdfParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +59,48 @@ class KeyStoreExtensionTest {
   }
 
   @Test
+  void reopen_anotherView_seesTheFixturesChangesWithItsConfiguration() throws IOException {
+    try (KeyStoreFixture fixture = KeyStoreFixture.start("orders", b -> b.callerLabel("reopener"))) {
+      try (LocalKeyStore reopened = fixture.reopen()) {
+        assertEquals(2, reopened.rotateKey("orders").primaryVersion());
+      }
+      assertEquals(2, fixture.store().describeKey("orders").primaryVersion(), "the fixture's store stays open");
+      String log = Files.readString(fixture.directory().resolve(dev.envelope.local.AuditLog.FILE_NAME));
+      assertTrue(log.contains("\"caller\":\"reopener\""), log);
+    }
+  }
+
+  @Test
+  void passphrase_chosenByTheTest_opensTheStore() throws IOException {
+    String chosen = "chosen passphrase ✓ 1234";
+    try (KeyStoreFixture fixture = KeyStoreFixture.start("chosen", chosen, b -> {})) {
+      assertArrayEquals(chosen.toCharArray(), fixture.passphrase());
+      try (LocalKeyStore reopened = LocalKeyStore.builder(fixture.directory())
+          .kek(KekSource.passphrase(chosen.toCharArray(), PassphraseKdfParameters.insecureForTests())).open()) {
+        assertEquals(fixture.store().describeKey("chosen").keyId(), reopened.describeKey("chosen").keyId());
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> KeyStoreFixture.start("k", "", b -> {}));
+  }
+
+  @Test
+  void builder_passphraseTwiceOrEmpty_isRefused() {
+    KeyStoreExtension.Builder builder = KeyStoreExtension.builder().passphrase("once");
+    assertThrows(IllegalStateException.class, () -> builder.passphrase("twice"));
+    assertThrows(IllegalArgumentException.class, () -> KeyStoreExtension.builder().passphrase(""));
+  }
+
+  @Test
+  void run_chosenPassphrase_isTheInjectedStoresPassphrase() {
+    Chosen.SEEN.clear();
+    JupiterRun run = JupiterRun.of(Chosen.class);
+
+    assertEquals(List.of(), run.failures(), run::toString);
+    assertEquals(1, run.succeeded(), run::toString);
+    assertEquals(List.of(Chosen.PASSPHRASE), Chosen.SEEN);
+  }
+
+  @Test
   void run_perTestLifecycle_givesEachTestItsOwnStoreAndDeletesIt() {
     PerTest.SEEN.clear();
     JupiterRun run = JupiterRun.of(PerTest.class);
@@ -97,6 +142,24 @@ class KeyStoreExtensionTest {
       assertEquals(1, store.listKeys().size(), "a fresh store has only the ready key");
       store.createKey(dev.envelope.local.CreateKeyRequest.withAlias("extra"));
       SEEN.add(store.directory());
+    }
+  }
+
+  @Subject
+  static class Chosen {
+    static final String PASSPHRASE = "entered by hand ✓";
+    static final List<String> SEEN = new CopyOnWriteArrayList<>();
+
+    @RegisterExtension
+    static final KeyStoreExtension STORE = KeyStoreExtension.builder().passphrase(PASSPHRASE).build();
+
+    @Test
+    void opens(KeyStoreFixture fixture, @KeyAlias String alias) {
+      try (LocalKeyStore reopened = LocalKeyStore.builder(fixture.directory())
+          .kek(KekSource.passphrase(PASSPHRASE.toCharArray(), PassphraseKdfParameters.insecureForTests())).open()) {
+        reopened.describeKey(alias);
+      }
+      SEEN.add(new String(fixture.passphrase()));
     }
   }
 

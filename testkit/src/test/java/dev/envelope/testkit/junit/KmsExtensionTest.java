@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.kms.KmsKeyring;
+import dev.envelope.localkms.KmsOperation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KmsException;
 
 @WithLocalKms
 class KmsExtensionTest {
@@ -51,6 +54,14 @@ class KmsExtensionTest {
     assertEquals(3, run.succeeded(), run::toString);
     assertEquals(1, PerClass.SEEN.stream().distinct().count(), PerClass.SEEN::toString);
     assertFalse(Endpoints.accepting(PerClass.SEEN.get(0).endpoint()), "the endpoint still runs after the class");
+  }
+
+  @Test
+  void run_perClassLifecycle_clearsFaultsAndCallCountsBeforeEachTest() {
+    JupiterRun run = JupiterRun.of(Faults.class);
+
+    assertEquals(List.of(), run.failures(), run::toString);
+    assertEquals(2, run.succeeded(), run::toString);
   }
 
   @Test
@@ -114,6 +125,28 @@ class KmsExtensionTest {
       void nested(KmsFixture kms) {
         SEEN.add(new Seen(kms.endpoint(), kms.keyArn()));
       }
+    }
+  }
+
+  @Subject
+  @WithLocalKms
+  @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+  static class Faults {
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void throttlesEveryCall(KmsFixture kms, KmsClient client) {
+      kms.localKms().server().faults().on(KmsOperation.GENERATE_DATA_KEY).throttle(1.0);
+      assertThrows(KmsException.class,
+          () -> client.generateDataKey(r -> r.keyId(kms.keyArn()).keySpec(DataKeySpec.AES_256)));
+      assertNotEquals(0, kms.localKms().server().callCount(KmsOperation.GENERATE_DATA_KEY));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void startsWithoutTheEarlierFaultOrCalls(KmsFixture kms, KmsClient client) {
+      assertEquals(0, kms.localKms().server().callCount(KmsOperation.GENERATE_DATA_KEY));
+      client.generateDataKey(r -> r.keyId(kms.keyArn()).keySpec(DataKeySpec.AES_256));
+      assertEquals(1, kms.localKms().server().callCount(KmsOperation.GENERATE_DATA_KEY));
     }
   }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.keyring.RsaPadding;
 import dev.envelope.pkcs11.Pkcs11Config;
+import dev.envelope.pkcs11.Pkcs11Exception;
 import dev.envelope.pkcs11.Pkcs11KeyInfo;
 import dev.envelope.pkcs11.Pkcs11Token;
 import java.nio.file.Files;
@@ -74,6 +76,21 @@ class SoftHsmExtensionTest {
 
     List<String> labels = token.listKeys().stream().map(Pkcs11KeyInfo::label).toList();
     assertFalse(labels.contains(fixture.rsaKeyLabel()), labels::toString);
+  }
+
+  @Test
+  void slotIndex_openedByTheApplication_reachesTheSameToken(SoftHsmFixture hsm) {
+    Pkcs11Token bySlot = Pkcs11Token.open(Pkcs11Config.builder().library(hsm.library())
+        .slotListIndex(hsm.slotIndex()).pin(hsm::pin).build());
+    assertEquals("AES", bySlot.describeKey(hsm.aesKeyLabel()).algorithm());
+  }
+
+  @Test
+  void unopenedTokenLabel_wrongPin_isRefusedThoughTheKitsTokenIsLoggedIn(SoftHsmFixture hsm) {
+    assertNotEquals(hsm.tokenLabel(), hsm.unopenedTokenLabel());
+    Pkcs11Exception e = assertThrows(Pkcs11Exception.class, () -> Pkcs11Token.open(Pkcs11Config.builder()
+        .library(hsm.library()).tokenLabel(hsm.unopenedTokenLabel()).pin("wrong-pin-0000"::toCharArray).build()));
+    assertTrue(e.getMessage().contains("wrong PIN"), e.getMessage());
   }
 
   @Test
