@@ -7,10 +7,7 @@ import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
-import dev.envelope.internal.format.MessageHeader;
 import dev.envelope.internal.format.MessageInput;
-import dev.envelope.internal.format.MessageWriter;
-import dev.envelope.internal.materials.MaterialsChecks;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,8 +67,7 @@ public final class Envelope {
   private final AlgorithmSuite suite;
   private final int frameSize;
   private final boolean framed;
-  private final int maxEncryptedDataKeys;
-  private final Engine engine;
+  private final Encryptor encryptor;
   private final Decryptor decryptor;
 
   private Envelope(Builder b, MaterialsManager materialsManager) {
@@ -80,8 +76,7 @@ public final class Envelope {
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.framed = b.framed;
-    this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
-    this.engine =
+    Engine engine =
         b.engineSettingsGiven()
             ? Engine.of(
                 b.cryptoProvider == null ? null : Primitives.of(b.cryptoProvider),
@@ -97,6 +92,12 @@ public final class Envelope {
             new Decryptor.Limits(
                 b.maxEncryptedDataKeys, b.maxFrameLength, b.maxContextPairs, b.maxHeaderLength),
             b.streamSignaturePolicy);
+    this.encryptor =
+        new Encryptor(
+            materialsManager,
+            commitmentPolicy,
+            engine,
+            new Encryptor.Layout(suite, framed, frameSize, b.maxEncryptedDataKeys));
   }
 
   public static Builder builder() {
@@ -120,16 +121,7 @@ public final class Envelope {
    * @throws KeyProviderException if a keyring's key source failed
    */
   public byte[] encrypt(byte[] plaintext, EncryptionContext context) {
-    Objects.requireNonNull(plaintext, "plaintext");
-    EncryptionMaterials materials = encryptionMaterials(context, plaintext.length);
-    try {
-      if (framed) {
-        checkFrameCount(plaintext.length);
-      }
-      return MessageWriter.encrypt(materials, plaintext, framed, frameSize, engine);
-    } finally {
-      materials.dataKey().ifPresent(DataKey::close);
-    }
+    return encryptor.encrypt(plaintext, context);
   }
 
   /**
@@ -146,53 +138,7 @@ public final class Envelope {
    * length: writing more fails. The bound lets a caching materials manager reuse a data key.
    */
   public OutputStream encryptingStream(OutputStream out, EncryptionContext context, long maxPlaintextLength) {
-    Objects.requireNonNull(out, "out");
-    if (!framed) {
-      throw new IllegalStateException(
-          "non-framed messages need their length up front; encrypt them with encrypt(byte[], ...)"
-              + " or use framing for streams");
-    }
-    if (maxPlaintextLength < -1) {
-      throw new IllegalArgumentException("maxPlaintextLength cannot be negative: " + maxPlaintextLength);
-    }
-    EncryptionMaterials materials = encryptionMaterials(context, maxPlaintextLength);
-    try {
-      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength, engine);
-    } finally {
-      materials.dataKey().ifPresent(DataKey::close);
-    }
-  }
-
-  private void checkFrameCount(long length) {
-    if (FrameCodec.regularFrames(length, frameSize) + 1 > FrameCodec.MAX_FRAMES) {
-      throw new IllegalArgumentException(
-          "a plaintext of " + length + " bytes needs more than 2^32 - 1 frames of " + frameSize
-              + " bytes; use a larger frame size");
-    }
-  }
-
-  private EncryptionMaterials encryptionMaterials(EncryptionContext context, long plaintextLength) {
-    Objects.requireNonNull(context, "context");
-    if (context.hasReservedKey()) {
-      throw new IllegalArgumentException(
-          "encryption context keys starting with '" + EncryptionContext.RESERVED_PREFIX
-              + "' are reserved for the library; rename them");
-    }
-    EncryptionMaterialsRequest.Builder request = EncryptionMaterialsRequest.builder(context, commitmentPolicy);
-    if (suite != null) {
-      request.algorithmSuite(suite);
-    }
-    if (plaintextLength >= 0) {
-      request.maxPlaintextLength(plaintextLength);
-    }
-    EncryptionMaterials materials = materialsManager.getEncryptionMaterials(request.build());
-    try {
-      MaterialsChecks.checkEncryption(materials, suite, commitmentPolicy, maxEncryptedDataKeys);
-      return materials;
-    } catch (RuntimeException e) {
-      materials.dataKey().ifPresent(DataKey::close);
-      throw e;
-    }
+    return encryptor.encryptingStream(out, context, maxPlaintextLength);
   }
 
   // ------------------------------------------------------------------ decryption
