@@ -4,6 +4,7 @@ import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.MessageWriter;
 import dev.envelope.internal.materials.MaterialsChecks;
+import dev.envelope.internal.observe.Observation;
 import java.io.OutputStream;
 import java.util.Objects;
 
@@ -87,6 +88,7 @@ final class Encryptor {
     EncryptionMaterials materials = materialsManager.getEncryptionMaterials(request.build());
     try {
       MaterialsChecks.checkEncryption(materials, suite, commitmentPolicy, layout.maxEncryptedDataKeys());
+      Observation.noteMaterials(materials);
       return materials;
     } catch (RuntimeException e) {
       materials.dataKey().ifPresent(DataKey::close);

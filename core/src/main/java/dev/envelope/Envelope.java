@@ -8,7 +8,9 @@ import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
 import dev.envelope.internal.format.MessageInput;
+import dev.envelope.internal.observe.Observers;
 import dev.envelope.materials.DefaultMaterialsManager;
+import dev.envelope.observe.EnvelopeObserver;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -69,6 +71,8 @@ public final class Envelope {
   private final boolean framed;
   private final Encryptor encryptor;
   private final Decryptor decryptor;
+  /** Null without an observer: then no observation code runs. */
+  private final Observing observing;
 
   private Envelope(Builder b, MaterialsManager materialsManager) {
     this.materialsManager = materialsManager;
@@ -98,6 +102,7 @@ public final class Envelope {
             commitmentPolicy,
             engine,
             new Encryptor.Layout(suite, framed, frameSize, b.maxEncryptedDataKeys));
+    this.observing = b.observer == null ? null : new Observing(Observers.of(b.observer), encryptor, decryptor);
   }
 
   public static Builder builder() {
@@ -121,7 +126,7 @@ public final class Envelope {
    * @throws KeyProviderException if a keyring's key source failed
    */
   public byte[] encrypt(byte[] plaintext, EncryptionContext context) {
-    return encryptor.encrypt(plaintext, context);
+    return observing == null ? encryptor.encrypt(plaintext, context) : observing.encrypt(plaintext, context);
   }
 
   /**
@@ -138,7 +143,9 @@ public final class Envelope {
    * length: writing more fails. The bound lets a caching materials manager reuse a data key.
    */
   public OutputStream encryptingStream(OutputStream out, EncryptionContext context, long maxPlaintextLength) {
-    return encryptor.encryptingStream(out, context, maxPlaintextLength);
+    return observing == null
+        ? encryptor.encryptingStream(out, context, maxPlaintextLength)
+        : observing.encryptingStream(out, context, maxPlaintextLength);
   }
 
   // ------------------------------------------------------------------ decryption
@@ -160,7 +167,7 @@ public final class Envelope {
    *     the message
    */
   public Decrypted decrypt(byte[] message, EncryptionContext expected) {
-    return decryptor.decrypt(message, expected);
+    return observing == null ? decryptor.decrypt(message, expected) : observing.decrypt(message, expected);
   }
 
   /**
@@ -170,7 +177,9 @@ public final class Envelope {
    * if the stream signature policy refuses the message.
    */
   public DecryptingStream decryptingStream(InputStream in, EncryptionContext expected) {
-    return decryptor.decryptingStream(in, expected);
+    return observing == null
+        ? decryptor.decryptingStream(in, expected)
+        : observing.decryptingStream(in, expected);
   }
 
   // ------------------------------------------------------------------ rewrap and random access
@@ -190,7 +199,9 @@ public final class Envelope {
    * @throws PolicyViolationException if the result would carry more than maxEncryptedDataKeys
    */
   public byte[] rewrap(byte[] message, EncryptionContext expected, RewrapRequest request) {
-    return Rewrapping.rewrap(decryptor, message, expected, request);
+    return observing == null
+        ? Rewrapping.rewrap(decryptor, message, expected, request)
+        : observing.rewrap(message, expected, request);
   }
 
   /**
@@ -202,7 +213,11 @@ public final class Envelope {
    * verified frame by frame, and the final frame is written only after the input's signature verified.
    */
   public void rewrap(InputStream in, OutputStream out, EncryptionContext expected, RewrapRequest request) {
-    Rewrapping.rewrap(decryptor, in, out, expected, request);
+    if (observing == null) {
+      Rewrapping.rewrap(decryptor, in, out, expected, request);
+    } else {
+      observing.rewrap(in, out, expected, request);
+    }
   }
 
   /**
@@ -215,7 +230,9 @@ public final class Envelope {
    * @throws IllegalArgumentException if the message is not framed, or is signed
    */
   public SeekableByteChannel openPlaintextChannel(SeekableByteChannel message, EncryptionContext expected) {
-    return PlaintextChannels.open(decryptor, message, expected, false);
+    return observing == null
+        ? PlaintextChannels.open(decryptor, message, expected, false)
+        : observing.openPlaintextChannel(message, expected, false);
   }
 
   /**
@@ -225,7 +242,9 @@ public final class Envelope {
    */
   public SeekableByteChannel openPlaintextChannelSkippingSignature(
       SeekableByteChannel message, EncryptionContext expected) {
-    return PlaintextChannels.open(decryptor, message, expected, true);
+    return observing == null
+        ? PlaintextChannels.open(decryptor, message, expected, true)
+        : observing.openPlaintextChannel(message, expected, true);
   }
 
   // ------------------------------------------------------------------ inspection
@@ -282,6 +301,7 @@ public final class Envelope {
     private StreamSignaturePolicy streamSignaturePolicy;
     private int maxContextPairs = -1;
     private int maxHeaderLength = -1;
+    private EnvelopeObserver observer;
 
     private Builder() {}
 
@@ -483,6 +503,21 @@ public final class Envelope {
       Objects.requireNonNull(policy, "policy");
       requireUnset(streamSignaturePolicy != null, "streamSignaturePolicy");
       this.streamSignaturePolicy = policy;
+      return this;
+    }
+
+    /**
+     * Reports every operation of the Envelope, its keyring calls and its end to {@code observer}
+     * (see {@link dev.envelope.observe}: no plaintext, key material or encryption-context value
+     * unless the observer allow-lists the context key). The observer's {@link
+     * EnvelopeObserver#recordedContextKeys()} is read once, by {@link #build}. Stream and channel
+     * operations end when they are closed or fail; one closed before its verified end fails with
+     * reason {@code ClosedBeforeEnd}. Default: none, and then no observation code runs.
+     */
+    public Builder observer(EnvelopeObserver observer) {
+      Objects.requireNonNull(observer, "observer");
+      requireUnset(this.observer != null, "observer");
+      this.observer = observer;
       return this;
     }
 
