@@ -512,7 +512,9 @@ public final class Envelope {
      * unless the observer allow-lists the context key). The observer's {@link
      * EnvelopeObserver#recordedContextKeys()} is read once, by {@link #build}. Stream and channel
      * operations end when they are closed or fail; one closed before its verified end fails with
-     * reason {@code ClosedBeforeEnd}. Default: none, and then no observation code runs.
+     * reason {@code ClosedBeforeEnd}. A rewrap reports the size of the message it writes; a
+     * keyring's unwrap reports no key provider ids (keyrings do not say which key they opened).
+     * Default: none, and then no observation code runs.
      */
     public Builder observer(EnvelopeObserver observer) {
       Objects.requireNonNull(observer, "observer");

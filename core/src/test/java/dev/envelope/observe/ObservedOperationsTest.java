@@ -312,6 +312,30 @@ class ObservedOperationsTest {
   }
 
   @Test
+  void anEnvelopeWithoutObserverRunsItsKeyringWithNoObservationCurrent() {
+    envelope(new RecordingObserver()).encrypt(PLAINTEXT, CONTEXT); // an observer exists in this JVM
+    List<Object> seen = new java.util.ArrayList<>();
+    dev.envelope.Keyring spy =
+        new dev.envelope.Keyring() {
+          @Override
+          public dev.envelope.EncryptionMaterials onEncrypt(dev.envelope.EncryptionMaterials materials) {
+            seen.add(String.valueOf(dev.envelope.internal.observe.Observation.current()));
+            return KEYRING.onEncrypt(materials);
+          }
+
+          @Override
+          public dev.envelope.DecryptionMaterials onDecrypt(
+              dev.envelope.DecryptionMaterials materials, List<dev.envelope.EncryptedDataKey> keys) {
+            seen.add(String.valueOf(dev.envelope.internal.observe.Observation.current()));
+            return KEYRING.onDecrypt(materials, keys);
+          }
+        };
+    Envelope plain = Envelope.builder().keyring(spy).algorithmSuite(S0478).build();
+    plain.decrypt(plain.encrypt(PLAINTEXT, CONTEXT), CONTEXT);
+    assertEquals(List.of("null", "null"), seen);
+  }
+
+  @Test
   void nestedKeyringCallsAreReportedInsideTheirParent() {
     RecordingObserver observer = new RecordingObserver();
     MultiKeyring multi = MultiKeyring.of(KEYRING, OTHER);
