@@ -52,7 +52,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void missThenHitOnEachSideAndInvalidation() {
+  void cacheEvent_missHitAndInvalidateAll_reportedPerSide() {
     CachingMaterialsManager cache = cache().build();
     Envelope envelope = envelope(cache, null);
     byte[] first = envelope.encrypt(PLAINTEXT, CONTEXT);
@@ -71,7 +71,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void invalidateWrappedByReportsInvalidationsOfTheMatchingEntriesOnly() {
+  void invalidateWrappedBy_matchingEntries_reportedAsInvalidationsOnly() {
     CachingMaterialsManager cache = cache().build();
     Envelope envelope = envelope(cache, null);
     envelope.encrypt(PLAINTEXT, CONTEXT);
@@ -87,7 +87,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void capacityAgeAndUsageEvictionsAreEvictions() {
+  void cacheEvent_capacityAgeAndUsage_reportedAsEvictions() {
     CachingMaterialsManager cache = cache().capacity(1).messageUseLimit(2).build();
     Envelope envelope = envelope(cache, null);
     envelope.encrypt(PLAINTEXT, CONTEXT);
@@ -111,7 +111,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void bypassesAreReported() {
+  void cacheEvent_uncacheableRequests_reportedAsBypasses() {
     CachingMaterialsManager cache = cache().byteUseLimit(1 << 20).build();
     CommitmentPolicy legacy = CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT;
     cache.getEncryptionMaterials(
@@ -124,7 +124,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void theKeyringCallOfAMissIsReportedInItsOperationAndAHitMakesNone() {
+  void keyringCall_cacheMissThenHit_reportedInTheMissingOperationOnly() {
     CachingMaterialsManager cache = cache().build();
     RecordingObserver operations = new RecordingObserver();
     Envelope envelope = envelope(cache, operations);
@@ -138,7 +138,7 @@ class CacheEventsTest {
   }
 
   @Test
-  void aThrowingCacheObserverChangesNothing() {
+  void cacheEvent_throwingObserver_changesNothing() {
     EnvelopeObserver throwing = new ThrowingObserver();
     CachingMaterialsManager cache =
         CachingMaterialsManager.builder().keyring(OTHER).maxAge(Duration.ofMinutes(5)).capacity(1).observer(throwing).build();

@@ -44,7 +44,7 @@ class ContextValuePropertiesTest {
   }
 
   @Property(tries = 60)
-  void onlyAllowListedValuesAreEverReported(
+  void observer_randomContextsAndAllowLists_reportOnlyAllowListedValues(
       @ForAll("contexts") Map<String, String> pairs, @ForAll long allowMask) throws IOException {
     EncryptionContext context = EncryptionContext.builder().putAll(pairs).build();
     Set<String> allowed = new HashSet<>();

@@ -68,7 +68,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void encryptReportsSuiteSizesContextKeysAndItsWrap() {
+  void encrypt_observed_reportsSuiteSizesContextKeysAndItsWrap() {
     RecordingObserver observer = new RecordingObserver();
     byte[] message = envelope(observer).encrypt(PLAINTEXT, CONTEXT);
 
@@ -95,7 +95,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void theDefaultSigningSuiteReportsThePublicKeyFieldAsAKeyOnly() {
+  void encryptAndDecrypt_defaultSigningSuite_reportPublicKeyFieldAsAKeyOnly() {
     RecordingObserver observer = new RecordingObserver();
     Envelope envelope = Envelope.builder().keyring(KEYRING).observer(observer).build();
     envelope.decrypt(envelope.encrypt(PLAINTEXT, CONTEXT), CONTEXT);
@@ -110,7 +110,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void decryptReportsItsUnwrapAndSizes() {
+  void decrypt_observed_reportsItsUnwrapAndSizes() {
     byte[] message = message();
     RecordingObserver observer = new RecordingObserver();
     assertArrayEquals(PLAINTEXT, envelope(observer).decrypt(message, CONTEXT).plaintext());
@@ -130,7 +130,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void anEncryptingStreamEndsWhenClosed() throws IOException {
+  void encryptingStream_closed_endsSuccessfullyWithSizes() throws IOException {
     RecordingObserver observer = new RecordingObserver();
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     OutputStream stream = envelope(observer).encryptingStream(sink, CONTEXT);
@@ -154,7 +154,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void anEncryptingStreamThatFailsEndsWithTheFailure() {
+  void encryptingStream_writePastBound_endsWithTheFailureType() {
     RecordingObserver observer = new RecordingObserver();
     OutputStream stream = envelope(observer).encryptingStream(new ByteArrayOutputStream(), CONTEXT, 10);
     assertThrows(RuntimeException.class, () -> stream.write(PLAINTEXT));
@@ -165,7 +165,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void aDecryptingStreamReadToItsEndSucceedsOnClose() throws IOException {
+  void decryptingStream_readToEndThenClosed_endsSuccessfully() throws IOException {
     byte[] message = message();
     RecordingObserver observer = new RecordingObserver();
     DecryptingStream stream = envelope(observer).decryptingStream(new ByteArrayInputStream(message), CONTEXT);
@@ -184,7 +184,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void aDecryptingStreamClosedBeforeItsEndFails() throws IOException {
+  void decryptingStream_closedBeforeEnd_endsFailedClosedBeforeEnd() throws IOException {
     RecordingObserver observer = new RecordingObserver();
     DecryptingStream stream = envelope(observer).decryptingStream(new ByteArrayInputStream(message()), CONTEXT);
     stream.read(new byte[10]);
@@ -195,7 +195,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void aTamperedStreamFailsAtTheReadWithTheExceptionType() throws IOException {
+  void decryptingStream_tampered_endsAtTheFailingReadWithItsType() throws IOException {
     byte[] message = message();
     message[message.length - 20] ^= 1;
     RecordingObserver observer = new RecordingObserver();
@@ -207,7 +207,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void rewrapReportsTheUnwrapThenTheWrap() {
+  void rewrap_bytesAndStream_reportTheUnwrapThenTheWrap() {
     byte[] message = message();
     RecordingObserver observer = new RecordingObserver();
     RewrapRequest request = RewrapRequest.to(OTHER).reencrypt().build();
@@ -244,7 +244,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void aPlaintextChannelEndsWhenClosed() throws IOException {
+  void openPlaintextChannel_closed_endsSuccessfullyWithBytesRead() throws IOException {
     byte[] message = message();
     RecordingObserver observer = new RecordingObserver();
     SeekableByteChannel channel = envelope(observer).openPlaintextChannel(new ByteArrayChannel(message), CONTEXT);
@@ -263,7 +263,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void failuresReportTheExceptionTypeNeverItsMessage() {
+  void decrypt_failures_reportTheExceptionTypeNeverItsMessage() {
     byte[] message = message();
     RecordingObserver wrongContext = new RecordingObserver();
     assertThrows(
@@ -301,7 +301,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void onlyAllowListedContextValuesAreReported() {
+  void observer_allowList_onlyAllowListedContextValuesAreReported() {
     RecordingObserver observer = new RecordingObserver(Set.of("tenant", "absent"));
     Envelope envelope = envelope(observer);
     envelope.decrypt(envelope.encrypt(PLAINTEXT, CONTEXT), CONTEXT);
@@ -312,7 +312,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void anEnvelopeWithoutObserverRunsItsKeyringWithNoObservationCurrent() {
+  void keyringCall_envelopeWithoutObserver_runsWithNoObservationCurrent() {
     envelope(new RecordingObserver()).encrypt(PLAINTEXT, CONTEXT); // an observer exists in this JVM
     List<Object> seen = new java.util.ArrayList<>();
     dev.envelope.Keyring spy =
@@ -336,7 +336,7 @@ class ObservedOperationsTest {
   }
 
   @Test
-  void nestedKeyringCallsAreReportedInsideTheirParent() {
+  void keyringCall_multiKeyring_childCallsNestInsideTheirParent() {
     RecordingObserver observer = new RecordingObserver();
     MultiKeyring multi = MultiKeyring.of(KEYRING, OTHER);
     Envelope envelope =

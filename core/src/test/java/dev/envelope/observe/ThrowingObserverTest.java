@@ -39,7 +39,7 @@ class ThrowingObserverTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
-  void resultsAreUnchanged(boolean startedThrows) throws IOException {
+  void everyOperation_throwingObserver_returnsTheSameResults(boolean startedThrows) throws IOException {
     Envelope envelope = envelope(startedThrows);
     byte[] message = envelope.encrypt(PLAINTEXT, CONTEXT);
     assertArrayEquals(PLAINTEXT, envelope.decrypt(message, CONTEXT).plaintext());
@@ -71,7 +71,7 @@ class ThrowingObserverTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
-  void failuresAreUnchanged(boolean startedThrows) {
+  void decrypt_throwingObserver_throwsTheSameFailures(boolean startedThrows) {
     Envelope envelope = envelope(startedThrows);
     byte[] message = envelope.encrypt(PLAINTEXT, CONTEXT);
     assertThrows(
