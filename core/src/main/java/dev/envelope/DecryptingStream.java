@@ -1,6 +1,8 @@
 package dev.envelope;
 
 import dev.envelope.internal.format.DecryptingInput;
+import dev.envelope.internal.observe.Counting;
+import dev.envelope.internal.observe.Observation;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -35,11 +37,22 @@ public final class DecryptingStream extends InputStream {
   private final DecryptingInput input;
   private final EncryptionContext context;
   private final AlgorithmSuite suite;
+  // Set only when the Envelope has an observer: then reads are counted and close ends the operation.
+  private Observation observation;
+  private Counting.Input message;
+  private long released;
 
   DecryptingStream(DecryptingInput input, EncryptionContext context, AlgorithmSuite suite) {
     this.input = input;
     this.context = context;
     this.suite = suite;
+  }
+
+  /** Reports this stream's reads, failure and close to {@code observation}; before any read. */
+  DecryptingStream observe(Observation observation, Counting.Input message) {
+    this.observation = observation;
+    this.message = message;
+    return this;
   }
 
   /** The authenticated encryption context (the header tag has verified). */
@@ -61,12 +74,32 @@ public final class DecryptingStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    return input.read();
+    if (observation == null) {
+      return input.read();
+    }
+    try {
+      int b = input.read();
+      released += b < 0 ? 0 : 1;
+      return b;
+    } catch (IOException | RuntimeException | Error e) {
+      end(e);
+      throw e;
+    }
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    return input.read(b, off, len);
+    if (observation == null) {
+      return input.read(b, off, len);
+    }
+    try {
+      int n = input.read(b, off, len);
+      released += Math.max(0, n);
+      return n;
+    } catch (IOException | RuntimeException | Error e) {
+      end(e);
+      throw e;
+    }
   }
 
   @Override
@@ -76,6 +109,28 @@ public final class DecryptingStream extends InputStream {
 
   @Override
   public void close() throws IOException {
-    input.close();
+    try {
+      input.close();
+    } finally {
+      if (observation != null) {
+        end(null);
+      }
+    }
+  }
+
+  /** Ends the observed operation: failed by {@code failure}, else as complete as the stream is. */
+  private void end(Throwable failure) {
+    if (observation.hasEnded()) {
+      return;
+    }
+    observation.plaintextBytes(released);
+    observation.messageBytes(message.count());
+    if (failure != null) {
+      observation.failed(failure);
+    } else if (input.isComplete()) {
+      observation.succeeded();
+    } else {
+      observation.failed(Observation.CLOSED_BEFORE_END);
+    }
   }
 }

@@ -9,6 +9,7 @@ import dev.envelope.internal.format.MessageInput;
 import dev.envelope.internal.format.MessageReader;
 import dev.envelope.internal.materials.ContextExpectation;
 import dev.envelope.internal.materials.MaterialsChecks;
+import dev.envelope.internal.observe.Observation;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +117,7 @@ final class Decryptor {
     try {
       MaterialsChecks.checkDecryption(materials, messageSuite, commitmentPolicy);
       DecryptionContextCheck.check(header.storedContext(), expected, materials);
+      Observation.noteContext(materials.encryptionContext());
       return materials;
     } catch (RuntimeException e) {
       closeDataKey(materials);
@@ -147,7 +149,10 @@ final class Decryptor {
 
   /** Parses a header under the configured caps (encrypted data keys, context pairs, length). */
   MessageHeader parseHeader(MessageInput in) {
-    return HeaderCodec.parse(in, limits.maxEncryptedDataKeys(), limits.maxContextPairs(), limits.maxHeaderLength());
+    MessageHeader header =
+        HeaderCodec.parse(in, limits.maxEncryptedDataKeys(), limits.maxContextPairs(), limits.maxHeaderLength());
+    Observation.noteHeader(header);
+    return header;
   }
 
   Engine engine() {

@@ -7,11 +7,10 @@ import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.format.Engine;
 import dev.envelope.internal.format.FrameCodec;
 import dev.envelope.internal.format.HeaderCodec;
-import dev.envelope.internal.format.MessageHeader;
 import dev.envelope.internal.format.MessageInput;
-import dev.envelope.internal.format.MessageWriter;
-import dev.envelope.internal.materials.MaterialsChecks;
+import dev.envelope.internal.observe.Observers;
 import dev.envelope.materials.DefaultMaterialsManager;
+import dev.envelope.observe.EnvelopeObserver;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -70,9 +69,10 @@ public final class Envelope {
   private final AlgorithmSuite suite;
   private final int frameSize;
   private final boolean framed;
-  private final int maxEncryptedDataKeys;
-  private final Engine engine;
+  private final Encryptor encryptor;
   private final Decryptor decryptor;
+  /** Null without an observer: then no observation code runs. */
+  private final Observing observing;
 
   private Envelope(Builder b, MaterialsManager materialsManager) {
     this.materialsManager = materialsManager;
@@ -80,8 +80,7 @@ public final class Envelope {
     this.suite = b.suite;
     this.frameSize = b.frameSize;
     this.framed = b.framed;
-    this.maxEncryptedDataKeys = b.maxEncryptedDataKeys;
-    this.engine =
+    Engine engine =
         b.engineSettingsGiven()
             ? Engine.of(
                 b.cryptoProvider == null ? null : Primitives.of(b.cryptoProvider),
@@ -97,6 +96,13 @@ public final class Envelope {
             new Decryptor.Limits(
                 b.maxEncryptedDataKeys, b.maxFrameLength, b.maxContextPairs, b.maxHeaderLength),
             b.streamSignaturePolicy);
+    this.encryptor =
+        new Encryptor(
+            materialsManager,
+            commitmentPolicy,
+            engine,
+            new Encryptor.Layout(suite, framed, frameSize, b.maxEncryptedDataKeys));
+    this.observing = b.observer == null ? null : new Observing(Observers.of(b.observer), encryptor, decryptor);
   }
 
   public static Builder builder() {
@@ -120,16 +126,7 @@ public final class Envelope {
    * @throws KeyProviderException if a keyring's key source failed
    */
   public byte[] encrypt(byte[] plaintext, EncryptionContext context) {
-    Objects.requireNonNull(plaintext, "plaintext");
-    EncryptionMaterials materials = encryptionMaterials(context, plaintext.length);
-    try {
-      if (framed) {
-        checkFrameCount(plaintext.length);
-      }
-      return MessageWriter.encrypt(materials, plaintext, framed, frameSize, engine);
-    } finally {
-      materials.dataKey().ifPresent(DataKey::close);
-    }
+    return observing == null ? encryptor.encrypt(plaintext, context) : observing.encrypt(plaintext, context);
   }
 
   /**
@@ -146,53 +143,9 @@ public final class Envelope {
    * length: writing more fails. The bound lets a caching materials manager reuse a data key.
    */
   public OutputStream encryptingStream(OutputStream out, EncryptionContext context, long maxPlaintextLength) {
-    Objects.requireNonNull(out, "out");
-    if (!framed) {
-      throw new IllegalStateException(
-          "non-framed messages need their length up front; encrypt them with encrypt(byte[], ...)"
-              + " or use framing for streams");
-    }
-    if (maxPlaintextLength < -1) {
-      throw new IllegalArgumentException("maxPlaintextLength cannot be negative: " + maxPlaintextLength);
-    }
-    EncryptionMaterials materials = encryptionMaterials(context, maxPlaintextLength);
-    try {
-      return MessageWriter.stream(materials, out, frameSize, maxPlaintextLength, engine);
-    } finally {
-      materials.dataKey().ifPresent(DataKey::close);
-    }
-  }
-
-  private void checkFrameCount(long length) {
-    if (FrameCodec.regularFrames(length, frameSize) + 1 > FrameCodec.MAX_FRAMES) {
-      throw new IllegalArgumentException(
-          "a plaintext of " + length + " bytes needs more than 2^32 - 1 frames of " + frameSize
-              + " bytes; use a larger frame size");
-    }
-  }
-
-  private EncryptionMaterials encryptionMaterials(EncryptionContext context, long plaintextLength) {
-    Objects.requireNonNull(context, "context");
-    if (context.hasReservedKey()) {
-      throw new IllegalArgumentException(
-          "encryption context keys starting with '" + EncryptionContext.RESERVED_PREFIX
-              + "' are reserved for the library; rename them");
-    }
-    EncryptionMaterialsRequest.Builder request = EncryptionMaterialsRequest.builder(context, commitmentPolicy);
-    if (suite != null) {
-      request.algorithmSuite(suite);
-    }
-    if (plaintextLength >= 0) {
-      request.maxPlaintextLength(plaintextLength);
-    }
-    EncryptionMaterials materials = materialsManager.getEncryptionMaterials(request.build());
-    try {
-      MaterialsChecks.checkEncryption(materials, suite, commitmentPolicy, maxEncryptedDataKeys);
-      return materials;
-    } catch (RuntimeException e) {
-      materials.dataKey().ifPresent(DataKey::close);
-      throw e;
-    }
+    return observing == null
+        ? encryptor.encryptingStream(out, context, maxPlaintextLength)
+        : observing.encryptingStream(out, context, maxPlaintextLength);
   }
 
   // ------------------------------------------------------------------ decryption
@@ -214,7 +167,7 @@ public final class Envelope {
    *     the message
    */
   public Decrypted decrypt(byte[] message, EncryptionContext expected) {
-    return decryptor.decrypt(message, expected);
+    return observing == null ? decryptor.decrypt(message, expected) : observing.decrypt(message, expected);
   }
 
   /**
@@ -224,7 +177,9 @@ public final class Envelope {
    * if the stream signature policy refuses the message.
    */
   public DecryptingStream decryptingStream(InputStream in, EncryptionContext expected) {
-    return decryptor.decryptingStream(in, expected);
+    return observing == null
+        ? decryptor.decryptingStream(in, expected)
+        : observing.decryptingStream(in, expected);
   }
 
   // ------------------------------------------------------------------ rewrap and random access
@@ -244,7 +199,9 @@ public final class Envelope {
    * @throws PolicyViolationException if the result would carry more than maxEncryptedDataKeys
    */
   public byte[] rewrap(byte[] message, EncryptionContext expected, RewrapRequest request) {
-    return Rewrapping.rewrap(decryptor, message, expected, request);
+    return observing == null
+        ? Rewrapping.rewrap(decryptor, message, expected, request)
+        : observing.rewrap(message, expected, request);
   }
 
   /**
@@ -256,7 +213,11 @@ public final class Envelope {
    * verified frame by frame, and the final frame is written only after the input's signature verified.
    */
   public void rewrap(InputStream in, OutputStream out, EncryptionContext expected, RewrapRequest request) {
-    Rewrapping.rewrap(decryptor, in, out, expected, request);
+    if (observing == null) {
+      Rewrapping.rewrap(decryptor, in, out, expected, request);
+    } else {
+      observing.rewrap(in, out, expected, request);
+    }
   }
 
   /**
@@ -269,7 +230,9 @@ public final class Envelope {
    * @throws IllegalArgumentException if the message is not framed, or is signed
    */
   public SeekableByteChannel openPlaintextChannel(SeekableByteChannel message, EncryptionContext expected) {
-    return PlaintextChannels.open(decryptor, message, expected, false);
+    return observing == null
+        ? PlaintextChannels.open(decryptor, message, expected, false)
+        : observing.openPlaintextChannel(message, expected, false);
   }
 
   /**
@@ -279,7 +242,9 @@ public final class Envelope {
    */
   public SeekableByteChannel openPlaintextChannelSkippingSignature(
       SeekableByteChannel message, EncryptionContext expected) {
-    return PlaintextChannels.open(decryptor, message, expected, true);
+    return observing == null
+        ? PlaintextChannels.open(decryptor, message, expected, true)
+        : observing.openPlaintextChannel(message, expected, true);
   }
 
   // ------------------------------------------------------------------ inspection
@@ -336,6 +301,7 @@ public final class Envelope {
     private StreamSignaturePolicy streamSignaturePolicy;
     private int maxContextPairs = -1;
     private int maxHeaderLength = -1;
+    private EnvelopeObserver observer;
 
     private Builder() {}
 
@@ -537,6 +503,23 @@ public final class Envelope {
       Objects.requireNonNull(policy, "policy");
       requireUnset(streamSignaturePolicy != null, "streamSignaturePolicy");
       this.streamSignaturePolicy = policy;
+      return this;
+    }
+
+    /**
+     * Reports every operation of the Envelope, its keyring calls and its end to {@code observer}
+     * (see {@link dev.envelope.observe}: no plaintext, key material or encryption-context value
+     * unless the observer allow-lists the context key). The observer's {@link
+     * EnvelopeObserver#recordedContextKeys()} is read once, by {@link #build}. Stream and channel
+     * operations end when they are closed or fail; one closed before its verified end fails with
+     * reason {@code ClosedBeforeEnd}. A rewrap reports the size of the message it writes; a
+     * keyring's unwrap reports no key provider ids (keyrings do not say which key they opened).
+     * Default: none, and then no observation code runs.
+     */
+    public Builder observer(EnvelopeObserver observer) {
+      Objects.requireNonNull(observer, "observer");
+      requireUnset(this.observer != null, "observer");
+      this.observer = observer;
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.envelope.internal.format.MessageInput;
 import dev.envelope.internal.format.MessageReader;
 import dev.envelope.internal.format.MessageWriter;
 import dev.envelope.internal.format.Rewrapper;
+import dev.envelope.internal.observe.KeyringCalls;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -167,7 +168,7 @@ final class Rewrapping {
               .requiredContextKeys(source.requiredContextKeys())
               .dataKey(key)
               .build();
-      result = destination.onEncrypt(start);
+      result = KeyringCalls.onEncrypt(destination, start);
       if (result.algorithmSuite() != suite
           || !result.encryptionContext().equals(start.encryptionContext())
           || !result.dataKey().map(k -> k.sameKeyAs(opened.dataKey())).orElse(false)) {

@@ -101,7 +101,9 @@ public final class Report {
   }
 
   /** Benchmarks without a payload-size parameter of their own: run once, in the first round. */
-  static final String UNSIZED = "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks|RewrapBenchmarks)";
+  static final String UNSIZED =
+      "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks|RewrapBenchmarks"
+          + "|ObserverOverheadBenchmarks)";
   /** Benchmarks with a one-thread-per-core variant at 1 KiB. */
   static final String THREADED = "(EnvelopeBenchmarks|EsdkBenchmarks|FloorBenchmarks)";
   static final int[] SIZES = {1024, 65536, 1048576};

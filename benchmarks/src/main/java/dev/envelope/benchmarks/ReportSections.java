@@ -19,6 +19,7 @@ final class ReportSections {
     renderCache(md, points);
     renderKeySources(md, points);
     renderRewrap(md, points);
+    renderObserver(md, points);
     renderEcdsa(md, points);
   }
 
@@ -130,5 +131,32 @@ final class ReportSections {
     rows.append("| ").append(Report.label(bytes)).append(" | ").append(what).append(" | ").append(fmt(p.opsPerSecond()))
         .append(" | ").append(fmt(p.opsPerSecond() * bytes / 1e6)).append(" | ").append(fmt(p.bytesPerOp()))
         .append(" | ").append(p == baseline ? "1×" : ratio(p.opsPerSecond() / baseline.opsPerSecond())).append(" |\n");
+  }
+
+  /** Envelope with no observer, a no-op one and a counting one (issue 15: nothing measurable when none). */
+  private static void renderObserver(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (String op : new String[] {"encrypt", "decrypt"}) {
+      Point none = points.get("ObserverOverheadBenchmarks." + op + "1KiB observer=none");
+      if (none == null) {
+        continue;
+      }
+      for (String observer : new String[] {"none", "noop", "counting"}) {
+        Point p = points.get("ObserverOverheadBenchmarks." + op + "1KiB observer=" + observer);
+        if (p != null) {
+          rows.append("| ").append(op).append(" | ").append(observer).append(" | ").append(fmt(p.opsPerSecond()))
+              .append(" | ").append(fmt(p.bytesPerOp())).append(" | ")
+              .append(ratio(p.opsPerSecond() / none.opsPerSecond())).append(" |\n");
+        }
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## Observer overhead\n\n");
+    md.append("`ObserverOverheadBenchmarks`: 1 KiB 0x0478 with a raw AES keyring, JDK provider, 3 forks; ")
+        .append("no observer, an observer that ignores everything, and one that counts every event. ")
+        .append("The ratio is against no observer in the same run.\n\n");
+    md.append("| operation | observer | ops/s | B/op | vs none |\n|---|---|---:|---:|---:|\n").append(rows).append('\n');
   }
 }

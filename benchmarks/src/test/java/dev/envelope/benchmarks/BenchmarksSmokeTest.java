@@ -40,7 +40,7 @@ class BenchmarksSmokeTest {
           "EnvelopeBenchmarks.Jdk", "EnvelopeBenchmarks.Accp", "EsdkBenchmarks.Jdk", "EsdkBenchmarks.Accp",
           "RawAesGcmBenchmarks", "TinkBenchmarks", "FloorBenchmarks", "EcdsaBenchmarks", "FrameSizeBenchmarks.Serial",
           "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks",
-          "RewrapBenchmarks"
+          "RewrapBenchmarks", "ObserverOverheadBenchmarks"
         }) {
       assertTrue(classes.contains(expected), "no result from " + expected + " (ran: " + classes + ")");
     }

@@ -16,6 +16,8 @@ import dev.envelope.MaterialsManager;
 import dev.envelope.PolicyViolationException;
 import dev.envelope.cache.EntryIds.EntryId;
 import dev.envelope.materials.DefaultMaterialsManager;
+import dev.envelope.observe.CacheEvent;
+import dev.envelope.observe.EnvelopeObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -129,6 +131,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
   private final byte[] partitionUtf8;
 
   private final MaterialsStore store;
+  private final CacheEvents events;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
@@ -139,7 +142,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
     this.partitionId = b.partitionId == null ? UUID.randomUUID().toString() : b.partitionId;
     this.partitionUtf8 = partitionId.getBytes(StandardCharsets.UTF_8);
     Ticker ticker = b.ticker == null ? Ticker.system() : b.ticker;
-    this.store = new MaterialsStore(saturatedNanos(b.maxAge), capacity, ticker);
+    this.events = CacheEvents.of(b.observer);
+    this.store = new MaterialsStore(saturatedNanos(b.maxAge), capacity, ticker, events);
   }
 
   public static Builder builder() {
@@ -169,6 +173,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
         || reserve > byteUseLimit
         || (unknownLength && byteUseLimit != Long.MAX_VALUE)) {
       store.countBypass();
+      events.report(CacheEvent.ENCRYPT_BYPASS);
       return underlying.getEncryptionMaterials(request);
     }
     EntryId id =
@@ -207,7 +212,9 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
   }
 
+  /** Called by the store once per miss. */
   private EncryptionMaterials loadEncrypt(EncryptionMaterialsRequest request) {
+    events.report(CacheEvent.ENCRYPT_MISS);
     EncryptionMaterials m = underlying.getEncryptionMaterials(request);
     AlgorithmSuite got = m.algorithmSuite();
     if (!m.hasDataKey() || m.encryptedDataKeys().isEmpty()) {
@@ -252,6 +259,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     policy.checkDecrypt(suite);
     if (!suite.isCacheSafe()) {
       store.countBypass();
+      events.report(CacheEvent.DECRYPT_BYPASS);
       return underlying.getDecryptionMaterials(request);
     }
     EntryId id =
@@ -287,7 +295,9 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
   }
 
+  /** Called by the store once per miss. */
   private DecryptionMaterials loadDecrypt(DecryptionMaterialsRequest request) {
+    events.report(CacheEvent.DECRYPT_MISS);
     DecryptionMaterials m = underlying.getDecryptionMaterials(request);
     if (!m.hasDataKey()) {
       throw new IllegalStateException(
@@ -420,6 +430,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     private int capacity = -1;
     private String partitionId;
     private Ticker ticker;
+    private EnvelopeObserver observer;
 
     private Builder() {}
 
@@ -508,6 +519,23 @@ public final class CachingMaterialsManager implements MaterialsManager {
       Objects.requireNonNull(ticker, "ticker");
       requireUnset(this.ticker != null, "ticker");
       this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * Tells {@code observer} of every hit, miss, bypass, eviction and invalidation, where {@link
+     * CachingMaterialsManager#stats()} counts them ({@link EnvelopeObserver#cacheEvent}); an entry
+     * removed by {@link CachingMaterialsManager#invalidateAll()}, {@link
+     * CachingMaterialsManager#invalidateIf} or {@link CachingMaterialsManager#invalidateWrappedBy}
+     * is reported as an invalidation, any other removal as an eviction (the stats count both as
+     * evictions). Events carry no key, identifier or context. Entry events are reported under the
+     * cache's lock, so the observer must be fast. The observer's keyring calls and operations are
+     * reported only by an Envelope it is registered on. Default: none.
+     */
+    public Builder observer(EnvelopeObserver observer) {
+      Objects.requireNonNull(observer, "observer");
+      requireUnset(this.observer != null, "observer");
+      this.observer = observer;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.envelope.cache;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.cache.EntryIds.EntryId;
 import dev.envelope.cache.SingleFlight.Flight;
+import dev.envelope.observe.CacheEvent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ final class MaterialsStore {
   private final long maxAgeNanos;
   private final int capacity;
   private final Ticker ticker;
+  private final CacheEvents events;
 
   private final Object lock = new Object();
   // All guarded by lock. Both maps hold the same entries: byAccess in LRU order (for capacity),
@@ -41,9 +43,14 @@ final class MaterialsStore {
   private long evictions;
 
   MaterialsStore(long maxAgeNanos, int capacity, Ticker ticker) {
+    this(maxAgeNanos, capacity, ticker, CacheEvents.NONE);
+  }
+
+  MaterialsStore(long maxAgeNanos, int capacity, Ticker ticker, CacheEvents events) {
     this.maxAgeNanos = maxAgeNanos;
     this.capacity = capacity;
     this.ticker = ticker;
+    this.events = events;
   }
 
   /**
@@ -68,6 +75,7 @@ final class MaterialsStore {
           M hit = isExpired(entry, now) ? null : serve.apply(entry);
           if (hit != null) {
             hits++;
+            events.report(CacheEvent.Kind.HIT, entry);
             return hit;
           }
           evict(entry);
@@ -145,10 +153,16 @@ final class MaterialsStore {
 
   /** Under the lock: removes {@code entry} (which must be cached) and zeroes its data key. */
   private void evict(CacheEntry entry) {
+    evict(entry, CacheEvent.Kind.EVICTION);
+  }
+
+  /** Under the lock: as {@link #evict(CacheEntry)}, reported as {@code kind}. */
+  private void evict(CacheEntry entry, CacheEvent.Kind kind) {
     byAccess.remove(entry.id);
     byCreation.remove(entry.id);
     entry.dataKey.destroy();
     evictions++;
+    events.report(kind, entry);
   }
 
   /** Under the lock: creation order is expiry order, so stop at the first live entry. */
@@ -163,6 +177,7 @@ final class MaterialsStore {
       byAccess.remove(entry.id);
       entry.dataKey.destroy();
       evictions++;
+      events.report(CacheEvent.Kind.EVICTION, entry);
     }
   }
 
@@ -184,6 +199,7 @@ final class MaterialsStore {
       int n = byCreation.size();
       for (CacheEntry entry : byCreation.values()) {
         entry.dataKey.destroy();
+        events.report(CacheEvent.Kind.INVALIDATION, entry);
       }
       byAccess.clear();
       byCreation.clear();
@@ -209,7 +225,7 @@ final class MaterialsStore {
     synchronized (lock) {
       for (CacheEntry entry : doomed) {
         if (byCreation.get(entry.id) == entry) {
-          evict(entry);
+          evict(entry, CacheEvent.Kind.INVALIDATION);
           n++;
         }
       }

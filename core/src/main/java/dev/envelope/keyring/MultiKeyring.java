@@ -8,6 +8,7 @@ import dev.envelope.EncryptionMaterials;
 import dev.envelope.EnvelopeException;
 import dev.envelope.Keyring;
 import dev.envelope.NoMatchingKeyException;
+import dev.envelope.internal.observe.KeyringCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +55,7 @@ public final class MultiKeyring implements Keyring {
         throw new IllegalStateException(
             "the materials already have a data key, but this multi-keyring's generator must make it");
       }
-      result = generator.onEncrypt(materials);
+      result = KeyringCalls.onEncrypt(generator, materials);
       if (!result.hasDataKey()) {
         throw new IllegalStateException("the generator keyring " + generator + " produced no data key");
       }
@@ -64,7 +65,7 @@ public final class MultiKeyring implements Keyring {
     }
     try {
       for (Keyring child : children) {
-        result = child.onEncrypt(result);
+        result = KeyringCalls.onEncrypt(child, result);
       }
       return result;
     } catch (RuntimeException e) {
@@ -88,7 +89,7 @@ public final class MultiKeyring implements Keyring {
     all.addAll(children);
     for (Keyring keyring : all) {
       try {
-        DecryptionMaterials result = keyring.onDecrypt(materials, keys);
+        DecryptionMaterials result = KeyringCalls.onDecrypt(keyring, materials, keys);
         if (result.hasDataKey()) {
           return result;
         }

@@ -14,6 +14,7 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.MaterialsManager;
 import dev.envelope.internal.crypto.EcKeys;
 import dev.envelope.internal.crypto.SigningKeys;
+import dev.envelope.internal.observe.KeyringCalls;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -105,7 +106,7 @@ public final class DefaultMaterialsManager implements MaterialsManager {
       builder = EncryptionMaterials.builder(suite, context);
     }
     EncryptionMaterials start = builder.requiredContextKeys(request.requiredContextKeys()).build();
-    EncryptionMaterials result = keyring.onEncrypt(start);
+    EncryptionMaterials result = KeyringCalls.onEncrypt(keyring, start);
     if (!result.hasDataKey() || result.encryptedDataKeys().isEmpty()) {
       result.dataKey().ifPresent(DataKey::close);
       throw new IllegalStateException(
@@ -168,7 +169,7 @@ public final class DefaultMaterialsManager implements MaterialsManager {
               + " than expected", differing);
     }
     DecryptionMaterials start = DecryptionMaterials.of(suite, full, required, verificationKey);
-    DecryptionMaterials result = keyring.onDecrypt(start, request.encryptedDataKeys());
+    DecryptionMaterials result = KeyringCalls.onDecrypt(keyring, start, request.encryptedDataKeys());
     if (!result.hasDataKey()) {
       throw new IllegalStateException("keyring " + keyring + " returned materials without a data key");
     }
