@@ -83,7 +83,7 @@ public final class Envelope {
     Engine engine =
         b.engineSettingsGiven()
             ? Engine.of(
-                b.cryptoProvider == null ? null : Primitives.of(b.cryptoProvider),
+                Primitives.chosen(b.cryptoProvider, b.signatureProvider),
                 b.executor,
                 b.parallelism,
                 b.parallelThreshold)
@@ -294,6 +294,7 @@ public final class Envelope {
     private int maxEncryptedDataKeys = -1;
     private int maxFrameLength = -1;
     private Provider cryptoProvider;
+    private Provider signatureProvider;
     private Executor executor;
     private int parallelism = -1;
     private long parallelThreshold = -1;
@@ -332,6 +333,21 @@ public final class Envelope {
       Objects.requireNonNull(provider, "provider");
       requireUnset(cryptoProvider != null, "cryptoProvider");
       this.cryptoProvider = provider;
+      return this;
+    }
+
+    /**
+     * The JCA provider for signing and verifying messages (ECDSA), such as {@code new
+     * BouncyCastleProvider()} or {@code Security.getProvider("SunEC")}. Default: the JVM-wide rule
+     * of the system property {@code dev.envelope.crypto.ecdsa} (ACCP when in use, else Bouncy
+     * Castle on JDKs whose SunEC is slower, else the JDK). Throws IllegalArgumentException for a
+     * provider without P-256/P-384 ECDSA.
+     */
+    public Builder signatureProvider(Provider provider) {
+      Objects.requireNonNull(provider, "provider");
+      requireUnset(signatureProvider != null, "signatureProvider");
+      Primitives.of(null, provider); // checks it offers ECDSA
+      this.signatureProvider = provider;
       return this;
     }
 
@@ -398,6 +414,7 @@ public final class Envelope {
 
     private boolean engineSettingsGiven() {
       return cryptoProvider != null
+          || signatureProvider != null
           || executor != null
           || parallelism != -1
           || parallelThreshold != -1;

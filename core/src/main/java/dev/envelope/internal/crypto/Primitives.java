@@ -25,18 +25,22 @@ public final class Primitives {
   // By identity: Provider is a Properties, whose equals compares contents, so two providers with
   // the same entries must not share one instance.
   private static final Map<Provider, Primitives> BY_PROVIDER = new IdentityHashMap<>();
-  private static final Primitives JDK = new Primitives(null);
+  private static final Map<Provider, Map<Provider, Primitives>> BY_PAIR = new IdentityHashMap<>();
+  private static final Primitives JDK = new Primitives(null, null);
 
   /** Null: the JDK's default providers. */
   private final Provider provider;
+  /** Null: ECDSA as {@link #provider} (or, for the defaults, {@link Ecdsa#engine()}) gives it. */
+  private final Provider signatureProvider;
   private final ThreadLocal<Cipher> gcm = ThreadLocal.withInitial(() -> cipher("AES/GCM/NoPadding"));
   private final ThreadLocal<Mac> hmacSha256 = ThreadLocal.withInitial(() -> mac("HmacSHA256"));
   private final ThreadLocal<Mac> hmacSha384 = ThreadLocal.withInitial(() -> mac("HmacSHA384"));
   private final ThreadLocal<Mac> hmacSha512 = ThreadLocal.withInitial(() -> mac("HmacSHA512"));
   private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(this::newSecureRandom);
 
-  private Primitives(Provider provider) {
+  private Primitives(Provider provider, Provider signatureProvider) {
     this.provider = provider;
+    this.signatureProvider = signatureProvider;
   }
 
   /** The JVM-wide default: the provider the system property chose, read once. */
@@ -50,7 +54,46 @@ public final class Primitives {
       return JDK;
     }
     synchronized (BY_PROVIDER) {
-      return BY_PROVIDER.computeIfAbsent(provider, Primitives::new);
+      return BY_PROVIDER.computeIfAbsent(provider, p -> new Primitives(p, null));
+    }
+  }
+
+  /**
+   * What an Envelope's builder chose: {@code null} (the JVM-wide defaults) when it chose neither a
+   * provider nor a signature provider; a signature provider alone keeps the defaults' provider.
+   */
+  public static Primitives chosen(Provider provider, Provider signatureProvider) {
+    if (signatureProvider != null) {
+      return of(provider != null ? provider : defaults().provider(), signatureProvider);
+    }
+    return provider == null ? null : of(provider);
+  }
+
+  /**
+   * Primitives from {@code provider} first ({@code null}: the JDK's), except ECDSA signing,
+   * verifying and key pairs, which come from {@code signatureProvider} only.
+   *
+   * @throws IllegalArgumentException if {@code signatureProvider} lacks SHA384withECDSA, SHA256withECDSA
+   *     or EC key pair generation
+   */
+  public static Primitives of(Provider provider, Provider signatureProvider) {
+    if (signatureProvider == null) {
+      return of(provider);
+    }
+    for (String algorithm : new String[] {"SHA256withECDSA", "SHA384withECDSA"}) {
+      if (signatureProvider.getService("Signature", algorithm) == null) {
+        throw new IllegalArgumentException(
+            "signature provider " + signatureProvider.getName() + " lacks " + algorithm
+                + "; give a provider with ECDSA (Bouncy Castle, SunEC, ACCP)");
+      }
+    }
+    if (signatureProvider.getService("KeyPairGenerator", "EC") == null) {
+      throw new IllegalArgumentException(
+          "signature provider " + signatureProvider.getName() + " lacks EC key pair generation");
+    }
+    synchronized (BY_PROVIDER) {
+      return BY_PAIR.computeIfAbsent(provider, p -> new IdentityHashMap<>())
+          .computeIfAbsent(signatureProvider, sp -> new Primitives(provider, sp));
     }
   }
 
@@ -120,6 +163,13 @@ public final class Primitives {
    * JVM-wide {@link #defaults()} take ECDSA from {@link Ecdsa#engine()}, its own start-up choice.
    */
   public Signature signature(String algorithm) {
+    if (signatureProvider != null) {
+      try {
+        return Signature.getInstance(algorithm, signatureProvider);
+      } catch (NoSuchAlgorithmException e) {
+        throw new CryptoBugException(signatureProvider.getName() + " lacks " + algorithm, e);
+      }
+    }
     if (this == defaults()) {
       return Ecdsa.engine().signature(algorithm);
     }
@@ -139,6 +189,13 @@ public final class Primitives {
 
   /** A new EC key pair generator from the preferred provider (as {@link #signature}). */
   public KeyPairGenerator ecKeyPairGenerator() {
+    if (signatureProvider != null) {
+      try {
+        return KeyPairGenerator.getInstance("EC", signatureProvider);
+      } catch (NoSuchAlgorithmException e) {
+        throw new CryptoBugException(signatureProvider.getName() + " lacks EC key generation", e);
+      }
+    }
     if (this == defaults()) {
       return Ecdsa.engine().keyPairGenerator();
     }
