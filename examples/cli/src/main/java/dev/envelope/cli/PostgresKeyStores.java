@@ -15,29 +15,37 @@ import java.util.List;
  * Opens a key store kept in PostgreSQL for the CLI: {@code --keystore postgresql://HOST[:PORT]/DATABASE},
  * with the user, password and TLS settings the libpq way from the environment ({@code PGUSER},
  * {@code PGPASSWORD}, {@code PGPASSFILE}, {@code PGSSLMODE}, ...), never from the command line. The
- * connection pools opened for one command are closed when it ends ({@link #closePools}).
+ * connection pools opened for one command are closed when it ends ({@link #closePools}). A store
+ * opened here starts a listener thread (LISTEN/NOTIFY: a change made by another process reaches
+ * this one at once), stopped when the store is closed.
  */
 final class PostgresKeyStores {
   static final String SCHEME = "postgresql://";
-  private static final List<HikariDataSource> POOLS = new ArrayList<>();
+  /**
+   * The pools each thread's command opened: a command runs on one thread, and in-process runs (the
+   * tests, two kms-server commands) must not close each other's pools.
+   */
+  private static final ThreadLocal<List<HikariDataSource>> POOLS = ThreadLocal.withInitial(ArrayList::new);
 
   private PostgresKeyStores() {}
 
-  private static synchronized HikariDataSource pool(String address, Io io) {
+  private static HikariDataSource pool(String address, Io io) {
     HikariDataSource pool;
     try {
       pool = PostgresKeyStore.dataSource(address, io.environment());
     } catch (IllegalArgumentException e) {
       throw new CliFailure(ExitCode.USAGE, "--keystore: " + e.getMessage(), e);
     }
-    POOLS.add(pool);
+    POOLS.get().add(pool);
     return pool;
   }
 
-  /** Closes the pools this process opened (after a command). */
-  static synchronized void closePools() {
-    POOLS.forEach(HikariDataSource::close);
-    POOLS.clear();
+  /** Closes the pools this thread's command opened (after the command). */
+  static void closePools() {
+    List<HikariDataSource> pools = POOLS.get();
+    pools.forEach(HikariDataSource::close);
+    pools.clear();
+    POOLS.remove();
   }
 
   static LocalKeyStore open(String address, Path passphraseFile, String caller, Io io) {
