@@ -1,11 +1,14 @@
 package dev.envelope.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.AuditLog;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.KeyStoreNotFoundException;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.PassphraseKdfParameters;
 import dev.envelope.local.postgresql.PostgresKeyStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +89,41 @@ final class PostgresKeyStores {
     } finally {
       existing.destroy();
       Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  /**
+   * Copies the audit trail of the store at {@code address} to a file in a new owner-only
+   * temporary directory; {@link #deleteExport} removes both.
+   */
+  static Path exportAuditLog(String address, Io io) {
+    HikariDataSource pool = pool(address, io);
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("envelope-audit"); // owner-only on POSIX
+    } catch (IOException e) {
+      throw Failures.writing("a temporary copy of the audit trail", e);
+    }
+    Path file = dir.resolve(AuditLog.FILE_NAME);
+    try {
+      PostgresKeyStore.exportAuditLog(pool, PostgresKeyStore.DEFAULT_SCHEMA, file);
+      return file;
+    } catch (KeyStoreNotFoundException e) {
+      deleteExport(file);
+      throw noStore(address, e);
+    } catch (RuntimeException e) {
+      deleteExport(file);
+      throw e;
+    }
+  }
+
+  /** Deletes a copy {@link #exportAuditLog} made, and its directory. */
+  static void deleteExport(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(file.getParent());
+    } catch (IOException ignored) {
+      // Best effort: the directory is private to this user and in the temporary directory.
     }
   }
 

@@ -2,7 +2,9 @@ package dev.envelope.local.postgresql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.KeyStoreNotFoundException;
 import dev.envelope.local.LocalKeyStore;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -75,6 +77,29 @@ public final class PostgresKeyStore {
     config.setConnectionTimeout(10_000);
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
+  }
+
+  /**
+   * Writes the audit trail of the store in {@code schema} to {@code file} (replaced; created
+   * owner-only), one record per line exactly as a directory store writes its {@code audit.log}, so
+   * that {@link dev.envelope.local.AuditLog#verify(Path)} checks its hash chain and {@link
+   * dev.envelope.local.AuditLog#read(Path, dev.envelope.local.AuditVerification)} reads it without
+   * the KEK; {@link LocalKeyStore#verifyAuditLog()} also checks its MACs. The records are read in
+   * one transaction under the trail's lock, so the copy is a consistent prefix of the trail. Needs
+   * only read access to the schema; the records hold no key material.
+   *
+   * @return the number of records written
+   * @throws KeyStoreNotFoundException if the schema holds no key store
+   * @throws dev.envelope.KeyProviderException if the database cannot be read
+   * @throws java.io.UncheckedIOException if the file cannot be written
+   */
+  public static long exportAuditLog(DataSource dataSource, String schema, Path file) {
+    Objects.requireNonNull(file, "file");
+    PostgresHome home = new PostgresHome(Objects.requireNonNull(dataSource, "dataSource"), schema, location(dataSource));
+    if (home.readStoreRecord() == null) {
+      throw new KeyStoreNotFoundException("there is no key store at " + location(dataSource) + " (schema " + schema + ")");
+    }
+    return PostgresAudit.export(home, file);
   }
 
   /** The database, for messages: a pool's JDBC URL without its parameters, which may hold secrets. */
