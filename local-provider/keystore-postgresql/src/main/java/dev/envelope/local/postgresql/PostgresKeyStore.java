@@ -26,6 +26,16 @@ import javax.sql.DataSource;
  * module's README for the least-privilege role. The database sees sealed key records only: key
  * material is encrypted under the KEK before it leaves the process. The caller owns the data
  * source and closes it after the store.
+ *
+ * <p>Every change also notifies the other processes (PostgreSQL {@code NOTIFY}, in the change's
+ * transaction). An explicit {@code open()}, {@code create()} or {@code openOrCreate()} of a store
+ * built here starts one listener thread for it (a daemon named {@code envelope-keystore-listener
+ * <the store>}, holding one connection of the data source until the store is closed, when it is
+ * stopped): it re-reads a key another process changed, so the store's {@link
+ * dev.envelope.local.KeyStateListener}s (the data-key cache's incident hook) hear of a disable or
+ * destruction made anywhere within a second, and it re-reads every loaded key after a reconnection
+ * and every 10 seconds. A notice is only a hint to re-read: a forged one changes nothing. Key use
+ * does not depend on it; each use checks the key's row version.
  */
 public final class PostgresKeyStore {
   /** The schema a store is kept in unless another is named. */
