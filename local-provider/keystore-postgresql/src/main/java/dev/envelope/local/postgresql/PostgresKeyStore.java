@@ -95,8 +95,8 @@ public final class PostgresKeyStore {
    * that {@link dev.envelope.local.AuditLog#verify(Path)} checks its hash chain and {@link
    * dev.envelope.local.AuditLog#read(Path, dev.envelope.local.AuditVerification)} reads it without
    * the KEK; {@link LocalKeyStore#verifyAuditLog()} also checks its MACs. The records are read in
-   * one transaction under the trail's lock, so the copy is a consistent prefix of the trail. Needs
-   * only read access to the schema; the records hold no key material.
+   * one transaction under the trail's lock, so the copy is a consistent prefix of the trail. Writes
+   * nothing to the database and needs no KEK; the records hold no key material.
    *
    * @return the number of records written
    * @throws KeyStoreNotFoundException if the schema holds no key store
