@@ -8,6 +8,7 @@ module dev.envelope.local.postgresql {
   requires transitive java.sql;
   requires com.google.gson;
   requires com.zaxxer.hikari;
+  requires org.postgresql.jdbc; // PGConnection: LISTEN/NOTIFY
 
   exports dev.envelope.local.postgresql;
 }

@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
             + " or rewritten: keep the anchor somewhere the log's writers cannot change, and pass it back"
             + " with --anchor to check that the log still starts with what you saw.",
         "",
+        "With --keystore postgresql://HOST[:PORT]/DATABASE the records are the store's audit table.",
+        "",
         "Needs no passphrase. Exits 9 when the chain is broken.",
         ""
     })
@@ -37,8 +39,9 @@ final class AuditCommand implements Callable<Integer> {
   private final Io io;
 
   @Option(names = "--keystore", required = true, paramLabel = "DIR", order = 1,
-      description = "The key store directory.")
-  Path directory;
+      description = "The key store directory, or postgresql://HOST[:PORT]/DATABASE for a store in PostgreSQL"
+          + " (its audit table, read with the PGUSER/PGPASSWORD... credentials).")
+  String keystore;
 
   @Option(names = "--anchor", paramLabel = "RECORDS:HASH", order = 2,
       description = "An anchor printed by an earlier run: the log must still start with those records.")
@@ -58,8 +61,22 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AuditVerification expected = anchor == null ? null : parseAnchor(anchor);
+    if (KeyStores.isAddress(keystore)) {
+      // The trail's rows are the lines of a directory store's log: copied to a private file, they
+      // are verified and read by the same code.
+      Path copy = PostgresKeyStores.exportAuditLog(keystore, io);
+      try {
+        return report(copy, expected);
+      } finally {
+        PostgresKeyStores.deleteExport(copy);
+      }
+    }
+    Path directory = KeyStores.directory(keystore);
     KeyStores.requireStore(directory);
-    Path log = directory.resolve(AuditLog.FILE_NAME);
+    return report(directory.resolve(AuditLog.FILE_NAME), expected);
+  }
+
+  private int report(Path log, AuditVerification expected) {
     AuditVerification v;
     try {
       v = expected == null ? AuditLog.verify(log) : AuditLog.verify(log, expected);

@@ -43,7 +43,12 @@ final class KeyStores {
     return isAddress(location) ? "at" : "in";
   }
 
-  private static Path directory(String location) {
+  /**
+   * The directory {@code location} names.
+   *
+   * @throws CliFailure {@link ExitCode#USAGE} if it is not a path
+   */
+  static Path directory(String location) {
     try {
       return Path.of(location);
     } catch (java.nio.file.InvalidPathException e) {

@@ -20,10 +20,13 @@ import java.util.Map;
  * the key store passphrase from {@code --passphrase-file} or {@value KeyStores#PASSPHRASE_VARIABLE},
  * the endpoint's secret key from {@code --secret-key-file} or {@value #SECRET_KEY_VARIABLE}. Its
  * credentials have their own variables: the real {@code AWS_*} credentials of the machine are never
- * adopted by a development tool that speaks plain HTTP.
+ * adopted by a development tool that speaks plain HTTP. A {@code --keystore postgresql://} address
+ * is kept as {@link #keyStoreAddress} (with {@link #passphraseFile}): the store is opened when the
+ * endpoint starts.
  */
 record KmsServerSettings(
-    LocalKmsServer.Builder builder, boolean ephemeral, boolean generatedCredentials, String remoteHost) {
+    LocalKmsServer.Builder builder, boolean ephemeral, boolean generatedCredentials, String remoteHost,
+    String keyStoreAddress, Path passphraseFile) {
   /** The access key the endpoint accepts, unless {@code --access-key} gives it. */
   static final String ACCESS_KEY_VARIABLE = "ENVELOPE_KMS_ACCESS_KEY_ID";
   /** Its secret key, unless {@code --secret-key-file} gives it. */
@@ -62,9 +65,17 @@ record KmsServerSettings(
       }
     }
     Path directory = null;
+    String address = null;
     for (String value : c.keystore) {
-      directory = Path.of(value);
-      b.keyStoreDirectory(directory);
+      if (KeyStores.isAddress(value)) {
+        if (c.keystore.size() > 1) {
+          throw new IllegalArgumentException("--keystore was given twice");
+        }
+        address = value; // opened when the endpoint starts (LocalKmsEndpoint)
+      } else {
+        directory = Path.of(value);
+        b.keyStoreDirectory(directory);
+      }
     }
     if (c.passphraseFile.size() > 1) {
       throw new IllegalArgumentException("--passphrase-file was given twice");
@@ -83,7 +94,7 @@ record KmsServerSettings(
       b.kek(passphraseFile != null
           ? passphraseFromFile(passphraseFile)
           : passphraseFromEnvironment(directory, env));
-    } else if (passphraseFile != null) {
+    } else if (passphraseFile != null && address == null) {
       throw new IllegalArgumentException(
           "--passphrase-file is the passphrase of the key store in --keystore DIR: give --keystore"
               + " too (without it the endpoint uses an ephemeral store that needs none)");
@@ -117,7 +128,8 @@ record KmsServerSettings(
       }
       b.credentials(cb.build());
     }
-    return new KmsServerSettings(b, directory == null, generated, remoteHost);
+    return new KmsServerSettings(b, directory == null && address == null, generated, remoteHost, address,
+        passphraseFile);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.envelope.cli;
 
+import dev.envelope.local.LocalKeyStore;
 import dev.envelope.localkms.KmsCredentials;
 import dev.envelope.localkms.LocalKmsServer;
 import java.io.IOException;
@@ -54,6 +55,23 @@ final class LocalKmsEndpoint {
    *     bound
    */
   static int run(KmsServerSettings settings, Io io, StopSignal stopSignal) throws InterruptedException {
+    LocalKeyStore shared = null;
+    if (settings.keyStoreAddress() != null) {
+      // A store in PostgreSQL: opened (or created) here, served by as many endpoints as run.
+      shared = KeyStores.openOrCreate(settings.keyStoreAddress(), settings.passphraseFile(),
+          LocalKmsServer.SERVICE_CALLER, io).store();
+      settings.builder().keyStore(shared);
+    }
+    try {
+      return serve(settings, io, stopSignal);
+    } finally {
+      if (shared != null) {
+        shared.close();
+      }
+    }
+  }
+
+  private static int serve(KmsServerSettings settings, Io io, StopSignal stopSignal) throws InterruptedException {
     LocalKmsServer server = start(settings.builder());
     if (settings.remoteHost() != null) {
       io.stderr().println("envelope: warning: kms-server listens on " + settings.remoteHost() + ", beyond"
@@ -96,6 +114,9 @@ final class LocalKmsEndpoint {
     if (settings.ephemeral()) {
       out.println("Keys: an ephemeral key store, deleted when the endpoint stops (use --keystore DIR to"
           + " keep keys)");
+    } else if (settings.keyStoreAddress() != null) {
+      out.println("Keys: the key store at " + settings.keyStoreAddress() + " (audit log in its database; other"
+          + " endpoints may serve it at once)");
     } else {
       out.println("Keys: the key store in " + server.keyStore().directory() + " (audit log "
           + server.keyStore().auditLogFile() + ")");

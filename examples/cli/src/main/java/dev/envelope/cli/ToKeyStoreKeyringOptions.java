@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 /** {@link KeyStoreKeyringOptions} as a destination: {@code --to-keystore DIR --to-key ALIAS}. */
 final class ToKeyStoreKeyringOptions implements KeyringChoice {
   @Option(names = "--to-keystore", paramLabel = "DIR", order = 211,
-      description = "The key store directory of the new key; its passphrase as for --keystore.")
-  Path directory;
+      description = "The key store directory of the new key, or postgresql://HOST[:PORT]/DATABASE; its"
+          + " passphrase as for --keystore.")
+  String directory; // a String: a Path would fold the "//" of a postgresql:// address
 
   @Option(names = "--to-key", paramLabel = "ALIAS_OR_ID", order = 212,
       description = "The new key's alias or id in that store.")
@@ -25,7 +26,7 @@ final class ToKeyStoreKeyringOptions implements KeyringChoice {
   @Override
   public Keyring keyring(Purpose purpose, Io io, Resources resources) {
     KeyStoreKeyringOptions options = new KeyStoreKeyringOptions();
-    options.directory = directory == null ? null : directory.toString();
+    options.directory = directory;
     options.key = key;
     options.passphraseFile = passphraseFile;
     options.caller = caller;

@@ -11,7 +11,10 @@ import java.util.Objects;
  * Every listener is called even if one throws; the first failure is then reported to the caller
  * (the change itself stays made). Changes made by another process are reported when this process
  * next loads the key (any use of it, {@code describeKey}, or {@code listKeys}, which loads every
- * key: call it periodically to pick such changes up while a cache serves hits).
+ * key: call it periodically to pick such changes up while a cache serves hits). A store kept in
+ * PostgreSQL reports them without waiting for a use: its listener thread hears of each change
+ * (LISTEN/NOTIFY) and calls the listeners, on that thread, within a second of the commit, for
+ * every key this instance has loaded.
  *
  * <pre>{@code
  * store.addKeyStateListener(KeyStateListener.purging(cache));
@@ -34,7 +37,8 @@ public interface KeyStateListener {
    * Once the state change has returned, no entry cached before it that the key wrapped is served
    * again, and loads running during the purge are not cached (see {@link
    * CachingMaterialsManager#invalidateIf}). Not promised: a change made by another process is
-   * only seen when this process next loads the key (see above); until then, {@link
+   * only seen when this process next loads the key, or, for a store in PostgreSQL, when its
+   * listener hears of it (see above); until then, {@link
    * CachingMaterialsManager.Builder#maxAge} bounds how long its cached data keys stay in use.
    */
   static KeyStateListener purging(CachingMaterialsManager cache) {

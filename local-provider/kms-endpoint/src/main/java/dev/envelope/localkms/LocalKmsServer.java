@@ -133,13 +133,17 @@ public final class LocalKmsServer implements AutoCloseable {
     Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
 
     // Each step below owns what it opened until the server is built; on failure, release it all.
-    Path directory = b.store != null ? b.store.directory() : b.directory;
+    Path directory = b.store != null ? directoryOf(b.store) : b.directory;
     DirectoryLock.Held heldLock = null;
     LocalKeyStore openedStore = null;
     Path temporary = null;
     try {
       KmsRegistry registry;
-      if (directory == null) {
+      if (b.store != null && directory == null) {
+        // A store kept in a database: any number of endpoints may serve it at once, so none
+        // claims it, and each keeps its own state in memory.
+        registry = KmsRegistry.inMemory();
+      } else if (directory == null) {
         temporary = EphemeralKeyStore.createDirectory();
         openedStore = EphemeralKeyStore.create(temporary, clock);
         registry = KmsRegistry.inMemory();
@@ -183,6 +187,15 @@ public final class LocalKmsServer implements AutoCloseable {
       host = "[" + host + "]";
     }
     this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
+  }
+
+  /** The directory of {@code store}, or null if it is kept elsewhere (a database). */
+  private static Path directoryOf(LocalKeyStore store) {
+    try {
+      return store.directory();
+    } catch (IllegalStateException keptElsewhere) {
+      return null;
+    }
   }
 
   private KmsHttpServer bind(Builder b, InetAddress address, KmsService service)
@@ -450,6 +463,12 @@ public final class LocalKmsServer implements AutoCloseable {
      * endpoint's state file and lock go in its directory). Instead of {@link #keyStoreDirectory}
      * and {@link #kek}. The store's own clock decides destruction dates: in tests give the store
      * and the endpoint the same clock.
+     *
+     * <p>A store kept in a database (the PostgreSQL key store) is claimed by no endpoint: several
+     * endpoints, in as many processes, may serve it at once, each seeing a key state change made
+     * through any of them (or the store) at its next call. Each keeps its own state (aliases made
+     * with CreateAlias, grants, key policy documents, rotation settings, tags) in memory, for
+     * this run only; the store's keys, their state and the audit log are shared.
      */
     public Builder keyStore(LocalKeyStore store) {
       Objects.requireNonNull(store, "store");

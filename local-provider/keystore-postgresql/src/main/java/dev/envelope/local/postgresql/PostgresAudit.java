@@ -7,8 +7,11 @@ import dev.envelope.local.internal.AuditStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -92,8 +95,49 @@ final class PostgresAudit implements AuditStore {
     });
   }
 
+  /** Copies the trail of {@code home}'s store to {@code file}, as lines; see {@code PostgresKeyStore.exportAuditLog}. */
+  static long export(PostgresHome home, Path file) {
+    String table = home.schema() + ".audit";
+    return home.runLocked("read the audit trail", Schema.AUDIT_LOCK, c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT line FROM " + table + " ORDER BY seq")) {
+        s.setFetchSize(512);
+        long[] count = new long[1];
+        try (ResultSet r = s.executeQuery();
+            OutputStream out = Files.newOutputStream(ownerOnly(file))) {
+          byte[] buffer = new byte[1 << 16];
+          try (InputStream in = new Lines(r) {
+            @Override
+            void onLine() {
+              count[0]++;
+            }
+          }) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+              out.write(buffer, 0, n);
+            }
+          }
+        } catch (IOException e) {
+          if (e.getCause() instanceof SQLException) {
+            throw (SQLException) e.getCause();
+          }
+          throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+        }
+        return count[0];
+      }
+    });
+  }
+
+  /** {@code file}, emptied, or created readable and writable by its owner only where POSIX allows. */
+  private static Path ownerOnly(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    try {
+      return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      return Files.createFile(file);
+    }
+  }
+
   /** The rows of a result set as newline-terminated lines. */
-  private static final class Lines extends InputStream {
+  private static class Lines extends InputStream {
     private final ResultSet rows;
     private byte[] current = new byte[0];
     private int at;
@@ -101,6 +145,9 @@ final class PostgresAudit implements AuditStore {
     Lines(ResultSet rows) {
       this.rows = rows;
     }
+
+    /** Called once per row read. */
+    void onLine() {}
 
     private boolean fill() throws IOException {
       while (at >= current.length) {
@@ -112,6 +159,7 @@ final class PostgresAudit implements AuditStore {
           current = java.util.Arrays.copyOf(line, line.length + 1);
           current[line.length] = '\n';
           at = 0;
+          onLine();
         } catch (SQLException e) {
           throw new IOException(e);
         }

@@ -30,11 +30,15 @@ import javax.sql.DataSource;
  * key rows, its manifest and the store row naming it) is atomic. A statement that fails marks the
  * transaction failed: the release rolls it back and throws. Calls made without the lock (stamps,
  * the optimistic first read of the store record) use a pooled connection in autocommit mode.
+ *
+ * <p>Every key change also sends a notice ({@code pg_notify}) on the store's channel in its
+ * transaction; {@link #watch} listens for them ({@link PostgresListener}).
  */
 final class PostgresHome implements StoreHome {
   private final DataSource dataSource;
   private final String schema;
   private final String where;
+  private final String channel;
   private final ThreadLocal<Tx> tx = new ThreadLocal<>();
   private volatile boolean migrated;
 
@@ -62,6 +66,7 @@ final class PostgresHome implements StoreHome {
   PostgresHome(DataSource dataSource, String schema, String location) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.schema = Schema.checkName(schema);
+    this.channel = PostgresListener.channel(this.schema);
     this.where = "the key store at " + Objects.requireNonNull(location, "location") + " (schema " + schema + ")";
   }
 
@@ -382,6 +387,22 @@ final class PostgresHome implements StoreHome {
       s.setBytes(i, record);
       s.executeUpdate();
     }
+    if (set == null) {
+      notifyChange(c, keyId);
+    }
+  }
+
+  /**
+   * Tells every listening store of a change, in the change's transaction: PostgreSQL delivers the
+   * notice when the transaction commits, and drops it if it rolls back. {@code keyId} {@code "*"}:
+   * every key.
+   */
+  private void notifyChange(Connection c, String keyId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      s.setString(1, channel);
+      s.setString(2, keyId);
+      s.execute();
+    }
   }
 
   @Override
@@ -467,6 +488,10 @@ final class PostgresHome implements StoreHome {
         });
         // The old set goes in the same transaction: the switch commits whole or not at all.
         tidy();
+        run("announce the new KEK", c -> {
+          notifyChange(c, "*");
+          return null;
+        });
       }
 
       @Override
@@ -494,9 +519,18 @@ final class PostgresHome implements StoreHome {
     return new PostgresAudit(this, macKey, storeId, generation);
   }
 
+  /**
+   * Starts the store's listener thread ({@link PostgresListener}): one connection of the data
+   * source, held until the store is closed.
+   */
+  @Override
+  public Watch watch(ChangeSink sink) {
+    return PostgresListener.start(dataSource, channel, where, sink);
+  }
+
   @Override
   public void close() {
-    // The data source belongs to the caller; nothing else is held between calls.
+    // The data source belongs to the caller; the listener is closed by the store before this.
   }
 
   static byte[] utf8(String s) {

@@ -2,7 +2,9 @@ package dev.envelope.local.postgresql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.local.KeyStoreNotFoundException;
 import dev.envelope.local.LocalKeyStore;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -24,6 +26,16 @@ import javax.sql.DataSource;
  * module's README for the least-privilege role. The database sees sealed key records only: key
  * material is encrypted under the KEK before it leaves the process. The caller owns the data
  * source and closes it after the store.
+ *
+ * <p>Every change also notifies the other processes (PostgreSQL {@code NOTIFY}, in the change's
+ * transaction). An explicit {@code open()}, {@code create()} or {@code openOrCreate()} of a store
+ * built here starts one listener thread for it (a daemon named {@code envelope-keystore-listener
+ * <the store>}, holding one connection of the data source until the store is closed, when it is
+ * stopped): it re-reads a key another process changed, so the store's {@link
+ * dev.envelope.local.KeyStateListener}s (the data-key cache's incident hook) hear of a disable or
+ * destruction made anywhere within a second, and it re-reads every loaded key after a reconnection
+ * and every 10 seconds. A notice is only a hint to re-read: a forged one changes nothing. Key use
+ * does not depend on it; each use checks the key's row version.
  */
 public final class PostgresKeyStore {
   /** The schema a store is kept in unless another is named. */
@@ -75,6 +87,29 @@ public final class PostgresKeyStore {
     config.setConnectionTimeout(10_000);
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
+  }
+
+  /**
+   * Writes the audit trail of the store in {@code schema} to {@code file} (replaced; created
+   * owner-only), one record per line exactly as a directory store writes its {@code audit.log}, so
+   * that {@link dev.envelope.local.AuditLog#verify(Path)} checks its hash chain and {@link
+   * dev.envelope.local.AuditLog#read(Path, dev.envelope.local.AuditVerification)} reads it without
+   * the KEK; {@link LocalKeyStore#verifyAuditLog()} also checks its MACs. The records are read in
+   * one transaction under the trail's lock, so the copy is a consistent prefix of the trail. Writes
+   * nothing to the database and needs no KEK; the records hold no key material.
+   *
+   * @return the number of records written
+   * @throws KeyStoreNotFoundException if the schema holds no key store
+   * @throws dev.envelope.KeyProviderException if the database cannot be read
+   * @throws java.io.UncheckedIOException if the file cannot be written
+   */
+  public static long exportAuditLog(DataSource dataSource, String schema, Path file) {
+    Objects.requireNonNull(file, "file");
+    PostgresHome home = new PostgresHome(Objects.requireNonNull(dataSource, "dataSource"), schema, location(dataSource));
+    if (home.readStoreRecord() == null) {
+      throw new KeyStoreNotFoundException("there is no key store at " + location(dataSource) + " (schema " + schema + ")");
+    }
+    return PostgresAudit.export(home, file);
   }
 
   /** The database, for messages: a pool's JDBC URL without its parameters, which may hold secrets. */

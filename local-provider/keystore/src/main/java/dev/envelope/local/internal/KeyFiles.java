@@ -273,6 +273,39 @@ final class KeyFiles {
     return fresh;
   }
 
+  /**
+   * Re-reads a key this instance has loaded, after a hint that another process changed it; if its
+   * state changed, the state listeners hear of it (on the calling thread). A key not loaded here is
+   * left alone: its first use reads it.
+   */
+  void refresh(String keyId) {
+    if (cache.containsKey(keyId)) {
+      load(keyId);
+    }
+  }
+
+  /**
+   * Re-reads every key this instance has loaded ({@link #refresh}); goes on past a key that fails
+   * and then throws the first failure.
+   */
+  void refreshAll() {
+    RuntimeException first = null;
+    for (String keyId : new ArrayList<>(cache.keySet())) {
+      try {
+        refresh(keyId);
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   /** Caches a record just read under the lock. */
   void remember(LoadedKey k) {
     cache.put(k.metadata.keyId(), k);

@@ -30,7 +30,10 @@ import java.util.Objects;
  * (threads and processes) and first checks that the store record is still the one this instance
  * opened. A change re-reads the key's record, applies the transition and replaces the record and
  * then the manifest atomically. Key use reads through a cache revalidated against the record's
- * stamp on every call, so a change made by another process is seen by the next operation.
+ * stamp on every call, so a change made by another process is seen by the next operation. A home
+ * with a change feed ({@link StoreHome#watch}) also re-reads a loaded key as soon as another process
+ * changes it, so this instance's state listeners (the data-key cache's incident hook) hear of a
+ * disable or destruction without waiting for a use.
  */
 @SuppressWarnings("try") // lock holders are try-with-resources guards
 public final class StoreEngine implements AutoCloseable {
@@ -55,6 +58,7 @@ public final class StoreEngine implements AutoCloseable {
   private final Resolver resolver;
   private final Lifecycle lifecycle;
   private final KeyUse use;
+  private volatile StoreHome.Watch watch;
 
   private StoreEngine(StoreState state, Options o) {
     this.state = state;
@@ -92,6 +96,25 @@ public final class StoreEngine implements AutoCloseable {
   /** Opens the store in {@code home}, checking that {@code spec} gives the KEK it was created with. */
   public static StoreEngine open(StoreHome home, KekSpec spec, Options o) {
     return StoreOpener.open(home, spec, o);
+  }
+
+  /**
+   * Starts the home's change feed, if it has one (PostgreSQL: a listener thread), so that a change
+   * made by any process reaches this instance's state listeners without waiting for a use. Called
+   * once, by an explicit create or open; stopped by {@link #close}.
+   */
+  void startWatching() {
+    watch = state.home.watch(new StoreHome.ChangeSink() {
+      @Override
+      public void keyChanged(String keyId) {
+        keys.refresh(keyId);
+      }
+
+      @Override
+      public void allStale() {
+        keys.refreshAll();
+      }
+    });
   }
 
   /**
@@ -279,6 +302,11 @@ public final class StoreEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    StoreHome.Watch w = watch;
+    watch = null;
+    if (w != null) {
+      w.close(); // first: no refresh runs on a closed store
+    }
     state.close();
     keys.clear();
     events.close();

@@ -105,6 +105,35 @@ public interface StoreHome extends AutoCloseable {
    */
   AuditStore openAudit(byte[] macKey, String storeId, java.util.function.LongSupplier generation);
 
+  /**
+   * What a home with a change feed tells an open store ({@link #watch}). Each call is a hint, never
+   * a fact: the store re-reads the record under its own checks, so a false or forged hint costs a
+   * read and changes nothing.
+   */
+  interface ChangeSink {
+    /** The record of {@code keyId} may have changed in another process. */
+    void keyChanged(String keyId);
+
+    /** Any record may have changed (the feed was interrupted, or a change named no key). */
+    void allStale();
+  }
+
+  /** A running change feed; closing it stops it and waits for its thread. */
+  interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Starts telling {@code sink} of changes made by any process, on a thread of the home's own,
+   * until the result is closed. Called once by an explicit open (or create) of a store. A home
+   * without a change feed (a directory) returns null: there, changes made by another process are
+   * seen when this process next loads the key.
+   */
+  default Watch watch(ChangeSink sink) {
+    return null;
+  }
+
   @Override
   void close();
 }

@@ -95,10 +95,13 @@ final class StoreOpener {
     }
     StoreSecrets secrets = StoreSecrets.derive(secret, storeId);
     home.create(store, Manifest.empty().encode(secrets, storeId));
+    StoreEngine engine;
     try (StoreHome.Held held = home.lock()) {
       JsonObject written = home.readStoreRecord();
-      return StoreEngine.assemble(new StoreState(home, written, storeId, o.namespace, kek, secrets, o.clock, o.random), o);
+      engine = StoreEngine.assemble(new StoreState(home, written, storeId, o.namespace, kek, secrets, o.clock, o.random), o);
     }
+    engine.startWatching();
+    return engine;
   }
 
   /** Opens the store in {@code home}, checking that {@code spec} gives the KEK it was created with. */
@@ -107,6 +110,7 @@ final class StoreOpener {
     JsonObject record = readRecord(home);
     home.checkOwnerOnly();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      StoreEngine engine;
       Parsed p = new Parsed(record, where);
       if (!p.kind.equals(spec.kind())) {
         throw new WrongKekException(where + " is protected by a KEK of kind '" + p.kind
@@ -126,15 +130,21 @@ final class StoreOpener {
         home.tidy();
         StoreSecrets secrets = StoreSecrets.derive(secret, p.storeId);
         StoreState state = new StoreState(home, current, p.storeId, p.namespace, kek, secrets, o.clock, o.random);
-        StoreEngine engine = StoreEngine.assemble(state, o);
+        engine = StoreEngine.assemble(state, o);
         try {
           engine.checkOnOpen();
         } catch (RuntimeException e) {
           engine.close();
           throw e;
         }
-        return engine;
       }
+      try {
+        engine.startWatching();
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
+      return engine;
     }
     throw new KeyProviderException(where + " changed its KEK " + MAX_ATTEMPTS
         + " times while it was being opened; try again");

@@ -1,0 +1,53 @@
+package dev.envelope.cli;
+
+import static dev.envelope.cli.Cli.assertSuccess;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.envelope.local.postgresql.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code rewrap} from a directory store to a store in PostgreSQL: README's "moving between them". */
+class PostgresRewrapCliTest {
+  private final PostgresServer server = PostgresServer.get();
+  private final String db = server.newDatabase();
+  private final String address = "postgresql://127.0.0.1:" + server.port() + "/" + db;
+  @TempDir Path dir;
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put(KeyStores.PASSPHRASE_VARIABLE, "correct horse battery staple");
+    env.put("PGUSER", db + "_app");
+    env.put("PGPASSWORD", "app-password");
+    return env;
+  }
+
+  @Test
+  void rewrap_directoryStoreToPostgresStore_messageThenDecryptsOnlyWithThePostgresKey() throws Exception {
+    Path keys = dir.resolve("keys");
+    assertSuccess(Cli.runWithEnv(env(), "keys", "create", "--keystore", keys.toString(), "--alias", "orders"));
+    assertSuccess(Cli.runWithEnv(env(), "keys", "create", "--keystore", address, "--alias", "orders"));
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "moved to the database");
+    Path message = dir.resolve("plain.env");
+    assertSuccess(Cli.runWithEnv(env(), "encrypt", "--in", plain.toString(), "--out", message.toString(),
+        "--keystore", keys.toString(), "--key", "orders"));
+
+    Path moved = dir.resolve("moved.env");
+    assertSuccess(Cli.runWithEnv(env(), "rewrap", "--in", message.toString(), "--out", moved.toString(), "--quiet",
+        "--keystore", keys.toString(), "--key", "orders", "--to-keystore", address, "--to-key", "orders",
+        "--reencrypt"));
+
+    Path back = dir.resolve("back.txt");
+    assertSuccess(Cli.runWithEnv(env(), "decrypt", "--in", moved.toString(), "--out", back.toString(),
+        "--keystore", address, "--key", "orders"));
+    assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(back));
+    Cli.Result old = Cli.runWithEnv(env(), "decrypt", "--in", moved.toString(), "--out",
+        dir.resolve("old.txt").toString(), "--keystore", keys.toString(), "--key", "orders");
+    assertNotEquals(0, old.status(), "the directory store's key no longer opens it: " + old);
+  }
+}
