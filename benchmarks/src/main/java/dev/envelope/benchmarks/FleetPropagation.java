@@ -44,6 +44,36 @@ public final class FleetPropagation {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    Latencies measured = measure(rounds);
+    System.out.println("Propagation across two store instances (separate pools), " + rounds + " rounds:");
+    System.out.println(line("hook (LISTEN/NOTIFY, no call on the second)", measured.hook()));
+    System.out.println(line("refusal (first use through the second)", measured.refusal()));
+  }
+
+  /** Nanoseconds from a disable's commit to the other instance's hook, and to its refusal, per round. */
+  record Latencies(long[] hook, long[] refusal) {}
+
+  /** The report's section: p50, p90, p99 and max of {@code rounds} rounds, in a markdown table. */
+  static String markdown(int rounds) throws Exception {
+    Latencies m = measure(rounds);
+    StringBuilder md = new StringBuilder("## A state change reaching another process (PostgreSQL key store)\n\n");
+    md.append("`FleetPropagation` (also `scripts/bench-fleet`): two instances of one PostgreSQL key store with ")
+        .append("separate pools, as two processes have, on a throwaway local server; ").append(rounds)
+        .append(" disables through the first, timed from their commit. Promise: within one second.\n\n");
+    md.append("| from the commit to | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+    row(md, "the other instance's incident hook (LISTEN/NOTIFY, no call on it)", m.hook());
+    row(md, "refusal at the other instance's next use", m.refusal());
+    return md.append('\n').toString();
+  }
+
+  private static void row(StringBuilder md, String what, long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", what, ms(s[s.length / 2]),
+        ms(s[(int) (s.length * 0.9)]), ms(s[Math.min(s.length - 1, (int) (s.length * 0.99))]), ms(s[s.length - 1])));
+  }
+
+  static Latencies measure(int rounds) throws Exception {
     int warmup = 20;
     PostgresServer server = PostgresServer.get();
     String db = server.newDatabase();
@@ -85,9 +115,7 @@ public final class FleetPropagation {
           refusal[i] = refusedAt - committedAgain;
         }
       }
-      System.out.println("Propagation across two store instances (separate pools), " + rounds + " rounds:");
-      System.out.println(line("hook (LISTEN/NOTIFY, no call on the second)", hook));
-      System.out.println(line("refusal (first use through the second)", refusal));
+      return new Latencies(hook, refusal);
     }
   }
 

@@ -145,9 +145,22 @@ public final class Report {
       markdown = markdown.replace("JMH throughput mode, ",
           "JMH throughput mode (`--short`: 3 × 1 s warm-up and 3 × 1 s measured iterations per fork), ");
     }
+    if (!quick && include.equals("dev.envelope.benchmarks.*")) {
+      markdown = markdown.replace(Targets.HEADING, fleet() + Targets.HEADING);
+    }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, markdown.getBytes(StandardCharsets.UTF_8));
     System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  /** The PostgreSQL fleet's propagation section, or why it was not measured (no server binaries). */
+  private static String fleet() {
+    try {
+      return FleetPropagation.markdown(200);
+    } catch (Exception | LinkageError e) {
+      return "## A state change reaching another process (PostgreSQL key store)\n\nNot measured in this run: "
+          + e.getClass().getSimpleName() + " (`scripts/bench-fleet` needs the PostgreSQL server binaries).\n\n";
+    }
   }
 
   /** The JMH options of a full run, or of a quick smoke run (one short iteration, 1 KiB only). */
