@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * scripts/bench --include Esdk  # only benchmarks whose name matches the regex
  * scripts/bench --rounds 5      # more rounds, a tighter median
  * scripts/bench --short         # 3 + 3 iterations of 1 s per fork: about a third of the time
+ * scripts/bench --sizes 1024,1048576   # only these payload sizes (default 1 KiB, 64 KiB, 1 MiB)
  * </pre>
  */
 public final class Report {
@@ -113,6 +115,7 @@ public final class Report {
   public static void main(String[] args) throws RunnerException, IOException {
     boolean quick = false;
     boolean brief = false;
+    int[] sizes = SIZES;
     int rounds = 3;
     String include = "dev.envelope.benchmarks.*";
     Path out = Paths.get("docs/benchmarks.md");
@@ -123,6 +126,9 @@ public final class Report {
           break;
         case "--short":
           brief = true;
+          break;
+        case "--sizes":
+          sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
           break;
         case "--include":
           include = args[++i];
@@ -135,11 +141,11 @@ public final class Report {
           break;
         default:
           throw new IllegalArgumentException(
-              "unknown option " + args[i] + " (--quick, --short, --include REGEX, --rounds N, --out FILE)");
+              "unknown option " + args[i] + " (--quick, --short, --sizes N,N, --include REGEX, --rounds N, --out FILE)");
       }
     }
     UnaryOperator<ChainedOptionsBuilder> tweak = brief ? Report::brief : UnaryOperator.identity();
-    Measured measured = measure(include, quick ? 1 : rounds, quick, tweak);
+    Measured measured = measure(include, quick ? 1 : rounds, quick, tweak, sizes);
     String markdown = render(measured, quick);
     if (brief) {
       markdown = markdown.replace("JMH throughput mode, ",
@@ -197,11 +203,18 @@ public final class Report {
    */
   static Measured measure(String include, int rounds, boolean quick, UnaryOperator<ChainedOptionsBuilder> tweak)
       throws RunnerException {
+    return measure(include, rounds, quick, tweak, SIZES);
+  }
+
+  /** As above, over the payload sizes given ({@code --sizes}); tables of sizes not run are left out. */
+  static Measured measure(
+      String include, int rounds, boolean quick, UnaryOperator<ChainedOptionsBuilder> tweak, int[] sizes)
+      throws RunnerException {
     int threads = Runtime.getRuntime().availableProcessors();
     List<Map<String, Point>> all = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       Map<String, Point> points = new LinkedHashMap<>();
-      for (int size : quick ? new int[] {1024} : SIZES) {
+      for (int size : quick ? new int[] {1024} : sizes) {
         ChainedOptionsBuilder o = options(include, quick).exclude(UNSIZED).param("size", String.valueOf(size)).forks(1);
         points.putAll(index(new Runner(tweak.apply(o).build()).run(), ""));
       }
