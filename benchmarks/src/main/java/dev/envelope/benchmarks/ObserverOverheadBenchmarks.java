@@ -2,12 +2,14 @@ package dev.envelope.benchmarks;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
+import dev.envelope.micrometer.EnvelopeMetrics;
 import dev.envelope.observe.EnvelopeObserver;
 import dev.envelope.observe.KeyringCall;
 import dev.envelope.observe.KeyringCallObservation;
 import dev.envelope.observe.Operation;
 import dev.envelope.observe.OperationObservation;
 import dev.envelope.observe.OperationResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * that JVM), {@code noop} (an observer that ignores everything, so the cost is Envelope's own
  * bookkeeping: the start, the thread-current operation, the keyring call's timing, the result) and
  * {@code counting} (an observer that counts operations, keyring calls and bytes, as a metrics
- * adapter would).
+ * adapter would) and {@code micrometer} (the Micrometer binder, {@code envelope-micrometer}, on a
+ * {@code SimpleMeterRegistry}: a counter and a timer per operation, a timer per keyring call).
  *
  * <p>Run after {@code mvn -pl benchmarks -am package -DskipTests}: {@code java -cp
  * "benchmarks/target/classes:$(ls benchmarks/target/lib/*.jar | tr '\n' ':')" org.openjdk.jmh.Main
@@ -42,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 3, jvmArgsAppend = "-Ddev.envelope.crypto.provider=jdk")
 public class ObserverOverheadBenchmarks {
-  @Param({"none", "noop", "counting"})
+  @Param({"none", "noop", "counting", "micrometer"})
   public String observer;
 
   private byte[] plaintext;
@@ -65,8 +68,14 @@ public class ObserverOverheadBenchmarks {
       case "counting":
         b.observer(new Counting());
         break;
+      case "micrometer":
+        EnvelopeMetrics metrics = EnvelopeMetrics.create();
+        metrics.bindTo(new SimpleMeterRegistry());
+        b.observer(metrics.observer());
+        break;
       default:
-        throw new IllegalArgumentException("observer must be none, noop or counting: " + observer);
+        throw new IllegalArgumentException(
+            "observer must be none, noop, counting or micrometer: " + observer);
     }
     envelope = b.build();
     message = envelope.encrypt(plaintext, Fixtures.CONTEXT);

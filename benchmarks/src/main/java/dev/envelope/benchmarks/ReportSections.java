@@ -133,7 +133,7 @@ final class ReportSections {
         .append(" | ").append(p == baseline ? "1×" : ratio(p.opsPerSecond() / baseline.opsPerSecond())).append(" |\n");
   }
 
-  /** Envelope with no observer, a no-op one and a counting one (issue 15: nothing measurable when none). */
+  /** Envelope with no observer, a no-op one, a counting one and the adapters (issue 15: nothing measurable when none). */
   private static void renderObserver(StringBuilder md, Map<String, Point> points) {
     StringBuilder rows = new StringBuilder();
     for (String op : new String[] {"encrypt", "decrypt"}) {
@@ -141,7 +141,7 @@ final class ReportSections {
       if (none == null) {
         continue;
       }
-      for (String observer : new String[] {"none", "noop", "counting"}) {
+      for (String observer : new String[] {"none", "noop", "counting", "micrometer", "opentelemetry"}) {
         Point p = points.get("ObserverOverheadBenchmarks." + op + "1KiB observer=" + observer);
         if (p != null) {
           rows.append("| ").append(op).append(" | ").append(observer).append(" | ").append(fmt(p.opsPerSecond()))
@@ -155,7 +155,8 @@ final class ReportSections {
     }
     md.append("## Observer overhead\n\n");
     md.append("`ObserverOverheadBenchmarks`: 1 KiB 0x0478 with a raw AES keyring, JDK provider, 3 forks; ")
-        .append("no observer, an observer that ignores everything, and one that counts every event. ")
+        .append("no observer, an observer that ignores everything, one that counts every event, and the ")
+        .append("Micrometer and OpenTelemetry adapters on in-memory registries. ")
         .append("The ratio is against no observer in the same run.\n\n");
     md.append("| operation | observer | ops/s | B/op | vs none |\n|---|---|---:|---:|---:|\n").append(rows).append('\n');
   }
