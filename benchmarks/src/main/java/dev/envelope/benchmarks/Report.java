@@ -44,7 +44,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * scripts/bench --quick         # one short iteration each: a smoke run, numbers meaningless
  * scripts/bench --include Esdk  # only benchmarks whose name matches the regex
  * scripts/bench --rounds 5      # more rounds, a tighter median
- * scripts/bench --short         # 3 + 3 iterations of 1 s per fork: about a third of the time
+ * scripts/bench --short         # 3 + 3 iterations of 1 s per fork, one fork per unsized point
  * scripts/bench --sizes 1024,1048576   # only these payload sizes (default 1 KiB, 64 KiB, 1 MiB)
  * </pre>
  */
@@ -106,6 +106,8 @@ public final class Report {
   static final String UNSIZED =
       "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks|RewrapBenchmarks"
           + "|ObserverOverheadBenchmarks)";
+  /** Unsized benchmarks whose ratios compare their own forks: they keep their forks under --short. */
+  static final String SEVERAL_FORKS = "(ObserverOverheadBenchmarks)";
   /** Benchmarks with a one-thread-per-core variant at 1 KiB. */
   static final String THREADED = "(EnvelopeBenchmarks|EsdkBenchmarks|FloorBenchmarks)";
   static final int[] SIZES = {1024, 65536, 1048576};
@@ -145,11 +147,12 @@ public final class Report {
       }
     }
     UnaryOperator<ChainedOptionsBuilder> tweak = brief ? Report::brief : UnaryOperator.identity();
-    Measured measured = measure(include, quick ? 1 : rounds, quick, tweak, sizes);
+    Measured measured = measure(include, quick ? 1 : rounds, quick, tweak, sizes, brief);
     String markdown = render(measured, quick);
     if (brief) {
       markdown = markdown.replace("JMH throughput mode, ",
-          "JMH throughput mode (`--short`: 3 × 1 s warm-up and 3 × 1 s measured iterations per fork), ");
+          "JMH throughput mode (`--short`: 3 × 1 s warm-up and 3 × 1 s measured iterations per fork; "
+              + "the tables without a payload size one fork per point, but the observer overhead), ");
     }
     if (!quick && include.equals("dev.envelope.benchmarks.*")) {
       markdown = markdown.replace(Targets.HEADING, fleet() + Targets.HEADING);
@@ -210,6 +213,17 @@ public final class Report {
   static Measured measure(
       String include, int rounds, boolean quick, UnaryOperator<ChainedOptionsBuilder> tweak, int[] sizes)
       throws RunnerException {
+    return measure(include, rounds, quick, tweak, sizes, false);
+  }
+
+  /**
+   * As above; with {@code oneForkUnsized} ({@code --short}) the benchmarks without a size run one
+   * fork each, but for {@link #SEVERAL_FORKS}.
+   */
+  static Measured measure(
+      String include, int rounds, boolean quick, UnaryOperator<ChainedOptionsBuilder> tweak, int[] sizes,
+      boolean oneForkUnsized)
+      throws RunnerException {
     int threads = Runtime.getRuntime().availableProcessors();
     List<Map<String, Point>> all = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
@@ -225,6 +239,12 @@ public final class Report {
         ChainedOptionsBuilder u = options(include, quick).exclude("^(?!.*" + UNSIZED + "\\.).*$");
         if (quick) {
           u.param("size", "1048576").forks(1);
+        } else if (oneForkUnsized) {
+          // --short: the supplementary tables (ECDSA engines alone are 54 forks) once each, except
+          // the overhead ratios, which compare forks of one benchmark and need several.
+          u.exclude(SEVERAL_FORKS).forks(1);
+          ChainedOptionsBuilder f = options(include, quick).exclude("^(?!.*" + SEVERAL_FORKS + "\\.).*$");
+          points.putAll(index(new Runner(tweak.apply(f).build()).run(), ""));
         }
         points.putAll(index(new Runner(tweak.apply(u).build()).run(), ""));
       }
