@@ -1,4 +1,4 @@
-package dev.envelope.local;
+package dev.envelope.local.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,26 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.envelope.local.*;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.PolicyViolationException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class KeyPolicyTest {
-  @TempDir Path dir;
-
+public abstract class KeyPolicyContract extends StoreContract {
   private final List<AuditEvent> events = new ArrayList<>();
   private LocalKeyStore store;
 
   @BeforeEach
   void createStore() {
-    store = Fixtures.store(dir).auditListener(events::add).create();
+    store = builder().auditListener(events::add).create();
   }
 
   @AfterEach
@@ -41,7 +38,7 @@ class KeyPolicyTest {
   void operationNotAllowed_isDeniedNamingOperationAndRule() {
     KeyPolicy encryptOnly = KeyPolicy.builder().allow(KeyOperation.GENERATE, KeyOperation.ENCRYPT).build();
     KeyMetadata key = store.createKey(CreateKeyRequest.builder().alias("drop-box").policy(encryptOnly).build());
-    Envelope envelope = Fixtures.envelope(store.keyring("drop-box"));
+    Envelope envelope = envelope(store.keyring("drop-box"));
     byte[] message = envelope.encrypt(new byte[] {1}, EncryptionContext.empty());
 
     KeyPolicyViolationException e =
@@ -59,7 +56,7 @@ class KeyPolicyTest {
   void requiredContextKeyMissing_isDeniedNamingTheKey() {
     KeyPolicy policy = KeyPolicy.defaultPolicy().toBuilder().requireContextKey("tenant").build();
     store.createKey(CreateKeyRequest.builder().alias("k").policy(policy).build());
-    Envelope envelope = Fixtures.envelope(store.keyring("k"));
+    Envelope envelope = envelope(store.keyring("k"));
 
     KeyPolicyViolationException e = assertThrows(KeyPolicyViolationException.class,
         () -> envelope.encrypt(new byte[1], EncryptionContext.of("purpose", "x")));
