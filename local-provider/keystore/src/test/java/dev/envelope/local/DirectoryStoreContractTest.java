@@ -1,13 +1,17 @@
 package dev.envelope.local;
 
+import dev.envelope.local.contract.AuditContract;
 import dev.envelope.local.contract.CachePurgeContract;
+import dev.envelope.local.contract.ChangeKekContract;
 import dev.envelope.local.contract.ConcurrencyContract;
 import dev.envelope.local.contract.DirectoryHomeFixture;
+import dev.envelope.local.contract.KekContract;
 import dev.envelope.local.contract.KeyLifecycleContract;
 import dev.envelope.local.contract.KeyPolicyContract;
 import dev.envelope.local.contract.KeyStateListenerContract;
 import dev.envelope.local.contract.MinDecryptionVersionContract;
 import dev.envelope.local.contract.RoundTripContract;
+import dev.envelope.local.contract.StoreApiContract;
 import dev.envelope.local.contract.StoreHomeFixture;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +78,38 @@ class DirectoryStoreContractTest {
 
   @Nested
   class Concurrency extends ConcurrencyContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return directory();
+    }
+  }
+
+  @Nested
+  class Keks extends KekContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return directory();
+    }
+  }
+
+  @Nested
+  class StoreApi extends StoreApiContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return directory();
+    }
+  }
+
+  @Nested
+  class ChangeKek extends ChangeKekContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return directory();
+    }
+  }
+
+  @Nested
+  class Audit extends AuditContract {
     @Override
     protected StoreHomeFixture newHome() {
       return directory();

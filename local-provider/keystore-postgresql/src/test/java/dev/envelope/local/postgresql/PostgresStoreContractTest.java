@@ -1,12 +1,16 @@
 package dev.envelope.local.postgresql;
 
+import dev.envelope.local.contract.AuditContract;
 import dev.envelope.local.contract.CachePurgeContract;
+import dev.envelope.local.contract.ChangeKekContract;
 import dev.envelope.local.contract.ConcurrencyContract;
+import dev.envelope.local.contract.KekContract;
 import dev.envelope.local.contract.KeyLifecycleContract;
 import dev.envelope.local.contract.KeyPolicyContract;
 import dev.envelope.local.contract.KeyStateListenerContract;
 import dev.envelope.local.contract.MinDecryptionVersionContract;
 import dev.envelope.local.contract.RoundTripContract;
+import dev.envelope.local.contract.StoreApiContract;
 import dev.envelope.local.contract.StoreHomeFixture;
 import org.junit.jupiter.api.Nested;
 
@@ -66,6 +70,38 @@ class PostgresStoreContractTest {
 
   @Nested
   class Concurrency extends ConcurrencyContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return new PostgresHomeFixture();
+    }
+  }
+
+  @Nested
+  class Keks extends KekContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return new PostgresHomeFixture();
+    }
+  }
+
+  @Nested
+  class StoreApi extends StoreApiContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return new PostgresHomeFixture();
+    }
+  }
+
+  @Nested
+  class ChangeKek extends ChangeKekContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return new PostgresHomeFixture();
+    }
+  }
+
+  @Nested
+  class Audit extends AuditContract {
     @Override
     protected StoreHomeFixture newHome() {
       return new PostgresHomeFixture();

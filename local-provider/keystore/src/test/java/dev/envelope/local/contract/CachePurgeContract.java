@@ -3,9 +3,7 @@ package dev.envelope.local.contract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.envelope.local.*;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.DecryptionMaterialsRequest;
@@ -16,6 +14,7 @@ import dev.envelope.Envelope;
 import dev.envelope.MaterialsManager;
 import dev.envelope.cache.CacheStats;
 import dev.envelope.cache.CachingMaterialsManager;
+import dev.envelope.local.*;
 import dev.envelope.materials.DefaultMaterialsManager;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
 public abstract class CachePurgeContract extends StoreContract {
   private static final EncryptionContext TENANT_A = EncryptionContext.of("tenant", "a");
   private static final EncryptionContext TENANT_B = EncryptionContext.of("tenant", "b");
-
 
   private final MutableClock clock = new MutableClock();
   private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();

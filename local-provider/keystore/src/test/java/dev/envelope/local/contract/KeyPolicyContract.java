@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.envelope.local.*;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.PolicyViolationException;
+import dev.envelope.local.*;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.envelope.local.*;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.KeyProviderException;
+import dev.envelope.local.*;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -128,15 +128,19 @@ public abstract class KeyStateListenerContract extends StoreContract {
     }
   }
 
+  /**
+   * A change made through another instance is reported once, at the latest on this instance's next
+   * use of the key. (A directory store hears of it only then; a PostgreSQL store's listener
+   * thread may report it earlier, from the change's NOTIFY.)
+   */
   @Test
-  void changeByAnotherStoreInstance_isReportedOnNextUse() {
+  void changeByAnotherStoreInstance_isReportedOnceByTheNextUse() {
     try (LocalKeyStore watcher = builder().keyStateListener(events::add).create()) {
       watcher.createKey(CreateKeyRequest.withAlias("k"));
       byte[] blob = watcher.encrypt("k", new byte[1], EncryptionContext.empty());
       try (LocalKeyStore admin = builder().open()) {
         admin.disableKey("k");
       }
-      assertTrue(events.isEmpty());
 
       assertThrows(KeyDisabledException.class, () -> watcher.decrypt(blob, EncryptionContext.empty()));
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.envelope.local.*;
 import dev.envelope.AuthenticationFailedException;
 import dev.envelope.ContextMismatchException;
 import dev.envelope.Decrypted;
@@ -16,6 +15,7 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.keyring.MultiKeyring;
 import dev.envelope.keyring.RawAesKeyring;
+import dev.envelope.local.*;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
