@@ -6,7 +6,9 @@ import dev.envelope.local.contract.StoreHomeFixture;
 /**
  * A key store home in a fresh database of the test server ({@link PgFixture}): schema {@value
  * PostgresKeyStore#DEFAULT_SCHEMA}, reached by the least-privilege app role. Each {@link #builder}
- * has its own pool, as another process would; closing the fixture closes them.
+ * has its own pool, as another process would; closing the fixture closes them and drops the
+ * database and its role, so that the ~100 contract tests leave no ~100 databases in the test
+ * server's directory for its exit hook to delete.
  */
 final class PostgresHomeFixture implements StoreHomeFixture {
   private final PgFixture pg = new PgFixture();
@@ -24,6 +26,7 @@ final class PostgresHomeFixture implements StoreHomeFixture {
   @Override
   public void close() {
     pg.close();
+    pg.server.sql("postgres", "DROP DATABASE " + pg.db + " WITH (FORCE)", "DROP ROLE " + pg.db + "_app");
   }
 
   @Override
