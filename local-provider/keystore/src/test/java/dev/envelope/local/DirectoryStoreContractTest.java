@@ -5,6 +5,7 @@ import dev.envelope.local.contract.CachePurgeContract;
 import dev.envelope.local.contract.ChangeKekContract;
 import dev.envelope.local.contract.ConcurrencyContract;
 import dev.envelope.local.contract.DirectoryHomeFixture;
+import dev.envelope.local.contract.ExportContract;
 import dev.envelope.local.contract.KekContract;
 import dev.envelope.local.contract.KeyLifecycleContract;
 import dev.envelope.local.contract.KeyPolicyContract;
@@ -110,6 +111,14 @@ class DirectoryStoreContractTest {
 
   @Nested
   class Audit extends AuditContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return directory();
+    }
+  }
+
+  @Nested
+  class Export extends ExportContract {
     @Override
     protected StoreHomeFixture newHome() {
       return directory();

@@ -4,6 +4,7 @@ import dev.envelope.local.contract.AuditContract;
 import dev.envelope.local.contract.CachePurgeContract;
 import dev.envelope.local.contract.ChangeKekContract;
 import dev.envelope.local.contract.ConcurrencyContract;
+import dev.envelope.local.contract.ExportContract;
 import dev.envelope.local.contract.KekContract;
 import dev.envelope.local.contract.KeyLifecycleContract;
 import dev.envelope.local.contract.KeyPolicyContract;
@@ -102,6 +103,14 @@ class PostgresStoreContractTest {
 
   @Nested
   class Audit extends AuditContract {
+    @Override
+    protected StoreHomeFixture newHome() {
+      return new PostgresHomeFixture();
+    }
+  }
+
+  @Nested
+  class Export extends ExportContract {
     @Override
     protected StoreHomeFixture newHome() {
       return new PostgresHomeFixture();

@@ -7,7 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.keyring.RawAesKeyring;
-import dev.envelope.local.*;
+import dev.envelope.local.AuditEvent;
+import dev.envelope.local.AuditOutcome;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.KekSource;
+import dev.envelope.local.KeyMetadata;
+import dev.envelope.local.KeyOperation;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.PassphraseKdfParameters;
+import dev.envelope.local.WrongKekException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

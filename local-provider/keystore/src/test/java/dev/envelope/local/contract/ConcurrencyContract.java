@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
-import dev.envelope.local.*;
+import dev.envelope.local.AuditVerification;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.keyring.RawAesKeyring;
-import dev.envelope.local.*;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.KekSource;
+import dev.envelope.local.KeyStoreNotFoundException;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.PassphraseKdfParameters;
+import dev.envelope.local.WrongKekException;
 import java.security.SecureRandom;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;

@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.KeyProviderException;
-import dev.envelope.local.*;
+import dev.envelope.local.AuditEvent;
+import dev.envelope.local.AuditOutcome;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.KeyManager;
+import dev.envelope.local.KeyMetadata;
+import dev.envelope.local.KeyOperation;
+import dev.envelope.local.KeyState;
+import dev.envelope.local.KeyStateException;
+import dev.envelope.local.LocalKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,7 +15,13 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.keyring.MultiKeyring;
 import dev.envelope.keyring.RawAesKeyring;
-import dev.envelope.local.*;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.DecryptResult;
+import dev.envelope.local.GeneratedDataKey;
+import dev.envelope.local.KeyMetadata;
+import dev.envelope.local.KeyNotFoundException;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -24,9 +24,12 @@
  *   <li>{@code ChangeKekTest}: the swap of the {@code keys} directory and a leftover staging
  *       directory; {@code KeyLifecycleTest}: no key bytes in any file, the keyset gone from a
  *       destroyed key's file;
- *   <li>{@code InteropTest}, {@code BlobRoundTripPropertyTest}, {@code PolicyDenialPropertyTest}:
- *       wire formats and policy evaluation, the same code whatever the home (the properties run a
- *       thousand tries each, too slow to repeat against a database).
+ *   <li>{@code InteropTest}: the AWS Encryption SDK reading exported keys (a test dependency of
+ *       this module only; exporting itself is {@code ExportContract}) and the EXPORT record's bytes
+ *       in {@code audit.log};
+ *   <li>{@code BlobRoundTripPropertyTest}, {@code PolicyDenialPropertyTest}: the blob format and
+ *       policy evaluation, the same code whatever the home (a thousand tries each, too slow to
+ *       repeat against a database).
  * </ul>
  */
 package dev.envelope.local.contract;
