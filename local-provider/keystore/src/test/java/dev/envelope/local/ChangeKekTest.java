@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
-import dev.envelope.keyring.RawAesKeyring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,21 +66,6 @@ class ChangeKekTest {
     List<String> entries = entries();
     assertFalse(entries.contains("keys"), "the old keys directory is deleted: " + entries);
     assertEquals(1, entries.stream().filter(n -> n.startsWith("keys-")).count(), entries.toString());
-  }
-
-  @Test
-  void changeKek_toKeyringKek_works() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-      RawAesKeyring kms = RawAesKeyring.builder().keyNamespace("fake-kms").keyName("kek").wrappingKey(new byte[32]).build();
-      byte[] blob = store.encrypt("k", new byte[] {8}, CONTEXT);
-
-      store.changeKek(KekSource.keyring(kms));
-
-      try (LocalKeyStore reopened = LocalKeyStore.builder(dir).kek(KekSource.keyring(kms)).open()) {
-        assertArrayEquals(new byte[] {8}, reopened.decrypt(blob, CONTEXT).plaintext());
-      }
-    }
   }
 
   @Test

@@ -39,23 +39,6 @@ class InteropTest {
   }
 
   @Test
-  void exportedVersion_decryptsWithRawAesKeyring() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
-      KeyMetadata key = store.createKey(CreateKeyRequest.builder().alias("x").policy(exportable()).build());
-      byte[] message = Fixtures.envelope(store.keyring("x")).encrypt(PLAINTEXT, CONTEXT);
-
-      byte[] exported = store.exportKeyVersionInsecure("x", 1);
-      try {
-        RawAesKeyring raw = RawAesKeyring.builder()
-            .keyNamespace(store.keyNamespace()).keyName(key.keyId() + "/v1").wrappingKey(exported).build();
-        assertArrayEquals(PLAINTEXT, Fixtures.envelope(raw).decrypt(message, CONTEXT).plaintext());
-      } finally {
-        Arrays.fill(exported, (byte) 0);
-      }
-    }
-  }
-
-  @Test
   void exportedVersion_decryptsWithEsdkJceMasterKey() {
     try (LocalKeyStore store = Fixtures.store(dir).create()) {
       KeyMetadata key = store.createKey(CreateKeyRequest.builder().alias("x").policy(exportable()).build());
@@ -95,21 +78,6 @@ class InteropTest {
   }
 
   @Test
-  void exportKeyVersionInsecure_defaultPolicy_isDeniedAndAudited() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
-      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("x"));
-
-      KeyPolicyViolationException e =
-          assertThrows(KeyPolicyViolationException.class, () -> store.exportKeyVersionInsecure("x", 1));
-
-      assertEquals(KeyOperation.EXPORT, e.operation());
-      assertEquals(key.keyId(), e.keyId());
-      AuditVerification v = store.verifyAuditLog();
-      assertTrue(v.isValid(), v.toString());
-    }
-  }
-
-  @Test
   void exportKeyVersionInsecure_allowed_isAuditedWithoutKeyBytes() throws Exception {
     try (LocalKeyStore store = Fixtures.store(dir).create()) {
       store.createKey(CreateKeyRequest.builder().alias("x").policy(exportable()).build());
@@ -122,14 +90,6 @@ class InteropTest {
       String log = String.join("\n", lines);
       assertFalse(log.contains(java.util.HexFormat.of().formatHex(exported)));
       assertFalse(log.contains(java.util.Base64.getEncoder().encodeToString(exported)));
-    }
-  }
-
-  @Test
-  void exportKeyVersionInsecure_unknownVersion_failsWithKeyNotFound() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
-      store.createKey(CreateKeyRequest.builder().alias("x").policy(exportable()).build());
-      assertThrows(KeyNotFoundException.class, () -> store.exportKeyVersionInsecure("x", 2));
     }
   }
 

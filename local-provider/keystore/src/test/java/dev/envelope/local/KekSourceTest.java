@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.envelope.EncryptionContext;
-import dev.envelope.keyring.RawAesKeyring;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import javax.crypto.KeyGenerator;
-import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,24 +29,6 @@ class KekSourceTest {
     try (LocalKeyStore store = LocalKeyStore.builder(dir).kek(reopen).open()) {
       assertArrayEquals(new byte[] {4, 2}, store.decrypt(blob, CONTEXT).plaintext());
     }
-  }
-
-  @Test
-  void passphrase_reopenWithSamePassphrase_decrypts() {
-    roundTrip(Fixtures.kek(), Fixtures.kek());
-  }
-
-  @Test
-  void passphrase_wrongPassphrase_failsWithClearError() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-    }
-    KekSource wrong = KekSource.passphrase("correct horse battery stapler".toCharArray(), PassphraseKdfParameters.insecureForTests());
-
-    WrongKekException e = assertThrows(WrongKekException.class, () -> LocalKeyStore.builder(dir).kek(wrong).open());
-
-    assertTrue(e.getMessage().contains("the passphrase is wrong"), e.getMessage());
-    assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
   }
 
   @Test
@@ -104,73 +82,6 @@ class KekSourceTest {
   }
 
   @Test
-  void secretKey_jcaKey_roundTripsAndWrongKeyFails() throws Exception {
-    KeyGenerator gen = KeyGenerator.getInstance("AES");
-    gen.init(256, new SecureRandom());
-    SecretKey key = gen.generateKey();
-    roundTrip(KekSource.secretKey(key, null), KekSource.secretKey(key, null));
-
-    WrongKekException e = assertThrows(WrongKekException.class,
-        () -> LocalKeyStore.builder(dir).kek(KekSource.secretKey(gen.generateKey(), null)).open());
-    assertTrue(e.getMessage().contains("secret key"), e.getMessage());
-  }
-
-  @Test
-  void secretKey_explicitProvider_isUsed() throws Exception {
-    KeyGenerator gen = KeyGenerator.getInstance("AES");
-    gen.init(256);
-    SecretKey key = gen.generateKey();
-    java.security.Provider sunJce = java.security.Security.getProvider("SunJCE");
-    roundTrip(KekSource.secretKey(key, sunJce), KekSource.secretKey(key, sunJce));
-  }
-
-  @Test
-  void keyring_rawAesKeyringAsKek_roundTripsAndOtherKeyringFails() {
-    byte[] kekBytes = new byte[32];
-    new SecureRandom().nextBytes(kekBytes);
-    RawAesKeyring kms = RawAesKeyring.builder().keyNamespace("fake-kms").keyName("kek-1").wrappingKey(kekBytes).build();
-    roundTrip(KekSource.keyring(kms), KekSource.keyring(kms));
-
-    RawAesKeyring other = RawAesKeyring.builder().keyNamespace("fake-kms").keyName("kek-2").wrappingKey(kekBytes).build();
-    WrongKekException e = assertThrows(WrongKekException.class, () -> LocalKeyStore.builder(dir).kek(KekSource.keyring(other)).open());
-    assertTrue(e.getMessage().contains("keyring"), e.getMessage());
-  }
-
-  @Test
-  void kindMismatch_failsNamingBothKinds() throws Exception {
-    Fixtures.store(dir).create().close();
-    KeyGenerator gen = KeyGenerator.getInstance("AES");
-    gen.init(256);
-
-    WrongKekException e = assertThrows(WrongKekException.class,
-        () -> LocalKeyStore.builder(dir).kek(KekSource.secretKey(gen.generateKey(), null)).open());
-
-    assertTrue(e.getMessage().contains("'passphrase'") && e.getMessage().contains("'secret-key'"), e.getMessage());
-  }
-
-  @Test
-  void open_noStore_failsWithHint() {
-    KeyStoreNotFoundException e = assertThrows(KeyStoreNotFoundException.class, () -> Fixtures.store(dir).open());
-    assertTrue(e.getMessage().contains("create the store first"), e.getMessage());
-  }
-
-  @Test
-  void create_existingStore_refuses() {
-    Fixtures.store(dir).create().close();
-    assertThrows(IllegalStateException.class, () -> Fixtures.store(dir).create());
-  }
-
-  @Test
-  void openOrCreate_createsThenOpens() {
-    try (LocalKeyStore store = Fixtures.store(dir).openOrCreate()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-    }
-    try (LocalKeyStore store = Fixtures.store(dir).openOrCreate()) {
-      assertEquals(1, store.listKeys().size());
-    }
-  }
-
-  @Test
   void tamperedKeyMetadata_makesKeyUnreadable() throws Exception {
     KeyMetadata key;
     try (LocalKeyStore store = Fixtures.store(dir).create()) {
@@ -205,12 +116,4 @@ class KekSourceTest {
     }
   }
 
-  @Test
-  void kekSource_destroyed_cannotOpen() {
-    Fixtures.store(dir).create().close();
-    KekSource kek = Fixtures.kek();
-    kek.destroy();
-    assertTrue(kek.isDestroyed());
-    assertThrows(IllegalStateException.class, () -> LocalKeyStore.builder(dir).kek(kek).open());
-  }
 }

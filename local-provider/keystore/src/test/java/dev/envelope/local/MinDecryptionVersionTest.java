@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
-import dev.envelope.KeyProviderException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,130 +42,6 @@ class MinDecryptionVersionTest {
       }
     }
     throw new AssertionError("expected a KeyStateException, got " + e, e);
-  }
-
-  @Test
-  void newKey_minDecryptionVersion_isOne() {
-    try (LocalKeyStore store = Fixtures.store(dir()).create()) {
-      assertEquals(1, store.createKey(CreateKeyRequest.withAlias("k")).minDecryptionVersion());
-      assertEquals(1, store.describeKey("k").minDecryptionVersion());
-    }
-  }
-
-  @Test
-  void belowMinimum_refusedWithKeyStateNamingKeyVersionAndMinimum_atAndAboveStillDecrypt() {
-    try (LocalKeyStore store = Fixtures.store(dir()).create()) {
-      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("k"));
-      byte[] v1 = encrypt(store, "one");
-      store.rotateKey("k");
-      byte[] v2 = encrypt(store, "two");
-      store.rotateKey("k");
-      byte[] v3 = encrypt(store, "three");
-
-      KeyMetadata md = store.setMinDecryptionVersion("k", 2);
-
-      assertEquals(2, md.minDecryptionVersion());
-      assertEquals(KeyState.ENABLED, md.state());
-      KeyStateException e = stateRefusal(store, v1);
-      assertEquals(key.keyId(), e.keyId());
-      assertEquals(KeyProviderException.Reason.KEY_INVALID_STATE, e.reason());
-      assertTrue(e.getMessage().contains(key.keyId()), e.getMessage());
-      assertTrue(e.getMessage().contains("version 1"), e.getMessage());
-      assertTrue(e.getMessage().contains("minimum decryption version is 2"), e.getMessage());
-      assertTrue(e.getMessage().contains("setMinDecryptionVersion"), e.getMessage());
-      assertEquals("two", decrypt(store, v2));
-      assertEquals("three", decrypt(store, v3));
-      byte[] v3b = encrypt(store, "new");
-      assertEquals("new", decrypt(store, v3b));
-    }
-  }
-
-  @Test
-  void lowering_restoresDecryption() {
-    try (LocalKeyStore store = Fixtures.store(dir()).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-      byte[] v1 = encrypt(store, "one");
-      store.rotateKey("k");
-      store.setMinDecryptionVersion("k", 2);
-      stateRefusal(store, v1);
-
-      assertEquals(1, store.setMinDecryptionVersion("k", 1).minDecryptionVersion());
-
-      assertEquals("one", decrypt(store, v1));
-    }
-  }
-
-  @Test
-  void outOfRange_isRejected_andNothingChanges() {
-    try (LocalKeyStore store = Fixtures.store(dir()).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-      store.rotateKey("k");
-      IllegalArgumentException high = assertThrows(IllegalArgumentException.class, () -> store.setMinDecryptionVersion("k", 3));
-      assertTrue(high.getMessage().contains("primary version 2"), high.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> store.setMinDecryptionVersion("k", 0));
-      assertThrows(IllegalArgumentException.class, () -> store.setMinDecryptionVersion("k", -1));
-      assertEquals(1, store.describeKey("k").minDecryptionVersion());
-    }
-  }
-
-  @Test
-  void destroyedKey_refusesTheChange() {
-    MutableClock clock = new MutableClock();
-    try (LocalKeyStore store = Fixtures.store(dir()).clock(clock).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-      store.scheduleDestruction("k", KeyManager.MIN_DESTRUCTION_WAIT);
-      clock.advance(KeyManager.MIN_DESTRUCTION_WAIT);
-      store.destroyKey("k");
-      assertThrows(KeyStateException.class, () -> store.setMinDecryptionVersion("k", 1));
-    }
-  }
-
-  @Test
-  void minimum_persistsAcrossReopen() {
-    byte[] v1;
-    byte[] v2;
-    try (LocalKeyStore store = Fixtures.store(dir()).create()) {
-      store.createKey(CreateKeyRequest.withAlias("k"));
-      v1 = encrypt(store, "one");
-      store.rotateKey("k");
-      v2 = encrypt(store, "two");
-      store.setMinDecryptionVersion("k", 2);
-    }
-    try (LocalKeyStore store = Fixtures.store(dir()).open()) {
-      assertEquals(2, store.describeKey("k").minDecryptionVersion());
-      stateRefusal(store, v1);
-      assertEquals("two", decrypt(store, v2));
-    }
-  }
-
-  @Test
-  void raisingAndLowering_areAuditedWithIntentAndOutcome_andRefusalsAreAuditedAsDenied() {
-    List<AuditEvent> events = new ArrayList<>();
-    try (LocalKeyStore store = Fixtures.store(dir()).auditListener(events::add).create()) {
-      KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("k"));
-      byte[] v1 = encrypt(store, "one");
-      store.rotateKey("k");
-      events.clear();
-
-      store.setMinDecryptionVersion("k", 2);
-      stateRefusal(store, v1);
-      store.setMinDecryptionVersion("k", 1);
-
-      assertEquals(AuditOutcome.INTENT, events.get(0).outcome());
-      assertEquals(KeyOperation.UPDATE_POLICY, events.get(0).operation());
-      assertTrue(events.get(0).detail().contains("minimum decryption version 2"), events.get(0).detail());
-      assertEquals(AuditOutcome.SUCCESS, events.get(1).outcome());
-      assertEquals(KeyOperation.UPDATE_POLICY, events.get(1).operation());
-      AuditEvent denied = events.stream().filter(ev -> ev.outcome() == AuditOutcome.DENIED).findFirst().orElseThrow();
-      assertEquals(KeyOperation.DECRYPT, denied.operation());
-      assertEquals(1, denied.keyVersion().getAsInt());
-      assertEquals(key.keyId(), denied.keyId().orElseThrow());
-      AuditEvent lowerIntent = events.get(events.size() - 2);
-      assertEquals(AuditOutcome.INTENT, lowerIntent.outcome());
-      assertTrue(lowerIntent.detail().contains("minimum decryption version 1"), lowerIntent.detail());
-      assertEquals(AuditOutcome.SUCCESS, events.get(events.size() - 1).outcome());
-      assertEquals(KeyOperation.UPDATE_POLICY, events.get(events.size() - 1).operation());
-    }
   }
 
   @Test

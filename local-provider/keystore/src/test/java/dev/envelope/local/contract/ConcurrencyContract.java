@@ -1,4 +1,4 @@
-package dev.envelope.local;
+package dev.envelope.local.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
+import dev.envelope.local.AuditVerification;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,21 +20,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ConcurrencyTest {
-  @TempDir Path dir;
-
+public abstract class ConcurrencyContract extends StoreContract {
   private static final int THREADS = 8;
   private static final int MESSAGES_PER_THREAD = 40;
   private static final int ROTATIONS = 5;
 
   @Test
   void keyring_manyThreadsEncryptWhileRotating_everyMessageDecryptsAndAuditChainHolds() throws Exception {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("shared"));
       LocalKeyring keyring = store.keyring("shared");
-      Envelope envelope = Fixtures.fastEnvelope(keyring);
+      Envelope envelope = fastEnvelope(keyring);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<byte[][]>>> workers = new ArrayList<>();
@@ -83,9 +83,9 @@ class ConcurrencyTest {
 
   @Test
   void twoStoreInstances_concurrentChanges_keepKeysAndAuditConsistent() throws Exception {
-    try (LocalKeyStore first = Fixtures.store(dir).create()) {
+    try (LocalKeyStore first = builder().create()) {
       first.createKey(CreateKeyRequest.withAlias("a"));
-      try (LocalKeyStore second = Fixtures.store(dir).open()) {
+      try (LocalKeyStore second = builder().open()) {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
           Future<?> f1 = pool.submit(() -> {
@@ -114,7 +114,7 @@ class ConcurrencyTest {
 
   @Test
   void interruptedThread_doesNotBreakTheStoreForOtherThreads() throws Exception {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("k"));
       Thread t = new Thread(() -> {
         Thread.currentThread().interrupt();

@@ -1,4 +1,4 @@
-package dev.envelope.local;
+package dev.envelope.local.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,23 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.envelope.EncryptionContext;
 import dev.envelope.Envelope;
 import dev.envelope.PolicyViolationException;
-import java.nio.file.Path;
+import dev.envelope.local.AuditEvent;
+import dev.envelope.local.AuditOutcome;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.KeyMetadata;
+import dev.envelope.local.KeyOperation;
+import dev.envelope.local.KeyPolicy;
+import dev.envelope.local.KeyPolicyViolationException;
+import dev.envelope.local.KeyState;
+import dev.envelope.local.LocalKeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class KeyPolicyTest {
-  @TempDir Path dir;
-
+public abstract class KeyPolicyContract extends StoreContract {
   private final List<AuditEvent> events = new ArrayList<>();
   private LocalKeyStore store;
 
   @BeforeEach
   void createStore() {
-    store = Fixtures.store(dir).auditListener(events::add).create();
+    store = builder().auditListener(events::add).create();
   }
 
   @AfterEach
@@ -41,7 +46,7 @@ class KeyPolicyTest {
   void operationNotAllowed_isDeniedNamingOperationAndRule() {
     KeyPolicy encryptOnly = KeyPolicy.builder().allow(KeyOperation.GENERATE, KeyOperation.ENCRYPT).build();
     KeyMetadata key = store.createKey(CreateKeyRequest.builder().alias("drop-box").policy(encryptOnly).build());
-    Envelope envelope = Fixtures.envelope(store.keyring("drop-box"));
+    Envelope envelope = envelope(store.keyring("drop-box"));
     byte[] message = envelope.encrypt(new byte[] {1}, EncryptionContext.empty());
 
     KeyPolicyViolationException e =
@@ -59,7 +64,7 @@ class KeyPolicyTest {
   void requiredContextKeyMissing_isDeniedNamingTheKey() {
     KeyPolicy policy = KeyPolicy.defaultPolicy().toBuilder().requireContextKey("tenant").build();
     store.createKey(CreateKeyRequest.builder().alias("k").policy(policy).build());
-    Envelope envelope = Fixtures.envelope(store.keyring("k"));
+    Envelope envelope = envelope(store.keyring("k"));
 
     KeyPolicyViolationException e = assertThrows(KeyPolicyViolationException.class,
         () -> envelope.encrypt(new byte[1], EncryptionContext.of("purpose", "x")));

@@ -1,4 +1,4 @@
-package dev.envelope.local;
+package dev.envelope.local.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,21 +15,24 @@ import dev.envelope.MalformedMessageException;
 import dev.envelope.NoMatchingKeyException;
 import dev.envelope.keyring.MultiKeyring;
 import dev.envelope.keyring.RawAesKeyring;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.DecryptResult;
+import dev.envelope.local.GeneratedDataKey;
+import dev.envelope.local.KeyMetadata;
+import dev.envelope.local.KeyNotFoundException;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LocalKeyStoreRoundTripTest {
-  @TempDir Path dir;
-
+public abstract class RoundTripContract extends StoreContract {
   private static final EncryptionContext CONTEXT = EncryptionContext.of("tenant", "acme", "purpose", "test");
 
   @Test
   void keyring_encryptThenDecrypt_returnsPlaintextAndContext() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("orders"));
-      Envelope envelope = Fixtures.envelope(store.keyring("orders"));
+      Envelope envelope = envelope(store.keyring("orders"));
       byte[] plaintext = "attack at dawn".getBytes(StandardCharsets.UTF_8);
 
       byte[] message = envelope.encrypt(plaintext, CONTEXT);
@@ -42,9 +45,9 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void keyring_encryptedDataKey_hasRawAesLayoutNamingKeyAndVersion() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("orders"));
-      byte[] message = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+      byte[] message = envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
 
       EncryptedDataKey edk = Envelope.inspectUnauthenticated(message).encryptedDataKeys().get(0);
 
@@ -61,11 +64,11 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void wrappingKey_encryptedDataKeysBeforeAndAfterARotation_nameTheKeyAndEachVersion() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("orders"));
-      byte[] before = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+      byte[] before = envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
       store.rotateKey("orders");
-      byte[] after = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
+      byte[] after = envelope(store.keyring("orders")).encrypt(new byte[10], CONTEXT);
 
       EncryptedDataKey v1 = Envelope.inspectUnauthenticated(before).encryptedDataKeys().get(0);
       EncryptedDataKey v2 = Envelope.inspectUnauthenticated(after).encryptedDataKeys().get(0);
@@ -102,42 +105,42 @@ class LocalKeyStoreRoundTripTest {
   @Test
   void keyring_reopenedStore_decryptsEarlierMessage() {
     byte[] message;
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("orders"));
-      message = Fixtures.envelope(store.keyring("orders")).encrypt(new byte[] {1, 2, 3}, CONTEXT);
+      message = envelope(store.keyring("orders")).encrypt(new byte[] {1, 2, 3}, CONTEXT);
     }
-    try (LocalKeyStore store = Fixtures.store(dir).open()) {
-      assertArrayEquals(new byte[] {1, 2, 3}, Fixtures.envelope(store.keyring("orders")).decrypt(message, CONTEXT).plaintext());
+    try (LocalKeyStore store = builder().open()) {
+      assertArrayEquals(new byte[] {1, 2, 3}, envelope(store.keyring("orders")).decrypt(message, CONTEXT).plaintext());
     }
   }
 
   @Test
   void keyring_messageOfAnotherKey_failsWithNoMatchingKey() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("a"));
       store.createKey(CreateKeyRequest.withAlias("b"));
-      byte[] message = Fixtures.envelope(store.keyring("a")).encrypt(new byte[1], CONTEXT);
+      byte[] message = envelope(store.keyring("a")).encrypt(new byte[1], CONTEXT);
 
-      assertThrows(NoMatchingKeyException.class, () -> Fixtures.envelope(store.keyring("b")).decrypt(message, CONTEXT));
+      assertThrows(NoMatchingKeyException.class, () -> envelope(store.keyring("b")).decrypt(message, CONTEXT));
     }
   }
 
   @Test
   void keyring_inMultiKeyringWithRawAes_eachDecryptsAlone() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("a"));
       RawAesKeyring raw = RawAesKeyring.builder().keyNamespace("other").keyName("k").wrappingKey(new byte[32]).build();
-      Envelope both = Fixtures.envelope(MultiKeyring.builder().generator(store.keyring("a")).child(raw).build());
+      Envelope both = envelope(MultiKeyring.builder().generator(store.keyring("a")).child(raw).build());
       byte[] message = both.encrypt(new byte[] {9}, CONTEXT);
 
-      assertArrayEquals(new byte[] {9}, Fixtures.envelope(raw).decrypt(message, CONTEXT).plaintext());
-      assertArrayEquals(new byte[] {9}, Fixtures.envelope(store.keyring("a")).decrypt(message, CONTEXT).plaintext());
+      assertArrayEquals(new byte[] {9}, envelope(raw).decrypt(message, CONTEXT).plaintext());
+      assertArrayEquals(new byte[] {9}, envelope(store.keyring("a")).decrypt(message, CONTEXT).plaintext());
     }
   }
 
   @Test
   void keyring_unknownKey_failsWithKeyNotFound() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       KeyNotFoundException e = assertThrows(KeyNotFoundException.class, () -> store.keyring("nope"));
       assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     }
@@ -145,7 +148,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void blob_encryptThenDecrypt_returnsPlaintextKeyAndVersion() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       KeyMetadata key = store.createKey(CreateKeyRequest.withAlias("blobs"));
       byte[] blob = store.encrypt("blobs", "secret".getBytes(StandardCharsets.UTF_8), CONTEXT);
 
@@ -159,7 +162,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void blob_wrongContext_failsAuthentication() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("blobs"));
       byte[] blob = store.encrypt("blobs", new byte[] {1}, CONTEXT);
 
@@ -169,7 +172,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void blob_flippedByte_failsAuthenticationOrMalformed() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("blobs"));
       byte[] blob = store.encrypt("blobs", new byte[] {1, 2, 3}, CONTEXT);
       for (int i = 0; i < blob.length; i++) {
@@ -184,7 +187,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void blob_tooLarge_isRejected() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("blobs"));
       assertThrows(IllegalArgumentException.class,
           () -> store.encrypt("blobs", new byte[LocalKeyStore.MAX_PLAINTEXT + 1], CONTEXT));
@@ -193,7 +196,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void generateDataKey_ciphertextDecryptsToSamePlaintext() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("dk"));
       try (GeneratedDataKey g = store.generateDataKey("dk", 32, CONTEXT);
           DecryptResult r = store.decrypt(g.ciphertext(), CONTEXT)) {
@@ -205,7 +208,7 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void reEncrypt_toAnotherKey_decryptsUnderDestinationOnly() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       KeyMetadata a = store.createKey(CreateKeyRequest.withAlias("a"));
       KeyMetadata b = store.createKey(CreateKeyRequest.withAlias("b"));
       byte[] blob = store.encrypt("a", new byte[] {7, 7}, CONTEXT);
@@ -224,9 +227,9 @@ class LocalKeyStoreRoundTripTest {
 
   @Test
   void decrypt_requiredContextNotGiven_failsWithContextMismatch() {
-    try (LocalKeyStore store = Fixtures.store(dir).create()) {
+    try (LocalKeyStore store = builder().create()) {
       store.createKey(CreateKeyRequest.withAlias("a"));
-      Envelope envelope = Fixtures.envelope(store.keyring("a"));
+      Envelope envelope = envelope(store.keyring("a"));
       byte[] message = envelope.encrypt(new byte[1], CONTEXT);
 
       assertThrows(ContextMismatchException.class,

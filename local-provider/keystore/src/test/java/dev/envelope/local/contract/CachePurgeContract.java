@@ -1,9 +1,8 @@
-package dev.envelope.local;
+package dev.envelope.local.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.DecryptionMaterials;
@@ -15,15 +14,22 @@ import dev.envelope.Envelope;
 import dev.envelope.MaterialsManager;
 import dev.envelope.cache.CacheStats;
 import dev.envelope.cache.CachingMaterialsManager;
+import dev.envelope.local.AuditEvent;
+import dev.envelope.local.AuditOutcome;
+import dev.envelope.local.CreateKeyRequest;
+import dev.envelope.local.KeyDisabledException;
+import dev.envelope.local.KeyOperation;
+import dev.envelope.local.KeyPendingDestructionException;
+import dev.envelope.local.KeyStateListener;
+import dev.envelope.local.LocalKeyStore;
+import dev.envelope.local.LocalKeyring;
 import dev.envelope.materials.DefaultMaterialsManager;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Incident response end to end: Envelope → CachingMaterialsManager → LocalKeyring, with the key
@@ -31,11 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * must stop the cache from serving data keys wrapped under it (the key store then refuses the
  * next use), and leave other keys' entries alone.
  */
-class CachePurgeTest {
+public abstract class CachePurgeContract extends StoreContract {
   private static final EncryptionContext TENANT_A = EncryptionContext.of("tenant", "a");
   private static final EncryptionContext TENANT_B = EncryptionContext.of("tenant", "b");
-
-  @TempDir Path dir;
 
   private final MutableClock clock = new MutableClock();
   private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
@@ -49,7 +53,7 @@ class CachePurgeTest {
    */
   @BeforeEach
   void setUp() {
-    store = Fixtures.store(dir).clock(clock).auditListener(audit::add).create();
+    store = builder().clock(clock).auditListener(audit::add).create();
     store.createKey(CreateKeyRequest.withAlias("a"));
     store.createKey(CreateKeyRequest.withAlias("b"));
     MaterialsManager a = new DefaultMaterialsManager(store.keyring("a"));
@@ -160,7 +164,7 @@ class CachePurgeTest {
   void disableByAnotherProcess_purgesWhenThisProcessNextListsItsKeys() {
     store.addKeyStateListener(KeyStateListener.purging(cache));
     envelope.encrypt(new byte[] {1}, TENANT_A);
-    try (LocalKeyStore admin = Fixtures.store(dir).open()) {
+    try (LocalKeyStore admin = builder().open()) {
       admin.disableKey("a");
     }
     assertEquals(1, cache.stats().entryCount(), "this process has not seen the change yet");
