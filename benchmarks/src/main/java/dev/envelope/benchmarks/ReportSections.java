@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The report's tables for benchmarks that run once per report rather than once per round (no
  * ESDK peer, no payload-size sweep): ECDSA engines, the data-key cache, local key sources, rewrap
- * and random access. Each table is skipped when its benchmark did not run.
+ * and random access, observer overhead, key-store throughput. Each table is skipped when its benchmark did not run.
  */
 final class ReportSections {
   private ReportSections() {}
@@ -20,7 +20,40 @@ final class ReportSections {
     renderKeySources(md, points);
     renderRewrap(md, points);
     renderObserver(md, points);
+    renderKeyStoreThroughput(md, points);
     renderEcdsa(md, points);
+  }
+
+  /** Key-store wrap and unwrap with 1, 4 and 16 clients, directory against PostgreSQL (issue 14 item 6). */
+  private static void renderKeyStoreThroughput(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    for (String op : new String[] {"wrap", "unwrap"}) {
+      for (int clients : new int[] {1, 4, 16}) {
+        Point dir = points.get("KeyStoreThroughputBenchmarks." + op + clients + " home=directory");
+        Point pg = points.get("KeyStoreThroughputBenchmarks." + op + clients + " home=postgresql");
+        if (dir == null && pg == null) {
+          continue;
+        }
+        rows.append("| ").append(op).append(" | ").append(clients)
+            .append(" | ").append(dir == null ? "–" : fmt(dir.opsPerSecond()))
+            .append(" | ").append(pg == null ? "not run" : fmt(pg.opsPerSecond()))
+            .append(" | ").append(dir == null || pg == null ? "–" : ratio(pg.opsPerSecond() / dir.opsPerSecond()))
+            .append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## Key-store throughput: directory and PostgreSQL\n\n");
+    md.append("`KeyStoreThroughputBenchmarks`: a full key-store operation per call (lookup, state and policy ")
+        .append("checks, the keyed audit record, AES-GCM under the key's version), one store instance shared by ")
+        .append("N client threads on this 2-core machine. *wrap* seals a fresh 32-byte data key ")
+        .append("(`generateDataKey`), *unwrap* opens one (`decrypt`). PostgreSQL is a throwaway local server ")
+        .append("(initdb in a temporary directory, fsync off) over loopback TCP with a 17-connection pool; every ")
+        .append("use is a database transaction, where the directory store appends to its audit file. ")
+        .append("One fork per point.\n\n");
+    md.append("| operation | clients | directory ops/s | PostgreSQL ops/s | PostgreSQL vs directory |\n")
+        .append("|---|---:|---:|---:|---:|\n").append(rows).append('\n');
   }
 
   private static void renderEcdsa(StringBuilder md, Map<String, Point> points) {

@@ -40,7 +40,7 @@ class BenchmarksSmokeTest {
           "EnvelopeBenchmarks.Jdk", "EnvelopeBenchmarks.Accp", "EsdkBenchmarks.Jdk", "EsdkBenchmarks.Accp",
           "RawAesGcmBenchmarks", "TinkBenchmarks", "FloorBenchmarks", "EcdsaBenchmarks", "FrameSizeBenchmarks.Serial",
           "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks",
-          "RewrapBenchmarks", "ObserverOverheadBenchmarks"
+          "RewrapBenchmarks", "ObserverOverheadBenchmarks", "KeyStoreThroughputBenchmarks"
         }) {
       assertTrue(classes.contains(expected), "no result from " + expected + " (ran: " + classes + ")");
     }
@@ -51,6 +51,7 @@ class BenchmarksSmokeTest {
     assertTrue(markdown.contains("| floor 0x0578 (committing, ECDSA P-384) |"), markdown);
     assertTrue(markdown.contains("## ECDSA engines"), markdown);
     assertTrue(markdown.contains("## Rewrap and random access"), markdown);
+    assertTrue(markdown.contains("## Key-store throughput: directory and PostgreSQL"), markdown);
     assertFalse(markdown.contains("NaN"), markdown);
   }
 }
