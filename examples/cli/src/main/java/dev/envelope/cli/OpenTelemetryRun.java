@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.logging.SystemOutLogRecordExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
@@ -68,6 +69,9 @@ final class OpenTelemetryRun extends Telemetry {
       sdk = AutoConfiguredOpenTelemetrySdk.builder()
           .addPropertiesSupplier(() -> defaults)
           .addPropertiesCustomizer(config -> fromIo)
+          // 'logging' (and 'console') log records would go to stdout: send them to stderr instead.
+          .addLogRecordExporterCustomizer((exporter, config) ->
+              exporter instanceof SystemOutLogRecordExporter ? new LogRecordsToStderr() : exporter)
           .disableShutdownHook()
           .build()
           .getOpenTelemetrySdk();

@@ -124,6 +124,8 @@ class TelemetryIT {
         encrypt(Path.of("-")));
     assertEquals(0, enc.status(), enc::toString);
     assertTrue(enc.stderr().contains("'envelope.encrypt'"), enc::toString);
+    assertFalse(new String(enc.stdout(), StandardCharsets.ISO_8859_1).contains("envelope."),
+        "no span, metric or log record on stdout");
     Files.write(message, enc.stdout());
     Path back = dir.resolve("back.txt");
     LauncherIT.Run dec = launcher.bash(dir, env(), decrypt(message, back));
