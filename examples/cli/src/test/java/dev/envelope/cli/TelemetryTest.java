@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -90,6 +93,38 @@ class TelemetryTest {
     Cli.Result r = Cli.runWithEnv(Map.of("OTEL_TRACES_EXPORTER", "bogus"), "encrypt", "--in", "x", "--out", "y");
     assertFailure(r, ExitCode.USAGE, "OpenTelemetry environment", "bogus");
     assertSame(Telemetry.NONE, Telemetry.current(), "the run's telemetry ends with the run");
+  }
+
+  @TempDir Path dir;
+
+  @Test
+  void encryptRewrapAndFailedDecrypt_withTracesExporter_spansFlushedOnSuccessAndOnError() throws Exception {
+    Path oldKey = TestKeys.aesKeyFile(dir, "old.key", 32);
+    Path newKey = TestKeys.aesKeyFile(dir, "new.key", 32);
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "plaintext-never-exported");
+    Path message = dir.resolve("m.env");
+    Path moved = dir.resolve("moved.env");
+    Map<String, String> env = Map.of("OTEL_TRACES_EXPORTER", "logging", "OTEL_METRICS_EXPORTER", "logging");
+    Cli.assertSuccess(Cli.runWithEnv(env, "encrypt", "--in", plain.toString(), "--out", message.toString(),
+        "--context", "tenant=" + CONTEXT_VALUE, "--raw-aes-key", oldKey.toString(), "--key-namespace", "ns",
+        "--key-name", "old"));
+    Cli.assertSuccess(Cli.runWithEnv(env, "rewrap", "--in", message.toString(), "--out", moved.toString(),
+        "--raw-aes-key", oldKey.toString(), "--key-namespace", "ns", "--key-name", "old",
+        "--to-raw-aes-key", newKey.toString(), "--to-key-namespace", "ns", "--to-key-name", "new", "--reencrypt"));
+    Cli.Result failed = Cli.runWithEnv(env, "decrypt", "--in", moved.toString(), "--out",
+        dir.resolve("back.txt").toString(), "--raw-aes-key", oldKey.toString(), "--key-namespace", "ns",
+        "--key-name", "old");
+    assertTrue(failed.status() != 0, failed::toString);
+    assertEquals(1, failed.stderrLines().size(), () -> "still one line on the CLI's stderr: " + failed.stderr());
+
+    String all = everything();
+    assertTrue(all.contains("'envelope.encrypt'"), all);
+    assertTrue(all.contains("'envelope.rewrap'"), all);
+    assertTrue(all.contains("'envelope.decrypt'"), all);
+    assertTrue(all.contains("envelope.outcome=failure"), () -> "the failed decrypt was flushed: " + all);
+    assertTrue(all.contains("name=envelope.operations"), all);
+    assertFalse(all.contains(CONTEXT_VALUE), all);
+    assertFalse(all.contains("plaintext-never-exported"), all);
   }
 
   @Test
