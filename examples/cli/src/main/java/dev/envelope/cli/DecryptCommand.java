@@ -7,6 +7,7 @@ import dev.envelope.Envelope;
 import dev.envelope.Keyring;
 import dev.envelope.PolicyViolationException;
 import dev.envelope.StreamSignaturePolicy;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,7 +93,7 @@ final class DecryptCommand implements Callable<Integer> {
     EncryptionContext expected = ContextArguments.parse(context, false);
     try (Resources resources = new Resources()) {
       Keyring unwrapping = keyring.keyring(Purpose.DECRYPT, io, resources);
-      Envelope envelope = Envelope.builder()
+      Envelope envelope = Telemetry.current().observed(Envelope.builder())
           .keyring(unwrapping)
           .commitmentPolicy(commitmentPolicy)
           // Frames go to a temporary file (--out FILE, or the stdout spool) that nothing reads
@@ -121,6 +122,11 @@ final class DecryptCommand implements Callable<Integer> {
         if (!plaintext.isComplete()) {
           throw new CliFailure(ExitCode.INTERNAL,
               "the message stream ended before its verified end; nothing was kept; please report it");
+        }
+        try {
+          plaintext.close(); // ends the observed operation (its span) once the message is verified
+        } catch (IOException e) {
+          throw Failures.readingInput(source.description(), new UncheckedIOException(e));
         }
         sink.commit();
       }

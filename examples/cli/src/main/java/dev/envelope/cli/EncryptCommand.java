@@ -89,7 +89,7 @@ final class EncryptCommand implements Callable<Integer> {
     choosePolicyAndSuite();
     try (Resources resources = new Resources()) {
       Keyring wrapping = keyring.keyring(Purpose.ENCRYPT, io, resources);
-      Envelope envelope = Envelope.builder()
+      Envelope envelope = Telemetry.current().observed(Envelope.builder())
           .keyring(wrapping)
           .commitmentPolicy(commitmentPolicy)
           .algorithmSuite(suite)

@@ -51,10 +51,19 @@ public final class EnvelopeCli implements Callable<Integer> {
       io.stderr().flush();
       return ExitCode.ARGUMENT_ENCODING.code();
     }
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.start(io.environment());
+    } catch (CliFailure e) {
+      io.stderr().println("envelope: " + Failures.oneLine(e.getMessage()));
+      io.stderr().flush();
+      return e.exitCode().code();
+    }
     try {
       return commandLine(io, args.length > 0 && args[0].equals("keys")).execute(args);
     } finally {
       PostgresKeyStores.closePools();
+      Telemetry.end(telemetry); // flushes what the command recorded, whatever its outcome
     }
   }
 

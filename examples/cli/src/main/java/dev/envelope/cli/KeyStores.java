@@ -59,14 +59,18 @@ final class KeyStores {
 
   /** Opens the store at {@code location}: a directory, or a {@code postgresql://} address. */
   static LocalKeyStore open(String location, Path passphraseFile, String caller, Io io) {
-    return isAddress(location) ? PostgresKeyStores.open(location, passphraseFile, caller, io)
+    LocalKeyStore store = isAddress(location) ? PostgresKeyStores.open(location, passphraseFile, caller, io)
         : open(directory(location), passphraseFile, caller, io);
+    Telemetry.current().audit(store);
+    return store;
   }
 
   /** Opens or creates the store at {@code location}: a directory, or a {@code postgresql://} address. */
   static Opened openOrCreate(String location, Path passphraseFile, String caller, Io io) {
-    return isAddress(location) ? PostgresKeyStores.openOrCreate(location, passphraseFile, caller, io)
+    Opened opened = isAddress(location) ? PostgresKeyStores.openOrCreate(location, passphraseFile, caller, io)
         : openOrCreate(directory(location), passphraseFile, caller, io);
+    Telemetry.current().audit(opened.store());
+    return opened;
   }
 
   /**

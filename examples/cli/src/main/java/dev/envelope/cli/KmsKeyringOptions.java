@@ -77,7 +77,8 @@ final class KmsKeyringOptions implements KeyringChoice {
       throw new CliFailure(ExitCode.USAGE, "--kms-region '" + region + "' is not an AWS region name, e.g. us-east-1");
     }
     URI endpointUri = endpoint == null ? null : endpoint(endpoint);
-    KmsKeyrings.Settings settings = new KmsKeyrings.Settings(endpointUri, region, io, resources);
+    KmsKeyrings.Settings settings = new KmsKeyrings.Settings(endpointUri, region, io, resources,
+        Telemetry.current());
     if (discovery) {
       for (String account : accounts) {
         if (!account.matches("[0-9]{12}")) {

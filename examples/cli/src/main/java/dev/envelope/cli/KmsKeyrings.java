@@ -5,6 +5,7 @@ import dev.envelope.kms.DiscoveryFilter;
 import dev.envelope.kms.KmsClientSupplier;
 import dev.envelope.kms.KmsDiscoveryKeyring;
 import dev.envelope.kms.KmsKeyring;
+import dev.envelope.opentelemetry.EnvelopeTelemetry;
 import java.net.URI;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -33,7 +34,7 @@ final class KmsKeyrings {
   private KmsKeyrings() {}
 
   /** Where and as whom to call KMS. */
-  record Settings(URI endpoint, String region, Io io, Resources resources) {}
+  record Settings(URI endpoint, String region, Io io, Resources resources, Telemetry telemetry) {}
 
   /** The strict keyring: {@code keys.get(0)} generates, all wrap; only these decrypt. */
   static Keyring strict(Settings settings, List<String> keys) {
@@ -88,6 +89,10 @@ final class KmsKeyrings {
         .httpClientBuilder(UrlConnectionHttpClient.builder());
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
+    }
+    EnvelopeTelemetry telemetry = settings.telemetry().envelopeTelemetry();
+    if (telemetry != null) { // each KMS call a span, under the keyring call's span
+      builder.overrideConfiguration(o -> o.addExecutionInterceptor(telemetry.awsSdkInterceptor()));
     }
     KmsClient client = builder.build();
     synchronized (settings.resources()) { // keyrings wrap under several keys in parallel

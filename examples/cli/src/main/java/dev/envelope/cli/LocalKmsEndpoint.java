@@ -72,7 +72,11 @@ final class LocalKmsEndpoint {
   }
 
   private static int serve(KmsServerSettings settings, Io io, StopSignal stopSignal) throws InterruptedException {
-    LocalKmsServer server = start(settings.builder());
+    Telemetry telemetry = Telemetry.current();
+    LocalKmsServer server = start(telemetry.serving(settings.builder()));
+    if (settings.keyStoreAddress() == null) {
+      telemetry.audit(server.keyStore()); // a shared store was audited when it was opened
+    }
     if (settings.remoteHost() != null) {
       io.stderr().println("envelope: warning: kms-server listens on " + settings.remoteHost() + ", beyond"
           + " loopback, over plain HTTP: anyone on the network can read the calls, data keys included");
@@ -95,6 +99,8 @@ final class LocalKmsEndpoint {
       }
     } finally {
       server.close();
+      // Before the signal handler lets the JVM end: what the endpoint served is exported now.
+      telemetry.close();
       out.println(STOPPED);
       out.flush();
       stopped.countDown();

@@ -103,7 +103,7 @@ final class RewrapCommand implements Callable<Integer> {
       Keyring source = keyring.keyring(Purpose.DECRYPT, io, resources);
       Keyring destination = to.keyring(io, resources);
       // By default read every suite, old non-committing ones included (the ESDK's migration policy).
-      Envelope envelope = Envelope.builder()
+      Envelope envelope = Telemetry.current().observed(Envelope.builder())
           .keyring(source)
           .commitmentPolicy(commitmentPolicy)
           .build();

@@ -216,10 +216,24 @@ public final class LocalKmsServer implements AutoCloseable {
 
     return new KmsHttpServer(
         new InetSocketAddress(address, b.port),
-        new KmsHttpHandler(service, verifier, arns, calls::onCall),
+        new KmsHttpHandler(service, verifier, arns, calls::onCall, served(b.callListener)),
         b.maxConnections == 0 ? 256 : b.maxConnections,
         b.threads == 0 ? 16 : b.threads,
         b.readTimeout == null ? Duration.ofSeconds(10) : b.readTimeout);
+  }
+
+  /** The handler's report of each call, as {@link KmsCall}s to {@code listener} (null: none). */
+  private static KmsHttpHandler.Served served(KmsCallListener listener) {
+    if (listener == null) {
+      return null;
+    }
+    return (op, keyId, region, nanos, status, errorType) -> {
+      try {
+        listener.onCall(new KmsCall(op, keyId, region, nanos, status, errorType));
+      } catch (RuntimeException ignored) {
+        // A listener never changes a call's answer.
+      }
+    };
   }
 
   public static Builder builder() {
@@ -348,8 +362,21 @@ public final class LocalKmsServer implements AutoCloseable {
     private int maxConnections;
     private Duration readTimeout;
     private boolean allowRemoteClients;
+    private KmsCallListener callListener;
 
     private Builder() {}
+
+    /**
+     * Tells {@code listener} of each authenticated call of a known operation once it is answered:
+     * operation, key named, Region, duration, HTTP status and KMS error type, never the payload
+     * (see {@link KmsCallListener}). For a server's own metrics or traces; default none.
+     */
+    public Builder callListener(KmsCallListener listener) {
+      Objects.requireNonNull(listener, "listener");
+      requireUnset(this.callListener, "callListener");
+      this.callListener = listener;
+      return this;
+    }
 
     /**
      * The address to bind; default 127.0.0.1 (loopback only). Any other than a loopback address

@@ -57,20 +57,42 @@ public final class KmsHttpHandler {
   private final SigV4Verifier verifier;
   private final Arns arns;
   private final Function<KmsOperation, FaultDecision> onCall;
+  private final Served served;
+
+  /** Hears each authenticated call of a known operation once it is answered (or dropped). */
+  @FunctionalInterface
+  public interface Served {
+    /**
+     * @param keyId the key the request named, or null
+     * @param httpStatus the status answered, 0 for a dropped connection
+     * @param errorType the KMS error type answered, or null on success
+     */
+    void served(KmsOperation op, String keyId, String region, long durationNanos, int httpStatus,
+        String errorType);
+  }
 
   /**
    * @param onCall called once per authenticated call of a known operation (to count it) and returns
    *     the fault to inject, if any
+   * @param served told how each such call ended, or null
    */
   public KmsHttpHandler(
       KmsService service,
       SigV4Verifier verifier,
       Arns arns,
-      Function<KmsOperation, FaultDecision> onCall) {
+      Function<KmsOperation, FaultDecision> onCall,
+      Served served) {
     this.service = service;
     this.verifier = verifier;
     this.arns = arns;
     this.onCall = onCall;
+    this.served = served;
+  }
+
+  /** What a call named, for {@link Served}: filled in as the request is parsed. */
+  private static final class CallInfo {
+    KmsOperation op;
+    String keyId;
   }
 
   /** A response to send: the status, the JSON body, and whether the caller proved who it is. */
@@ -105,23 +127,48 @@ public final class KmsHttpHandler {
     } catch (KmsException e) {
       return new Answer(e.httpStatus(), errorBody(e), requestId, false);
     }
+    long start = System.nanoTime();
+    CallInfo call = new CallInfo();
+    int status = 0;
+    String errorType = null;
     try {
-      JsonObject response = process(method, headers, body, identity);
+      JsonObject response = process(method, headers, body, identity, call);
       if (response == null) {
+        errorType = "DroppedConnection";
         return null; // connection dropped on purpose
       }
+      status = 200;
       return new Answer(200, response.toString().getBytes(StandardCharsets.UTF_8), requestId, true);
     } catch (KmsException e) {
+      status = e.httpStatus();
+      errorType = e.errorType();
       return new Answer(e.httpStatus(), errorBody(e), requestId, true);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "internal error in request " + requestId, e);
       KmsException internal = KmsException.internal("An internal error occurred; request " + requestId);
+      status = 500;
+      errorType = internal.errorType();
       return new Answer(500, errorBody(internal), requestId, true);
+    } finally {
+      if (served != null && call.op != null) {
+        served.served(call.op, call.keyId, identity.region(), System.nanoTime() - start, status, errorType);
+      }
+    }
+  }
+
+  /** The key a request names, for {@link Served}: KeyId, else DestinationKeyId (ReEncrypt). */
+  private static String keyId(Json request) {
+    try {
+      String id = request.string("KeyId");
+      return id != null ? id : request.string("DestinationKeyId");
+    } catch (KmsException notAString) {
+      return null;
     }
   }
 
   private JsonObject process(
-      String method, Map<String, List<String>> headers, byte[] body, SigV4Verifier.Identity identity) {
+      String method, Map<String, List<String>> headers, byte[] body, SigV4Verifier.Identity identity,
+      CallInfo call) {
     if (!method.equals("POST")) {
       throw new KmsException(
           "UnknownOperationException", "The KMS JSON protocol uses POST, not " + method);
@@ -141,6 +188,7 @@ public final class KmsHttpHandler {
                             name + " is not supported by this local KMS endpoint.")
                         : new KmsException("UnknownOperationException", null));
 
+    call.op = op;
     FaultDecision fault = onCall.apply(op);
     if (!fault.latency().isZero()) {
       try {
@@ -166,7 +214,9 @@ public final class KmsHttpHandler {
             creds.principalArn(arns.partition(), arns.account()),
             arns.account(),
             identity.region());
-    return service.handle(op, caller, Json.request(body));
+    Json request = Json.request(body);
+    call.keyId = keyId(request);
+    return service.handle(op, caller, request);
   }
 
   /** The JSON error body of the protocol: {@code __type} and {@code message}. */

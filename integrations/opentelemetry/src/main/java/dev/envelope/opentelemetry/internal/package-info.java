@@ -1,0 +1,2 @@
+/** The adapter's implementation: not exported, may change in any release. */
+package dev.envelope.opentelemetry.internal;
