@@ -124,11 +124,11 @@ final class OpenTelemetryRun extends Telemetry {
   /** One served call: a SERVER span that ended now and began its duration ago, and its metrics. */
   private static void served(Tracer tracer, LongCounter calls, DoubleHistogram duration, KmsCall call) {
     Instant end = Instant.now();
-    Span span = tracer.spanBuilder("KMS." + call.operation().apiName())
+    Span span = tracer.spanBuilder("Kms." + call.operation().apiName())
         .setSpanKind(SpanKind.SERVER)
         .setStartTimestamp(end.minusNanos(call.durationNanos()))
         .setAttribute(RPC_SYSTEM, "aws-api")
-        .setAttribute(RPC_SERVICE, "KMS")
+        .setAttribute(RPC_SERVICE, "Kms")
         .setAttribute(RPC_METHOD, call.operation().apiName())
         .setAttribute(REGION, call.region())
         .setAttribute(STATUS, (long) call.httpStatus())

@@ -145,15 +145,15 @@ class TelemetryTest {
         client.encrypt(r -> r.keyId(keyArn).plaintext(SdkBytes.fromUtf8String("plaintext-never-exported")));
       }
       assertEquals(0, server.stop());
-      assertFalse(server.out().contains("KMS."), "telemetry never goes to stdout");
+      assertFalse(server.out().contains("Kms."), "telemetry never goes to stdout");
       assertEquals("", server.stderr.toString(StandardCharsets.UTF_8));
     } finally {
       Telemetry.end(telemetry);
     }
     String all = everything();
-    assertTrue(all.contains("'KMS.CreateKey'"), all);
-    assertTrue(all.contains("'KMS.GenerateDataKey'"), all);
-    assertTrue(all.contains("'KMS.Encrypt'"), all);
+    assertTrue(all.contains("'Kms.CreateKey'"), all);
+    assertTrue(all.contains("'Kms.GenerateDataKey'"), all);
+    assertTrue(all.contains("'Kms.Encrypt'"), all);
     assertTrue(all.contains("SERVER"), all);
     assertTrue(all.contains("rpc.method=GenerateDataKey"), all);
     assertTrue(all.contains("name=envelope.kms_server.calls"), all);

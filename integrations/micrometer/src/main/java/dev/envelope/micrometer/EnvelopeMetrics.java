@@ -4,7 +4,6 @@ import dev.envelope.micrometer.internal.MeterObserver;
 import dev.envelope.observe.EnvelopeObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Objects;
 
 /**
@@ -29,8 +28,7 @@ import java.util.Objects;
  * meters and their tags. Thread-safe.
  */
 public final class EnvelopeMetrics implements MeterBinder {
-  private final CompositeMeterRegistry registries = new CompositeMeterRegistry();
-  private final MeterObserver observer = new MeterObserver(registries);
+  private final MeterObserver observer = new MeterObserver();
 
   private EnvelopeMetrics() {}
 
@@ -48,11 +46,11 @@ public final class EnvelopeMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    registries.add(registry);
+    observer.bind(registry);
   }
 
   @Override
   public String toString() {
-    return "EnvelopeMetrics[" + registries.getRegistries().size() + " registries]";
+    return "EnvelopeMetrics[" + observer.registryCount() + " registries]";
   }
 }
