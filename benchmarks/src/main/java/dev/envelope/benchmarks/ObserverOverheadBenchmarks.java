@@ -3,6 +3,7 @@ package dev.envelope.benchmarks;
 import dev.envelope.AlgorithmSuite;
 import dev.envelope.Envelope;
 import dev.envelope.micrometer.EnvelopeMetrics;
+import dev.envelope.opentelemetry.EnvelopeTelemetry;
 import dev.envelope.observe.EnvelopeObserver;
 import dev.envelope.observe.KeyringCall;
 import dev.envelope.observe.KeyringCallObservation;
@@ -10,6 +11,12 @@ import dev.envelope.observe.Operation;
 import dev.envelope.observe.OperationObservation;
 import dev.envelope.observe.OperationResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,6 +29,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * bookkeeping: the start, the thread-current operation, the keyring call's timing, the result) and
  * {@code counting} (an observer that counts operations, keyring calls and bytes, as a metrics
  * adapter would) and {@code micrometer} (the Micrometer binder, {@code envelope-micrometer}, on a
- * {@code SimpleMeterRegistry}: a counter and a timer per operation, a timer per keyring call).
+ * {@code SimpleMeterRegistry}: a counter and a timer per operation, a timer per keyring call) and
+ * {@code opentelemetry} ({@code envelope-opentelemetry} on the SDK: every span sampled and handed to
+ * a batch processor whose exporter discards it, metrics aggregated for an in-memory reader).
  *
  * <p>Run after {@code mvn -pl benchmarks -am package -DskipTests}: {@code java -cp
  * "benchmarks/target/classes:$(ls benchmarks/target/lib/*.jar | tr '\n' ':')" org.openjdk.jmh.Main
@@ -45,12 +55,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 3, jvmArgsAppend = "-Ddev.envelope.crypto.provider=jdk")
 public class ObserverOverheadBenchmarks {
-  @Param({"none", "noop", "counting", "micrometer"})
+  @Param({"none", "noop", "counting", "micrometer", "opentelemetry"})
   public String observer;
 
   private byte[] plaintext;
   private byte[] message;
   private Envelope envelope;
+  private OpenTelemetrySdk otel;
 
   @Setup
   public void setUp() {
@@ -73,12 +84,28 @@ public class ObserverOverheadBenchmarks {
         metrics.bindTo(new SimpleMeterRegistry());
         b.observer(metrics.observer());
         break;
+      case "opentelemetry":
+        otel = OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(BatchSpanProcessor.builder(SpanExporter.composite()).build())
+                .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(InMemoryMetricReader.create()).build())
+            .build();
+        b.observer(EnvelopeTelemetry.builder(otel).build().observer());
+        break;
       default:
         throw new IllegalArgumentException(
-            "observer must be none, noop, counting or micrometer: " + observer);
+            "observer must be none, noop, counting, micrometer or opentelemetry: " + observer);
     }
     envelope = b.build();
     message = envelope.encrypt(plaintext, Fixtures.CONTEXT);
+  }
+
+  @TearDown
+  public void tearDown() {
+    if (otel != null) {
+      otel.close();
+    }
   }
 
   @Benchmark
