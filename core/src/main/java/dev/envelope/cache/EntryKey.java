@@ -4,7 +4,10 @@ import dev.envelope.AlgorithmSuite;
 import dev.envelope.CommitmentPolicy;
 import dev.envelope.EncryptedDataKey;
 import dev.envelope.EncryptionContext;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,8 +34,14 @@ import java.util.Set;
  * header's limits (encrypted data key count and field lengths, context length), and hashing and
  * comparing it are each one linear pass over those bytes. Immutable; the lists, sets and
  * contexts it holds are the requests' own immutable values.
+ *
+ * <p>The hash is not keyed, so whoever can put entries in the cache (a message whose header adds
+ * chosen encrypted data keys next to one the keyring opens) can choose keys with equal hashes.
+ * {@link #compareTo} is a total order consistent with {@code equals}, so the cache's hash map
+ * keeps a bin of many equal hashes as a balanced tree: a lookup then costs O(log capacity)
+ * comparisons, not a walk through every colliding entry. It runs only on such bins.
  */
-final class EntryKey {
+final class EntryKey implements Comparable<EntryKey> {
   private static final int ENCRYPT = 1;
   private static final int DECRYPT = 2;
 
@@ -173,6 +182,80 @@ final class EntryKey {
   @Override
   public int hashCode() {
     return hash;
+  }
+
+  /**
+   * A total order consistent with {@code equals}; see the class Javadoc for why. Not on the
+   * lookup path unless hashes collide, so it may copy.
+   */
+  @Override
+  public int compareTo(EntryKey other) {
+    if (this == other) {
+      return 0;
+    }
+    int c = Integer.compare(kind, other.kind);
+    if (c == 0) {
+      c = Integer.compare(suite.id(), other.suite.id());
+    }
+    if (c == 0) {
+      c = Integer.compare(policy.ordinal(), other.policy.ordinal());
+    }
+    if (c == 0) {
+      c = partition.compareTo(other.partition);
+    }
+    if (c == 0) {
+      c = compareContexts(context, other.context);
+    }
+    if (c == 0 && reproducedContext != null) {
+      c = compareContexts(reproducedContext, other.reproducedContext);
+    }
+    if (c == 0) {
+      c = compareSets(requiredContextKeys, other.requiredContextKeys);
+    }
+    return c != 0 ? c : compareKeys(encryptedDataKeys, other.encryptedDataKeys);
+  }
+
+  private static int compareContexts(EncryptionContext a, EncryptionContext b) {
+    int c = Integer.compare(a.size(), b.size());
+    Iterator<Map.Entry<String, String>> ia = a.asMap().entrySet().iterator();
+    Iterator<Map.Entry<String, String>> ib = b.asMap().entrySet().iterator();
+    while (c == 0 && ia.hasNext()) {
+      Map.Entry<String, String> ea = ia.next();
+      Map.Entry<String, String> eb = ib.next();
+      c = ea.getKey().compareTo(eb.getKey());
+      if (c == 0) {
+        c = ea.getValue().compareTo(eb.getValue());
+      }
+    }
+    return c;
+  }
+
+  private static int compareSets(Set<String> a, Set<String> b) {
+    int c = Integer.compare(a.size(), b.size());
+    if (c != 0 || a.isEmpty()) {
+      return c;
+    }
+    String[] sa = a.toArray(new String[0]);
+    String[] sb = b.toArray(new String[0]);
+    Arrays.sort(sa);
+    Arrays.sort(sb);
+    return Arrays.compare(sa, sb);
+  }
+
+  private static int compareKeys(List<EncryptedDataKey> a, List<EncryptedDataKey> b) {
+    int c = Integer.compare(a.size(), b.size());
+    for (int i = 0; c == 0 && i < a.size(); i++) {
+      EncryptedDataKey ea = a.get(i);
+      EncryptedDataKey eb = b.get(i);
+      c = ea.providerId().compareTo(eb.providerId());
+      if (c == 0) {
+        c = Arrays.compareUnsigned(ea.providerInfo(), eb.providerInfo());
+      }
+      if (c == 0) {
+        c = Arrays.compareUnsigned(ea.ciphertext(), eb.ciphertext());
+      }
+    }
+    return c;
   }
 
   /** The kind and suite only: the other fields are request data, kept out of logs. */

@@ -118,6 +118,33 @@ class EntryKeyTest {
   }
 
   @Test
+  void collidingHashes_stillDistinctEntries_andAllFound() {
+    // "Aa" and "BB" have the same String hash, so 2^6 provider ids built from them all collide:
+    // what a hostile header could do. The map must keep them apart and find each (a tree bin,
+    // ordered by compareTo).
+    java.util.Map<EntryKey, Integer> map = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    List<EntryKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      StringBuilder id = new StringBuilder();
+      for (int bit = 0; bit < 6; bit++) {
+        id.append((i >>> bit & 1) == 0 ? "Aa" : "BB");
+      }
+      EntryKey key = dec(List.of(E1, EncryptedDataKey.of(id.toString(), "k", new byte[] {9})), EC, EC);
+      keys.add(key);
+      map.put(key, i);
+    }
+    assertEquals(1, keys.stream().mapToInt(EntryKey::hashCode).distinct().count(), "the hashes must collide");
+    assertEquals(64, map.size());
+    for (int i = 0; i < 64; i++) {
+      assertEquals(i, map.get(keys.get(i)));
+      EntryKey a = keys.get(i);
+      EntryKey b = keys.get(63 - i);
+      assertEquals(Integer.signum(a.compareTo(b)), -Integer.signum(b.compareTo(a)));
+      assertEquals(a.equals(b), a.compareTo(b) == 0);
+    }
+  }
+
+  @Test
   void toString_showsNoRequestData() {
     EncryptionContext secretish = EncryptionContext.of("tenant", "value-that-must-not-leak");
     String s = EntryKey.decrypt("partition-name", S, POLICY, List.of(E1), secretish, secretish).toString()
