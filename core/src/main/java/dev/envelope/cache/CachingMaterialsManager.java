@@ -135,6 +135,13 @@ public final class CachingMaterialsManager implements MaterialsManager {
   private final CacheEvents events;
   private final EncryptRules encryptRules = new EncryptRules();
   private final DecryptRules decryptRules = new DecryptRules();
+  /**
+   * The key of the last encrypt lookup, reused while requests keep asking for the same thing (the
+   * usual case: one context per caller), so that a hit allocates nothing but what it hands out.
+   * A plain field: a racy read sees null, a stale key or a current one, all correct to use since
+   * the key is immutable and checked against the request before it is used.
+   */
+  private EntryKey lastEncryptKey;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
@@ -178,9 +185,15 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.ENCRYPT_BYPASS);
       return underlying.getEncryptionMaterials(request);
     }
-    EntryKey key =
-        EntryKey.encrypt(
-            partitionId, suite, policy, request.requiredContextKeys(), request.encryptionContext());
+    EntryKey key = lastEncryptKey;
+    if (key == null
+        || !key.isEncryptFor(
+            suite, policy, request.requiredContextKeys(), request.encryptionContext())) {
+      key =
+          EntryKey.encrypt(
+              partitionId, suite, policy, request.requiredContextKeys(), request.encryptionContext());
+      lastEncryptKey = key;
+    }
     return store.lookup(key, request, encryptRules);
   }
 

@@ -119,6 +119,22 @@ final class EntryKey implements Comparable<EntryKey> {
         Objects.requireNonNull(encryptedDataKeys, "encryptedDataKeys"));
   }
 
+  /**
+   * Whether this is the encrypt key of these fields (its own partition aside): lets a manager
+   * reuse the key of its last lookup instead of allocating one per request.
+   */
+  boolean isEncryptFor(
+      AlgorithmSuite suite,
+      CommitmentPolicy policy,
+      Set<String> requiredContextKeys,
+      EncryptionContext context) {
+    return kind == ENCRYPT
+        && this.suite == suite
+        && this.policy == policy
+        && this.context.equals(context)
+        && this.requiredContextKeys.equals(requiredContextKeys);
+  }
+
   AlgorithmSuite suite() {
     return suite;
   }
