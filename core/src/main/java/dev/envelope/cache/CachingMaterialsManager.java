@@ -142,6 +142,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
    * the key is immutable and checked against the request before it is used.
    */
   private EntryKey lastEncryptKey;
+  /** As {@link #lastEncryptKey}, for decryption: the message's keys and contexts, by content. */
+  private EntryKey lastDecryptKey;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
@@ -295,14 +297,24 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.DECRYPT_BYPASS);
       return underlying.getDecryptionMaterials(request);
     }
-    EntryKey key =
-        EntryKey.decrypt(
-            partitionId,
+    EntryKey key = lastDecryptKey;
+    if (key == null
+        || !key.isDecryptFor(
             suite,
             policy,
             request.encryptedDataKeys(),
             request.storedContext(),
-            request.reproducedContext());
+            request.reproducedContext())) {
+      key =
+          EntryKey.decrypt(
+              partitionId,
+              suite,
+              policy,
+              request.encryptedDataKeys(),
+              request.storedContext(),
+              request.reproducedContext());
+      lastDecryptKey = key;
+    }
     return store.lookup(key, request, decryptRules);
   }
 

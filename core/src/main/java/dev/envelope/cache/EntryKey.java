@@ -135,6 +135,25 @@ final class EntryKey implements Comparable<EntryKey> {
         && this.requiredContextKeys.equals(requiredContextKeys);
   }
 
+  /**
+   * Whether this is the decrypt key of these fields (its own partition aside), compared as {@link
+   * #equals} would but without hashing them first: lets a manager reuse the key of its last
+   * lookup, as repeated decryption of one message (or of messages sharing a data key) does.
+   */
+  boolean isDecryptFor(
+      AlgorithmSuite suite,
+      CommitmentPolicy policy,
+      List<EncryptedDataKey> encryptedDataKeys,
+      EncryptionContext storedContext,
+      EncryptionContext reproducedContext) {
+    return kind == DECRYPT
+        && this.suite == suite
+        && this.policy == policy
+        && sameKeys(this.encryptedDataKeys, encryptedDataKeys)
+        && this.context.equals(storedContext)
+        && this.reproducedContext.equals(reproducedContext);
+  }
+
   AlgorithmSuite suite() {
     return suite;
   }
