@@ -135,15 +135,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
   private final CacheEvents events;
   private final EncryptRules encryptRules = new EncryptRules();
   private final DecryptRules decryptRules = new DecryptRules();
-  /**
-   * The key of the last encrypt lookup, reused while requests keep asking for the same thing (the
-   * usual case: one context per caller), so that a hit allocates nothing but what it hands out.
-   * A plain field: a racy read sees null, a stale key or a current one, all correct to use since
-   * the key is immutable and checked against the request before it is used.
-   */
-  private EntryKey lastEncryptKey;
-  /** As {@link #lastEncryptKey}, for decryption: the message's keys and contexts, by content. */
-  private EntryKey lastDecryptKey;
+  private final LastEntryKeys lastKeys;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
@@ -152,6 +144,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     this.byteUseLimit = b.byteUseLimit == -1 ? DEFAULT_BYTE_USE_LIMIT : b.byteUseLimit;
     this.capacity = b.capacity == -1 ? DEFAULT_CAPACITY : b.capacity;
     this.partitionId = b.partitionId == null ? UUID.randomUUID().toString() : b.partitionId;
+    this.lastKeys = new LastEntryKeys(partitionId);
     Ticker ticker = b.ticker == null ? Ticker.system() : b.ticker;
     this.events = CacheEvents.of(b.observer);
     this.store = new MaterialsStore(saturatedNanos(b.maxAge), capacity, ticker, events);
@@ -187,15 +180,8 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.ENCRYPT_BYPASS);
       return underlying.getEncryptionMaterials(request);
     }
-    EntryKey key = lastEncryptKey;
-    if (key == null
-        || !key.isEncryptFor(
-            suite, policy, request.requiredContextKeys(), request.encryptionContext())) {
-      key =
-          EntryKey.encrypt(
-              partitionId, suite, policy, request.requiredContextKeys(), request.encryptionContext());
-      lastEncryptKey = key;
-    }
+    EntryKey key =
+        lastKeys.encrypt(suite, policy, request.requiredContextKeys(), request.encryptionContext());
     return store.lookup(key, request, encryptRules);
   }
 
@@ -297,24 +283,13 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.DECRYPT_BYPASS);
       return underlying.getDecryptionMaterials(request);
     }
-    EntryKey key = lastDecryptKey;
-    if (key == null
-        || !key.isDecryptFor(
+    EntryKey key =
+        lastKeys.decrypt(
             suite,
             policy,
             request.encryptedDataKeys(),
             request.storedContext(),
-            request.reproducedContext())) {
-      key =
-          EntryKey.decrypt(
-              partitionId,
-              suite,
-              policy,
-              request.encryptedDataKeys(),
-              request.storedContext(),
-              request.reproducedContext());
-      lastDecryptKey = key;
-    }
+            request.reproducedContext());
     return store.lookup(key, request, decryptRules);
   }
 
