@@ -52,6 +52,8 @@ public final class EncryptionContext {
   private final byte[][] valueBytes;
   private volatile Map<String, String> map;
   private volatile byte[] serialized;
+  /** Cached {@link #hashCode()}; 0 until computed (racy but idempotent, as String's). */
+  private int hash;
 
   private EncryptionContext(String[] keys, String[] values, byte[][] keyBytes, byte[][] valueBytes) {
     this.keys = keys;
@@ -250,9 +252,19 @@ public final class EncryptionContext {
     return Arrays.equals(keys, other.keys) && Arrays.equals(values, other.values);
   }
 
+  /**
+   * The hash of the keys and values, computed once: the data-key cache hashes contexts on every
+   * lookup. Same value as {@code Objects.hash(Arrays.hashCode(keys), Arrays.hashCode(values))},
+   * without the boxing.
+   */
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.hashCode(keys), Arrays.hashCode(values));
+    int h = hash;
+    if (h == 0) {
+      h = 31 * (31 + Arrays.hashCode(keys)) + Arrays.hashCode(values);
+      hash = h;
+    }
+    return h;
   }
 
   /** Shows the keys only: context values can be sensitive metadata and end up in logs. */

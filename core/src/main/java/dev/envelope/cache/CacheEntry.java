@@ -2,7 +2,6 @@ package dev.envelope.cache;
 
 import dev.envelope.DataKey;
 import dev.envelope.EncryptedDataKey;
-import dev.envelope.cache.EntryIds.EntryId;
 import java.util.List;
 
 /**
@@ -10,7 +9,7 @@ import java.util.List;
  * copy, which {@link MaterialsStore} zeroes when the entry is evicted, always under its lock.
  */
 abstract class CacheEntry {
-  final EntryId id;
+  final EntryKey key;
   final long createdNanos;
   /** The cache's own copy; zeroed when the entry is evicted, always under the store's lock. */
   final DataKey dataKey;
@@ -18,8 +17,8 @@ abstract class CacheEntry {
   final List<EncryptedDataKey> encryptedDataKeys;
 
   CacheEntry(
-      EntryId id, long createdNanos, DataKey dataKey, List<EncryptedDataKey> encryptedDataKeys) {
-    this.id = id;
+      EntryKey key, long createdNanos, DataKey dataKey, List<EncryptedDataKey> encryptedDataKeys) {
+    this.key = key;
     this.createdNanos = createdNanos;
     this.dataKey = dataKey;
     this.encryptedDataKeys = List.copyOf(encryptedDataKeys);

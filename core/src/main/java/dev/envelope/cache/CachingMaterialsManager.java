@@ -14,7 +14,6 @@ import dev.envelope.EncryptionMaterialsRequest;
 import dev.envelope.Keyring;
 import dev.envelope.MaterialsManager;
 import dev.envelope.PolicyViolationException;
-import dev.envelope.cache.EntryIds.EntryId;
 import dev.envelope.materials.DefaultMaterialsManager;
 import dev.envelope.observe.CacheEvent;
 import dev.envelope.observe.EnvelopeObserver;
@@ -44,8 +43,11 @@ import java.util.function.Predicate;
  *
  * spec: keyrings.md §7.3. Encrypt entries are identified by the partition id, the algorithm suite,
  * the commitment policy, the required-context keys and the full encryption context; decrypt entries
- * by the partition id, suite, policy, the message's encrypted data keys (in any order), its stored
- * context and the caller's expected (reproduced) context. A request without a suite is identified
+ * by the partition id, suite, policy, the message's encrypted data keys (by content, in the order
+ * the message lists them: a keyring opens the first it can, so another order may yield another
+ * data key), its stored context and the caller's expected (reproduced) context. These fields are
+ * compared as they are, within the process; no digest of them is computed and none leaves the
+ * process. A request without a suite is identified
  * by the suite the underlying manager picks for it, the commitment policy's default (spec §8), and
  * the materials it returns are cached only if they have exactly that suite; so an entry is only
  * ever served to requests for its own suite and policy. Never cached (passed straight through):
@@ -128,10 +130,12 @@ public final class CachingMaterialsManager implements MaterialsManager {
   private final long byteUseLimit;
   private final int capacity;
   private final String partitionId;
-  private final byte[] partitionUtf8;
 
   private final MaterialsStore store;
   private final CacheEvents events;
+  private final EncryptRules encryptRules = new EncryptRules();
+  private final DecryptRules decryptRules = new DecryptRules();
+  private final LastEntryKeys lastKeys;
 
   private CachingMaterialsManager(Builder b) {
     this.underlying = b.underlying;
@@ -140,7 +144,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     this.byteUseLimit = b.byteUseLimit == -1 ? DEFAULT_BYTE_USE_LIMIT : b.byteUseLimit;
     this.capacity = b.capacity == -1 ? DEFAULT_CAPACITY : b.capacity;
     this.partitionId = b.partitionId == null ? UUID.randomUUID().toString() : b.partitionId;
-    this.partitionUtf8 = partitionId.getBytes(StandardCharsets.UTF_8);
+    this.lastKeys = new LastEntryKeys(partitionId);
     Ticker ticker = b.ticker == null ? Ticker.system() : b.ticker;
     this.events = CacheEvents.of(b.observer);
     this.store = new MaterialsStore(saturatedNanos(b.maxAge), capacity, ticker, events);
@@ -150,7 +154,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     return new Builder();
   }
 
-  /** The partition id that namespaces this manager's entry ids. */
+  /** The partition id that namespaces this manager's entries. */
   public String partitionId() {
     return partitionId;
   }
@@ -162,7 +166,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     Objects.requireNonNull(request, "request");
     CommitmentPolicy policy = request.commitmentPolicy();
     // spec: keyrings.md §7.1 step 1 and §8: what the default manager picks for a request without
-    // a suite. The entry id names this suite, and only materials of this suite are cached under it.
+    // a suite. The entry key names this suite, and only materials of this suite are cached under it.
     AlgorithmSuite suite = request.algorithmSuite().orElse(policy.defaultSuite());
     policy.checkEncrypt(suite, "the requested suite");
     OptionalLong bound = request.maxPlaintextLength();
@@ -176,14 +180,31 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.ENCRYPT_BYPASS);
       return underlying.getEncryptionMaterials(request);
     }
-    EntryId id =
-        EntryIds.encrypt(
-            partitionUtf8, suite, policy, request.requiredContextKeys(), request.encryptionContext());
-    return store.lookup(
-        id,
-        entry -> serveEncrypt(entry, suite, policy, reserve, unknownLength),
-        () -> loadEncrypt(request),
-        (loaded, now) -> newEncryptEntry(id, loaded, suite, now));
+    EntryKey key =
+        lastKeys.encrypt(suite, policy, request.requiredContextKeys(), request.encryptionContext());
+    return store.lookup(key, request, encryptRules);
+  }
+
+  /** The encrypt side's rules for the store; one instance, so a lookup allocates no lambdas. */
+  private final class EncryptRules
+      implements MaterialsStore.Loader<EncryptionMaterialsRequest, EncryptionMaterials> {
+    @Override
+    public EncryptionMaterials serve(
+        CacheEntry entry, EntryKey key, EncryptionMaterialsRequest request) {
+      OptionalLong bound = request.maxPlaintextLength();
+      return serveEncrypt(entry, key.suite(), key.policy(), bound.orElse(0), bound.isEmpty());
+    }
+
+    @Override
+    public EncryptionMaterials load(EncryptionMaterialsRequest request) {
+      return loadEncrypt(request);
+    }
+
+    @Override
+    public CacheEntry create(
+        EntryKey key, EncryptionMaterialsRequest request, EncryptionMaterials loaded, long now) {
+      return newEncryptEntry(key, loaded, key.suite(), now);
+    }
   }
 
   /** Under the lock: materials from {@code entry} for this request, or null if it cannot serve it. */
@@ -193,7 +214,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
       return null;
     }
     EncryptEntry e = (EncryptEntry) entry;
-    // Defence in depth: the entry id already covers suite and policy.
+    // Defence in depth: the entry key already covers suite and policy.
     if (e.template.algorithmSuite() != suite || !policy.allowsEncrypt(suite)) {
       return null;
     }
@@ -236,7 +257,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
 
   /** Under the lock: the entry for freshly loaded materials, or null to hand them out uncached. */
   private CacheEntry newEncryptEntry(
-      EntryId id, EncryptionMaterials m, AlgorithmSuite suite, long now) {
+      EntryKey key, EncryptionMaterials m, AlgorithmSuite suite, long now) {
     if (m.algorithmSuite() != suite || m.plaintextMeter().isPresent()) {
       return null;
     }
@@ -246,7 +267,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
             .encryptedDataKeys(m.encryptedDataKeys())
             .signingKey(m.signingKey().orElse(null))
             .build();
-    return new EncryptEntry(id, now, m.dataKey().orElseThrow(), template);
+    return new EncryptEntry(key, now, m.dataKey().orElseThrow(), template);
   }
 
   // ------------------------------------------------------------------ decryption
@@ -262,19 +283,35 @@ public final class CachingMaterialsManager implements MaterialsManager {
       events.report(CacheEvent.DECRYPT_BYPASS);
       return underlying.getDecryptionMaterials(request);
     }
-    EntryId id =
-        EntryIds.decrypt(
-            partitionUtf8,
+    EntryKey key =
+        lastKeys.decrypt(
             suite,
             policy,
             request.encryptedDataKeys(),
             request.storedContext(),
             request.reproducedContext());
-    return store.lookup(
-        id,
-        entry -> serveDecrypt(entry, suite, policy),
-        () -> loadDecrypt(request),
-        (loaded, now) -> newDecryptEntry(id, loaded, request, now));
+    return store.lookup(key, request, decryptRules);
+  }
+
+  /** The decrypt side's rules for the store; one instance, so a lookup allocates no lambdas. */
+  private final class DecryptRules
+      implements MaterialsStore.Loader<DecryptionMaterialsRequest, DecryptionMaterials> {
+    @Override
+    public DecryptionMaterials serve(
+        CacheEntry entry, EntryKey key, DecryptionMaterialsRequest request) {
+      return serveDecrypt(entry, key.suite(), key.policy());
+    }
+
+    @Override
+    public DecryptionMaterials load(DecryptionMaterialsRequest request) {
+      return loadDecrypt(request);
+    }
+
+    @Override
+    public CacheEntry create(
+        EntryKey key, DecryptionMaterialsRequest request, DecryptionMaterials loaded, long now) {
+      return newDecryptEntry(key, loaded, request, now);
+    }
   }
 
   private static DecryptionMaterials serveDecrypt(
@@ -313,14 +350,14 @@ public final class CachingMaterialsManager implements MaterialsManager {
   }
 
   private static CacheEntry newDecryptEntry(
-      EntryId id, DecryptionMaterials m, DecryptionMaterialsRequest request, long now) {
+      EntryKey key, DecryptionMaterials m, DecryptionMaterialsRequest request, long now) {
     DecryptionMaterials template =
         DecryptionMaterials.of(
             m.algorithmSuite(),
             m.encryptionContext(),
             m.requiredContextKeys(),
             m.verificationKey().orElse(null));
-    return new DecryptEntry(id, now, m.dataKey().orElseThrow(), request.encryptedDataKeys(), template);
+    return new DecryptEntry(key, now, m.dataKey().orElseThrow(), request.encryptedDataKeys(), template);
   }
 
   // ------------------------------------------------------------------ invalidation and stats
@@ -501,7 +538,7 @@ public final class CachingMaterialsManager implements MaterialsManager {
     }
 
     /**
-     * A name included in every entry id; not secret. Default: a random id unique to this
+     * A name included in every entry's key; not secret. Default: a random id unique to this
      * instance.
      */
     public Builder partitionId(String partitionId) {

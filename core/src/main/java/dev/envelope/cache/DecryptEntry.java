@@ -3,7 +3,6 @@ package dev.envelope.cache;
 import dev.envelope.DataKey;
 import dev.envelope.DecryptionMaterials;
 import dev.envelope.EncryptedDataKey;
-import dev.envelope.cache.EntryIds.EntryId;
 import java.util.List;
 
 /** A cached decryption data key; decrypt entries have no usage limits, only the age. */
@@ -12,12 +11,12 @@ final class DecryptEntry extends CacheEntry {
   final DecryptionMaterials template;
 
   DecryptEntry(
-      EntryId id,
+      EntryKey key,
       long createdNanos,
       DataKey dataKey,
       List<EncryptedDataKey> encryptedDataKeys,
       DecryptionMaterials template) {
-    super(id, createdNanos, dataKey, encryptedDataKeys);
+    super(key, createdNanos, dataKey, encryptedDataKeys);
     this.template = template;
   }
 }

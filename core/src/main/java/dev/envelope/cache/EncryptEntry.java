@@ -2,7 +2,6 @@ package dev.envelope.cache;
 
 import dev.envelope.DataKey;
 import dev.envelope.EncryptionMaterials;
-import dev.envelope.cache.EntryIds.EntryId;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A cached encryption data key with its message and byte usage. */
@@ -14,8 +13,8 @@ final class EncryptEntry extends CacheEntry {
   /** Charged under the lock by requests and without it by stream meters ({@link UseMeter}). */
   private final AtomicLong bytesUsed = new AtomicLong();
 
-  EncryptEntry(EntryId id, long createdNanos, DataKey dataKey, EncryptionMaterials template) {
-    super(id, createdNanos, dataKey, template.encryptedDataKeys());
+  EncryptEntry(EntryKey key, long createdNanos, DataKey dataKey, EncryptionMaterials template) {
+    super(key, createdNanos, dataKey, template.encryptedDataKeys());
     this.template = template;
   }
 

@@ -1,16 +1,13 @@
 package dev.envelope.cache;
 
 import dev.envelope.EncryptedDataKey;
-import dev.envelope.cache.EntryIds.EntryId;
 import dev.envelope.cache.SingleFlight.Flight;
 import dev.envelope.observe.CacheEvent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * The engine behind {@link CachingMaterialsManager}: entries in LRU order with a capacity, expiry
@@ -19,10 +16,28 @@ import java.util.function.Supplier;
  * by one lock, and loads run outside it.
  */
 final class MaterialsStore {
-  /** What to do with freshly loaded materials: make an entry (under the lock), or null. */
-  @FunctionalInterface
-  interface EntryFactory<M> {
-    CacheEntry create(M loaded, long nowNanos);
+  /**
+   * The rules for one kind of materials, passed in once per lookup with the request they apply
+   * to; the manager keeps one instance per kind, so a lookup allocates no lambdas.
+   *
+   * @param <Q> the request
+   * @param <M> the materials
+   */
+  interface Loader<Q, M> {
+    /**
+     * Under the lock: materials (with their own data key copy) from {@code entry} for {@code
+     * request}, or null if the entry cannot serve it; it is then evicted.
+     */
+    M serve(CacheEntry entry, EntryKey key, Q request);
+
+    /** Outside the lock: calls the underlying manager. */
+    M load(Q request);
+
+    /**
+     * Under the lock: an entry owning the loaded materials' data key, or null to return them
+     * uncached.
+     */
+    CacheEntry create(EntryKey key, Q request, M loaded, long nowNanos);
   }
 
   private final long maxAgeNanos;
@@ -33,10 +48,16 @@ final class MaterialsStore {
   private final Object lock = new Object();
   // All guarded by lock. Both maps hold the same entries: byAccess in LRU order (for capacity),
   // byCreation in creation order, which is expiry order since every entry has the same max age.
-  private final LinkedHashMap<EntryId, CacheEntry> byAccess = new LinkedHashMap<>(16, 0.75f, true);
-  private final LinkedHashMap<EntryId, CacheEntry> byCreation = new LinkedHashMap<>();
-  private final SingleFlight<EntryId> flights = new SingleFlight<>();
+  private final LinkedHashMap<EntryKey, CacheEntry> byAccess = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<EntryKey, CacheEntry> byCreation = new LinkedHashMap<>();
+  private final SingleFlight<EntryKey> flights = new SingleFlight<>();
   private long generation;
+  /**
+   * A lower bound on the creation time of the oldest entry, so that a lookup can tell that
+   * nothing has expired without walking (or allocating an iterator over) the creation order.
+   * Meaningful only while byCreation is not empty.
+   */
+  private long oldestCreatedNanos;
   private long hits;
   private long misses;
   private long bypasses;
@@ -54,25 +75,20 @@ final class MaterialsStore {
   }
 
   /**
-   * Serves {@code id} from the cache, or loads it once for all concurrent callers.
-   *
-   * @param serve under the lock: materials (with their own data key copy) from an entry, or null
-   *     if the entry cannot serve this request; it is then evicted
-   * @param load outside the lock: calls the underlying manager
-   * @param factory under the lock: an entry owning the loaded materials' data key, or null to
-   *     return them uncached
+   * Serves {@code key} from the cache, or loads it once for all concurrent callers; {@code loader}
+   * supplies the rules (see {@link Loader}). A hit allocates nothing here beyond what {@link
+   * Loader#serve} hands out.
    */
-  <M> M lookup(
-      EntryId id, Function<CacheEntry, M> serve, Supplier<M> load, EntryFactory<M> factory) {
+  <Q, M> M lookup(EntryKey key, Q request, Loader<Q, M> loader) {
     while (true) {
       Flight flight;
       long loadGeneration;
       synchronized (lock) {
         long now = ticker.read();
         evictExpired(now);
-        CacheEntry entry = byAccess.get(id);
+        CacheEntry entry = byAccess.get(key);
         if (entry != null) {
-          M hit = isExpired(entry, now) ? null : serve.apply(entry);
+          M hit = isExpired(entry, now) ? null : loader.serve(entry, key, request);
           if (hit != null) {
             hits++;
             events.report(CacheEvent.Kind.HIT, entry);
@@ -80,12 +96,12 @@ final class MaterialsStore {
           }
           evict(entry);
         }
-        Flight running = flights.running(id);
+        Flight running = flights.running(key);
         if (running != null) {
           flight = running;
           loadGeneration = -1;
         } else {
-          flight = flights.start(id);
+          flight = flights.start(key);
           loadGeneration = generation;
           misses++;
         }
@@ -95,31 +111,26 @@ final class MaterialsStore {
         flight.await();
         continue;
       }
-      return loadAndStore(id, flight, loadGeneration, serve, load, factory);
+      return loadAndStore(key, request, flight, loadGeneration, loader);
     }
   }
 
-  private <M> M loadAndStore(
-      EntryId id,
-      Flight flight,
-      long loadGeneration,
-      Function<CacheEntry, M> serve,
-      Supplier<M> load,
-      EntryFactory<M> factory) {
+  private <Q, M> M loadAndStore(
+      EntryKey key, Q request, Flight flight, long loadGeneration, Loader<Q, M> loader) {
     Throwable failure = null;
     try {
-      M loaded = load.get();
+      M loaded = loader.load(request);
       synchronized (lock) {
         if (loadGeneration != generation) {
           // An invalidation ran during the load: the key may be one that was just disabled.
           return loaded;
         }
-        CacheEntry entry = factory.create(loaded, ticker.read());
+        CacheEntry entry = loader.create(key, request, loaded, ticker.read());
         if (entry == null) {
           return loaded;
         }
         insert(entry);
-        M served = serve.apply(entry);
+        M served = loader.serve(entry, key, request);
         if (served == null) {
           evict(entry);
           throw new IllegalStateException(
@@ -132,7 +143,7 @@ final class MaterialsStore {
       throw e;
     } finally {
       synchronized (lock) {
-        flights.remove(id, flight);
+        flights.remove(key, flight);
       }
       flight.finish(failure);
     }
@@ -140,12 +151,15 @@ final class MaterialsStore {
 
   /** Under the lock. */
   private void insert(CacheEntry entry) {
-    CacheEntry old = byCreation.get(entry.id);
+    CacheEntry old = byCreation.get(entry.key);
     if (old != null) {
       evict(old);
     }
-    byAccess.put(entry.id, entry);
-    byCreation.put(entry.id, entry);
+    if (byCreation.isEmpty() || entry.createdNanos - oldestCreatedNanos < 0) {
+      oldestCreatedNanos = entry.createdNanos;
+    }
+    byAccess.put(entry.key, entry);
+    byCreation.put(entry.key, entry);
     while (byAccess.size() > capacity) {
       evict(byAccess.values().iterator().next());
     }
@@ -158,23 +172,31 @@ final class MaterialsStore {
 
   /** Under the lock: as {@link #evict(CacheEntry)}, reported as {@code kind}. */
   private void evict(CacheEntry entry, CacheEvent.Kind kind) {
-    byAccess.remove(entry.id);
-    byCreation.remove(entry.id);
+    byAccess.remove(entry.key);
+    byCreation.remove(entry.key);
     entry.dataKey.destroy();
     evictions++;
     events.report(kind, entry);
   }
 
-  /** Under the lock: creation order is expiry order, so stop at the first live entry. */
+  /**
+   * Under the lock: creation order is expiry order, so stop at the first live entry. Removing
+   * entries only makes the oldest younger, so {@code oldestCreatedNanos} stays a lower bound until
+   * the walk below finds the oldest live entry.
+   */
   private void evictExpired(long now) {
+    if (byCreation.isEmpty() || now - oldestCreatedNanos < maxAgeNanos) {
+      return;
+    }
     Iterator<CacheEntry> it = byCreation.values().iterator();
     while (it.hasNext()) {
       CacheEntry entry = it.next();
       if (!isExpired(entry, now)) {
+        oldestCreatedNanos = entry.createdNanos;
         return;
       }
       it.remove();
-      byAccess.remove(entry.id);
+      byAccess.remove(entry.key);
       entry.dataKey.destroy();
       evictions++;
       events.report(CacheEvent.Kind.EVICTION, entry);
@@ -224,7 +246,7 @@ final class MaterialsStore {
     int n = 0;
     synchronized (lock) {
       for (CacheEntry entry : doomed) {
-        if (byCreation.get(entry.id) == entry) {
+        if (byCreation.get(entry.key) == entry) {
           evict(entry, CacheEvent.Kind.INVALIDATION);
           n++;
         }

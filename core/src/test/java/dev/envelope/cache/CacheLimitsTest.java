@@ -87,6 +87,35 @@ class CacheLimitsTest {
   }
 
   @Test
+  void entriesOfDifferentAges_eachExpiresAtItsOwnMaxAge() {
+    // Expiry is checked against the oldest entry first; each entry must still go at its own age,
+    // whether the older one was evicted by age, by invalidation or by a lookup of another entry.
+    CachingMaterialsManager cache = cache().build();
+    EncryptionContext other = EncryptionContext.of("tenant", "other");
+    use(cache, encryptRequest(CTX, 1)); // key 0 at t = 0
+    ticker.advance(Duration.ofSeconds(4));
+    use(cache, encryptRequest(other, 1)); // key 1 at t = 4
+    ticker.advance(Duration.ofSeconds(6)); // t = 10: key 0 expires, key 1 is 6 s old
+    use(cache, encryptRequest(other, 1));
+    assertTrue(keyring.key(0).isDestroyed());
+    assertFalse(keyring.key(1).isDestroyed());
+    assertEquals(1, cache.stats().entryCount());
+    ticker.advance(Duration.ofSeconds(4).minusNanos(1)); // t = 14 - 1 ns: key 1 still live
+    use(cache, encryptRequest(other, 1));
+    assertFalse(keyring.key(1).isDestroyed());
+    assertEquals(2, keyring.calls());
+    ticker.advance(Duration.ofNanos(1)); // t = 14: key 1 expires
+    assertEquals(0, cache.stats().entryCount());
+    assertTrue(keyring.key(1).isDestroyed());
+    use(cache, encryptRequest(CTX, 1)); // key 2 at t = 14, after the cache was empty
+    ticker.advance(Duration.ofSeconds(10).minusNanos(1));
+    assertEquals(1, cache.stats().entryCount());
+    ticker.advance(Duration.ofNanos(1));
+    assertEquals(0, cache.stats().entryCount());
+    assertTrue(keyring.key(2).isDestroyed());
+  }
+
+  @Test
   void stats_afterMaxAgeWithoutTraffic_evictsAndZeroizesExpiredEntries() {
     CachingMaterialsManager cache = cache().build();
     use(cache, encryptRequest(CTX, 1));
