@@ -105,7 +105,7 @@ public final class Report {
   /** Benchmarks without a payload-size parameter of their own: run once, in the first round. */
   static final String UNSIZED =
       "(FrameSizeBenchmarks|CacheBenchmarks|KeySourceBenchmarks|EcdsaBenchmarks|RewrapBenchmarks"
-          + "|ObserverOverheadBenchmarks|KeyStoreThroughputBenchmarks)";
+          + "|ObserverOverheadBenchmarks|KeyStoreThroughputBenchmarks|CacheHitBenchmarks)";
   /** Unsized benchmarks whose ratios compare their own forks: they keep their forks under --short. */
   static final String SEVERAL_FORKS = "(ObserverOverheadBenchmarks)";
   /** Benchmarks with a one-thread-per-core variant at 1 KiB. */

@@ -17,11 +17,54 @@ final class ReportSections {
   /** Appends every section whose benchmarks are in {@code points}. */
   static void renderAll(StringBuilder md, Map<String, Point> points) {
     renderCache(md, points);
+    renderCacheHit(md, points);
     renderKeySources(md, points);
     renderRewrap(md, points);
     renderObserver(md, points);
     renderKeyStoreThroughput(md, points);
     renderEcdsa(md, points);
+  }
+
+  /** A cache hit against one raw AES keyring call (issue 17 item 2: a hit should cost less). */
+  private static void renderCacheHit(StringBuilder md, Map<String, Point> points) {
+    StringBuilder rows = new StringBuilder();
+    String[][] pairs = {
+      {"encrypt", "lookupEncryptHit", "keyringOnEncrypt"},
+      {"decrypt", "lookupDecryptHit", "keyringOnDecrypt"},
+      {"whole 1 KiB message, encrypt", "encryptCached", "encryptUncached"},
+      {"whole 1 KiB message, decrypt", "decryptCached", "decryptUncached"},
+    };
+    for (String[] pair : pairs) {
+      Point hit = first(points, "CacheHitBenchmarks." + pair[1] + " ");
+      Point call = first(points, "CacheHitBenchmarks." + pair[2] + " ");
+      if (hit != null && call != null) {
+        rows.append("| ").append(pair[0]).append(" | ").append(fmt(hit.opsPerSecond())).append(" | ")
+            .append(fmt(hit.bytesPerOp())).append(" | ").append(fmt(call.opsPerSecond())).append(" | ")
+            .append(fmt(call.bytesPerOp())).append(" | ").append(ratio(hit.opsPerSecond() / call.opsPerSecond()))
+            .append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    md.append("## A cache hit against one keyring call\n\n");
+    md.append("`CacheHitBenchmarks`, 0x0478, JDK provider, one fork: the materials lookup of a ")
+        .append("`CachingMaterialsManager` that hits (an in-process key compared field by field, no digest) ")
+        .append("against one raw AES keyring `onEncrypt`/`onDecrypt` (a GCM wrap or unwrap of the data key), ")
+        .append("then whole 1 KiB messages, cached against uncached. The decrypt lookup reuses one request, ")
+        .append("so it stops at the previous key's identity check; the whole-message rows parse each header.\n\n");
+    md.append("| operation | hit or cached ops/s | B/op | keyring call or uncached ops/s | B/op | ratio |\n")
+        .append("|---|---:|---:|---:|---:|---:|\n").append(rows).append('\n');
+  }
+
+  /** The point of the first key that starts with {@code prefix} (its one parameter point), or null. */
+  private static Point first(Map<String, Point> points, String prefix) {
+    for (Map.Entry<String, Point> e : points.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** Key-store wrap and unwrap with 1, 4 and 16 clients, directory against PostgreSQL (issue 14 item 6). */

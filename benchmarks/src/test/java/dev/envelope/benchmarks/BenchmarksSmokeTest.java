@@ -40,7 +40,7 @@ class BenchmarksSmokeTest {
           "EnvelopeBenchmarks.Jdk", "EnvelopeBenchmarks.Accp", "EsdkBenchmarks.Jdk", "EsdkBenchmarks.Accp",
           "RawAesGcmBenchmarks", "TinkBenchmarks", "FloorBenchmarks", "EcdsaBenchmarks", "FrameSizeBenchmarks.Serial",
           "FrameSizeBenchmarks.Parallel", "CacheBenchmarks", "KeySourceBenchmarks",
-          "RewrapBenchmarks", "ObserverOverheadBenchmarks", "KeyStoreThroughputBenchmarks"
+          "RewrapBenchmarks", "ObserverOverheadBenchmarks", "KeyStoreThroughputBenchmarks", "CacheHitBenchmarks"
         }) {
       assertTrue(classes.contains(expected), "no result from " + expected + " (ran: " + classes + ")");
     }
@@ -52,6 +52,7 @@ class BenchmarksSmokeTest {
     assertTrue(markdown.contains("## ECDSA engines"), markdown);
     assertTrue(markdown.contains("## Rewrap and random access"), markdown);
     assertTrue(markdown.contains("## Key-store throughput: directory and PostgreSQL"), markdown);
+    assertTrue(markdown.contains("## A cache hit against one keyring call"), markdown);
     assertFalse(markdown.contains("NaN"), markdown);
   }
 }
