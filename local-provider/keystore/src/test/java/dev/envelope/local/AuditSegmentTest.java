@@ -233,6 +233,68 @@ class AuditSegmentTest {
   }
 
   @Test
+  void pruneInterruptedBeforeDeletingSegments_stillVerifies() throws Exception {
+    Path dir = tmp.resolve("s");
+    Path saved = tmp.resolve("saved");
+    Files.createDirectory(saved);
+    try (LocalKeyStore store = small(dir, clock).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      use(store, 40);
+      Files.copy(dir.resolve(AuditLog.segmentFileName(1)), saved.resolve(AuditLog.segmentFileName(1)));
+      Files.copy(dir.resolve(AuditLog.segmentFileName(2)), saved.resolve(AuditLog.segmentFileName(2)));
+      store.pruneAuditLogBeforeSegment(3);
+      // As if the process died after writing the retention anchor, before deleting the segments.
+      Files.copy(saved.resolve(AuditLog.segmentFileName(1)), dir.resolve(AuditLog.segmentFileName(1)));
+      Files.copy(saved.resolve(AuditLog.segmentFileName(2)), dir.resolve(AuditLog.segmentFileName(2)));
+
+      AuditVerification v = store.verifyAuditLog();
+      assertTrue(v.isValid(), v.toString());
+      // Deleting only the oldest leftover is fine too: segment 2 leads up to the anchor.
+      Files.delete(dir.resolve(AuditLog.segmentFileName(1)));
+      assertTrue(store.verifyAuditLog().isValid(), store.verifyAuditLog().toString());
+
+      AuditPruneResult again = store.pruneAuditLogBeforeSegment(3);
+      assertEquals(2, again.firstDeletedSegment());
+      assertEquals(2, again.lastDeletedSegment());
+      assertEquals("audit-000003.log", segmentNames(dir).get(0));
+      assertTrue(store.verifyAuditLog().isValid());
+    }
+  }
+
+  @Test
+  void prune_ofASingleSegmentLog_deletesNothing() throws Exception {
+    Path dir = tmp.resolve("s");
+    try (LocalKeyStore store = small(dir, clock).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      AuditPruneResult result = store.pruneAuditLogBeforeSegment(5);
+      assertFalse(result.deletedAny());
+      assertEquals(1, result.firstKeptSegment());
+      assertEquals(1, result.firstKeptRecord());
+      assertEquals(List.of(AuditLog.FIRST_SEGMENT), segmentNames(dir));
+      assertFalse(Files.exists(dir.resolve("audit-retention.json")));
+      assertFalse(store.pruneAuditLogOlderThan(Duration.ZERO).deletedAny());
+    }
+  }
+
+  @Test
+  void tornLastLine_isRepairedByTheNextAppend_evenWhenItRotates() throws Exception {
+    Path dir = tmp.resolve("s");
+    try (LocalKeyStore store = small(dir, clock).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      use(store, 9);
+    }
+    Path current = dir.resolve(AuditLog.FIRST_SEGMENT);
+    Files.writeString(current, "{\"seq\":99,\"pre", java.nio.file.StandardOpenOption.APPEND);
+    assertFalse(AuditLog.verifyStore(dir).isValid(), "a torn line is reported until repaired");
+    try (LocalKeyStore store = small(dir, clock).open()) {
+      use(store, 30);
+      AuditVerification v = store.verifyAuditLog();
+      assertTrue(v.isValid(), v.toString());
+      assertTrue(AuditLog.readStore(dir, v).stream().anyMatch(r -> r.repair().isPresent()));
+    }
+  }
+
+  @Test
   void builder_rejectsBadSegmentOptions() {
     LocalKeyStore.Builder b = Fixtures.store(tmp);
     assertThrows(IllegalArgumentException.class, () -> b.auditSegmentBytes(100));

@@ -247,6 +247,9 @@ final class SegmentedAuditLog implements AuditStore {
       }
       byte[] first = AuditSegments.firstLine(AuditSegments.segment(dir, keep));
       JsonObject start = first == null ? null : AuditSegments.json(first);
+      if (start == null && keep == oldest && keep == segment) {
+        return AuditPruneResult.nothing(keep, cached == null ? 1 : cached.seq + 1); // an empty log
+      }
       if (start == null) {
         throw new KeyStoreIntegrityException("audit log segment " + keep + " in " + dir + " does not start with a"
             + " record; verify the log and investigate");
@@ -293,6 +296,9 @@ final class SegmentedAuditLog implements AuditStore {
           // Best effort: every record was already handed to the OS.
         }
       }
+      dropChannel();
+    } catch (RuntimeException lockGone) {
+      // The directory (and its lock file) may be gone already: close what this instance holds.
       dropChannel();
     }
   }
