@@ -55,7 +55,8 @@ import java.util.Objects;
  *   <li>The store directory and its files are owner-only ({@code 0700}/{@code 0600}); a store that
  *       others can read or write is refused ({@link KeyStorePermissionException}).
  *   <li>The audit log's records carry a MAC under a key derived from the store's KEK-sealed
- *       secret and bound to the store id; {@link #verifyAuditLog()} checks it.
+ *       secret and bound to the store id; {@link #verifyAuditLog()} checks it, across the log's
+ *       segments and any prune's retention anchor.
  * </ul>
  *
  * Not promised: protection against someone who holds the KEK and the directory (they hold the

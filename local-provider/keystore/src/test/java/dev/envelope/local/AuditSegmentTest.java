@@ -116,6 +116,31 @@ class AuditSegmentTest {
   }
 
   @Test
+  void rotation_underConcurrentAppendsFromTwoInstances_keepsOneChain() throws Exception {
+    Path dir = tmp.resolve("s");
+    try (LocalKeyStore a = small(dir, clock).create()) {
+      a.createKey(CreateKeyRequest.withAlias("k"));
+      try (LocalKeyStore b = small(dir, clock).open()) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          LocalKeyStore s = t % 2 == 0 ? a : b;
+          done.add(pool.submit(() -> use(s, 40)));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get();
+        }
+        pool.shutdown();
+        AuditVerification v = a.verifyAuditLog();
+        assertTrue(v.isValid(), v.toString());
+        int segments = segmentNames(dir).size();
+        assertTrue(segments >= 10, "segments: " + segments);
+        assertEquals(2 + 160 + segments - 1, v.records(), "every record kept, one segment record per rotation");
+      }
+    }
+  }
+
+  @Test
   void legacyAuditLog_isReadAsSegmentOne_andRenamedByTheNextAppend() throws Exception {
     Path dir = tmp.resolve("s");
     try (LocalKeyStore store = small(dir, clock).create()) {
