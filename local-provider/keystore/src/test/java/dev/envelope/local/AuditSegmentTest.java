@@ -320,6 +320,25 @@ class AuditSegmentTest {
   }
 
   @Test
+  void open_worldReadableSegmentOrRetentionAnchor_fails() throws Exception {
+    Path dir = tmp.resolve("s");
+    try (LocalKeyStore store = small(dir, clock).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      use(store, 40);
+      store.pruneAuditLogBeforeSegment(2);
+    }
+    for (Path file : List.of(dir.resolve("audit-000003.log"), dir.resolve("audit-retention.json"))) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+      KeyStorePermissionException e = assertThrows(KeyStorePermissionException.class, () -> small(dir, clock).open());
+
+      assertTrue(e.getMessage().contains("chmod 600 " + file), e.getMessage());
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+    small(dir, clock).open().close();
+  }
+
+  @Test
   void builder_rejectsBadSegmentOptions() {
     LocalKeyStore.Builder b = Fixtures.store(tmp);
     assertThrows(IllegalArgumentException.class, () -> b.auditSegmentBytes(100));
