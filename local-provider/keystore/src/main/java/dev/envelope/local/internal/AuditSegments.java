@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -41,6 +42,7 @@ final class AuditSegments {
   static final String LOCK_FILE = "." + AuditLog.FILE_NAME + ".lock";
   private static final Pattern SEGMENT = Pattern.compile("audit-([0-9]{6,18})\\.log");
   private static final int MAX_RETENTION_BYTES = 4096;
+  static final String PARTIAL = ".partial";
 
   private AuditSegments() {}
 
@@ -99,6 +101,39 @@ final class AuditSegments {
     if (Files.exists(legacy) && numbered(dir).isEmpty()) {
       Files.move(legacy, segment(dir, 1), StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.fsyncDirectory(dir);
+    }
+  }
+
+  /**
+   * Creates segment {@code number} holding {@code content}, atomically: a temp file, fsynced, then
+   * renamed (never over an existing segment). The temp file's name ends in {@value #PARTIAL}, not
+   * in the {@code .tmp} a store's tidy deletes: rotation holds only the log's lock, not the store
+   * lock tidy runs under. Call with the log's lock held.
+   */
+  static void create(Path dir, long number, byte[] content) throws IOException {
+    Path target = segment(dir, number);
+    Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + PARTIAL);
+    try {
+      try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.createLink(target, temp); // fails if the segment exists
+      AtomicFiles.fsyncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Deletes what a rotation killed mid-way left; call with the log's lock held. */
+  static void deletePartials(Path dir) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".audit-*" + PARTIAL)) {
+      for (Path p : files) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

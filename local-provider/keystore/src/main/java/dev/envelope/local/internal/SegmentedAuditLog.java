@@ -131,8 +131,7 @@ final class SegmentedAuditLog implements AuditStore {
           + " was the newest segment: investigate");
     }
     channel.force(false);
-    AtomicFiles.write(file, content);
-    AtomicFiles.fsyncDirectory(dir);
+    AuditSegments.create(dir, next, content);
     open(next);
     segmentStart = cause.time();
     return new AuditChain.Tail(content.length, tail.seq + 1, AuditChain.chainHash(line), gen);
@@ -160,6 +159,7 @@ final class SegmentedAuditLog implements AuditStore {
   private FileChannel current() throws IOException {
     if (channel == null || !channel.isOpen()) {
       AuditSegments.migrateLegacy(dir);
+      AuditSegments.deletePartials(dir);
       NavigableMap<Long, Path> segments = AuditSegments.numbered(dir);
       open(segments.isEmpty() ? 1 : segments.lastKey());
     }

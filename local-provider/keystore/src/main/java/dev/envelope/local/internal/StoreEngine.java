@@ -208,8 +208,12 @@ public final class StoreEngine implements AutoCloseable {
     if (trail == null) {
       throw new IllegalStateException("this key store was opened without its audit log (auditLog(false))");
     }
-    java.time.Instant now = state.clock.instant();
-    return trail.prune(beforeSegment, olderThan == null ? null : now.minus(olderThan), now, caller);
+    // The store lock (then the log's, as every change takes them) keeps an opening process's tidy
+    // from deleting the retention anchor's temp file mid-write.
+    try (StoreHome.Held held = state.lockCurrent()) {
+      java.time.Instant now = state.clock.instant();
+      return trail.prune(beforeSegment, olderThan == null ? null : now.minus(olderThan), now, caller);
+    }
   }
 
   /** Resolves a key id or alias to a key id. */
