@@ -141,6 +141,43 @@ class AuditSegmentTest {
   }
 
   @Test
+  void verifyAndRead_whilePrunesAndRotationsRun_seeAnIntactLog() throws Exception {
+    Path dir = tmp.resolve("s");
+    try (LocalKeyStore store = small(dir, clock).create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      use(store, 20);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      List<String> problems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+      Thread checker = new Thread(() -> {
+        try (LocalKeyStore other = small(dir, clock).open()) {
+          while (!stop.get() || checks.get() == 0) {
+            AuditVerification v = other.verifyAuditLog();
+            if (!v.isValid()) {
+              problems.add(v.toString());
+            } else {
+              AuditLog.readStore(dir, v);
+            }
+            checks.incrementAndGet();
+          }
+        } catch (RuntimeException e) {
+          problems.add(e.toString());
+        }
+      });
+      checker.start();
+      for (int i = 0; i < 15; i++) {
+        use(store, 15);
+        store.pruneAuditLogBeforeSegment(Long.MAX_VALUE);
+      }
+      stop.set(true);
+      checker.join();
+      assertEquals(List.of(), problems);
+      assertTrue(checks.get() > 0);
+      assertTrue(store.verifyAuditLog().isValid());
+    }
+  }
+
+  @Test
   void legacyAuditLog_isReadAsSegmentOne_andRenamedByTheNextAppend() throws Exception {
     Path dir = tmp.resolve("s");
     try (LocalKeyStore store = small(dir, clock).create()) {

@@ -40,6 +40,9 @@ final class AuditSegmentVerifier {
   /** Receives each verified record. */
   interface Sink {
     void accept(long seq, byte[] line, Path segment);
+
+    /** The scan starts over: forget what was accepted. */
+    default void restart() {}
   }
 
   /** Thrown inside the scan to stop it at a problem. */
@@ -53,9 +56,33 @@ final class AuditSegmentVerifier {
     }
   }
 
+  /** How often a scan starts again when a prune deleted a segment under it. */
+  private static final int ATTEMPTS = 5;
+
   /** Verifies the whole log in {@code dir}; {@code anchor}, {@code macKey} may be null. */
   static AuditVerification verify(Path dir, AuditVerification anchor, byte[] macKey, String storeId) {
     return scan(dir, anchor, macKey, storeId, Long.MAX_VALUE, null);
+  }
+
+  /**
+   * Scans without the log's lock: a prune running meanwhile may delete a listed segment, and then
+   * the scan starts over (the listing is read before the retention anchor, so a scan sees the
+   * segments as they were before a prune's anchor, or after it).
+   */
+  private static AuditVerification scan(Path dir, AuditVerification anchor, byte[] macKey, String storeId,
+      long stopAt, Sink sink) {
+    AuditVerification result = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      State st = new State();
+      if (sink != null) {
+        sink.restart();
+      }
+      result = scan(dir, anchor, macKey, storeId, stopAt, sink, st);
+      if (!st.vanished) {
+        return result;
+      }
+    }
+    return result;
   }
 
   /**
@@ -64,8 +91,18 @@ final class AuditSegmentVerifier {
    * @throws KeyStoreIntegrityException if the log no longer holds them
    */
   static void read(Path dir, AuditVerification verified, AuditChain.RecordSink sink) {
-    AuditVerification again = scan(dir, null, null, null, verified.records(),
-        (seq, line, segment) -> AuditChain.parse(line, seq, segment, sink));
+    java.util.List<Object[]> lines = new java.util.ArrayList<>();
+    AuditVerification again = scan(dir, null, null, null, verified.records(), new Sink() {
+      @Override
+      public void accept(long seq, byte[] line, Path segment) {
+        lines.add(new Object[] {seq, line, segment});
+      }
+
+      @Override
+      public void restart() {
+        lines.clear();
+      }
+    });
     if (!again.isValid() || again.records() != verified.records()
         || !MessageDigest.isEqual(again.lastHash().getBytes(StandardCharsets.US_ASCII),
             verified.lastHash().getBytes(StandardCharsets.US_ASCII))) {
@@ -73,11 +110,13 @@ final class AuditSegmentVerifier {
           + " verified (" + (again.isValid() ? "record " + verified.records() + " differs" : again.problem())
           + "): it was rewritten meanwhile; verify it again and investigate");
     }
+    for (Object[] l : lines) {
+      AuditChain.parse((byte[]) l[1], (Long) l[0], (Path) l[2], sink);
+    }
   }
 
   private static AuditVerification scan(Path dir, AuditVerification anchor, byte[] macKey, String storeId,
-      long stopAt, Sink sink) {
-    State st = new State();
+      long stopAt, Sink sink, State st) {
     try {
       NavigableMap<Long, Path> segments = AuditSegments.list(dir);
       AuditSegments.Retention retention = AuditSegments.readRetention(dir);
@@ -122,6 +161,7 @@ final class AuditSegmentVerifier {
     long seq;
     String hash = AuditChain.ZERO_HASH;
     boolean startTrusted = true; // false: the oldest segment's first link cannot be checked
+    boolean vanished; // a listed segment was deleted during the scan
 
     void fail(long line, String problem) {
       throw new Broken(AuditVerification.broken(seq, line, problem, hash));
@@ -193,6 +233,7 @@ final class AuditSegmentVerifier {
         st.fail(st.seq + 1, "audit log segment " + name + " is empty: it was truncated");
       }
     } catch (NoSuchFileException e) {
+      st.vanished = true;
       st.fail(st.seq + 1, "audit log segment " + name + " disappeared while being read (pruned meanwhile?);"
           + " verify again");
     } catch (IOException e) {
