@@ -117,7 +117,8 @@ public final class AuditLog {
 
   /**
    * Reads the records an earlier {@link #verifyStore} of {@code directory} covered (the kept
-   * ones, up to {@code verified.records()}), checking on the way that they are still those.
+   * ones, up to {@code verified.records()}; none if a prune deleted them all since), checking on
+   * the way that they are still those.
    *
    * @throws IllegalArgumentException if {@code verified} is not intact
    * @throws KeyStoreIntegrityException if the log no longer holds the verified records

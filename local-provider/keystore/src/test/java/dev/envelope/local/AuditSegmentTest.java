@@ -203,6 +203,7 @@ class AuditSegmentTest {
     Path dir = tmp.resolve("s");
     try (LocalKeyStore store = small(dir, clock).callerLabel("ops").create()) {
       store.createKey(CreateKeyRequest.withAlias("k"));
+      AuditVerification early = store.verifyAuditLog();
       use(store, 60);
       AuditVerification exported = store.verifyAuditLog();
       int segments = segmentNames(dir).size();
@@ -226,6 +227,10 @@ class AuditSegmentTest {
       assertEquals(exported.records() + 1, v.records(), "record numbers go on; the prune is recorded");
       assertTrue(store.verifyAuditLog(exported).isValid(), "an exported anchor still checks the tail");
       assertTrue(AuditLog.verifyStore(dir, exported).isValid());
+      assertEquals(List.of(), AuditLog.readStore(dir, early), "every record it covered was pruned");
+      List<AuditRecord> stillKept = AuditLog.readStore(dir, exported);
+      assertEquals(result.firstKeptRecord(), stillKept.get(0).seq());
+      assertEquals(exported.records(), stillKept.get(stillKept.size() - 1).seq());
       List<AuditRecord> kept = AuditLog.readStore(dir, AuditLog.verifyStore(dir));
       assertEquals(result.firstKeptRecord(), kept.get(0).seq());
       AuditRecord last = kept.get(kept.size() - 1);

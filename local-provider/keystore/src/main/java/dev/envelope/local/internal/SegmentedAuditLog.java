@@ -60,15 +60,15 @@ final class SegmentedAuditLog implements AuditStore {
   @Override
   public void onAuditEvent(AuditEvent event) {
     try (DirectoryLock.Held held = lock.acquire()) {
-      append(event, null);
+      append(event);
     } catch (IOException e) {
       dropChannel();
       throw new KeyProviderException("could not append to the audit log in " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** Appends {@code event} (rotating first if due, unless {@code segmentField} is set: then it adds that field). */
-  private void append(AuditEvent event, Long segmentField) throws IOException {
+  /** Appends {@code event}, starting a new segment first if one is due. */
+  private void append(AuditEvent event) throws IOException {
     FileChannel ch = current();
     long size = ch.size();
     String repair = null;
@@ -80,12 +80,12 @@ final class SegmentedAuditLog implements AuditStore {
         repair = "dropped an incomplete last line of " + dropped[0] + " bytes (torn write)";
       }
     }
-    if (segmentField == null && tail.end > 0 && rotationDue(tail, event.time())) {
+    if (tail.end > 0 && rotationDue(tail, event.time())) {
       tail = rotate(event, tail);
       ch = channel;
     }
     long gen = macKey == null ? 0 : Math.max(generation.getAsLong(), tail.gen);
-    byte[] line = line(event, tail.seq + 1, tail.hash, gen, segmentField, repair).getBytes(StandardCharsets.UTF_8);
+    byte[] line = line(event, tail.seq + 1, tail.hash, gen, null, repair).getBytes(StandardCharsets.UTF_8);
     ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
     long pos = tail.end;
     while (buf.hasRemaining()) {
@@ -271,7 +271,7 @@ final class SegmentedAuditLog implements AuditStore {
           .detail("deleting audit log segments " + oldest + " to " + (keep - 1) + " (records " + firstDeleted + " to "
               + (startSeq - 1) + "); the log now starts at segment " + keep + ", record " + startSeq)
           .build();
-      append(record, null);
+      append(record);
       channel.force(false);
       AuditSegments.writeRetention(dir, new AuditSegments.Retention(keep, startSeq, start.get("prev").getAsString(),
           now, null).signed(macKey, storeId));
