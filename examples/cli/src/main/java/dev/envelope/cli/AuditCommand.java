@@ -22,8 +22,11 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", sortOptions = false, mixinStandardHelpOptions = true,
     header = "Verify the key store's audit log (a hash chain) and print its records.",
     description = {
-        "Verifies that no record of <keystore>/audit.log was edited, deleted or reordered (each record"
-            + " holds the SHA-256 of the one before it), then prints the records and an anchor: the record"
+        "Verifies that no record of the audit log (<keystore>/audit-000001.log, audit-000002.log, ...: one"
+            + " chain across its segments) was edited, deleted or reordered (each record holds the SHA-256 of"
+            + " the one before it), that no segment is missing, renamed or swapped, and that segments deleted by"
+            + " 'envelope keys audit-prune' are covered by its retention anchor; then prints the records and an"
+            + " anchor: the record"
             + " count and the hash of the last record. A chain alone cannot reveal that its tail was cut off"
             + " or rewritten: keep the anchor somewhere the log's writers cannot change, and pass it back"
             + " with --anchor to check that the log still starts with what you saw.",
@@ -73,13 +76,16 @@ final class AuditCommand implements Callable<Integer> {
     }
     Path directory = KeyStores.directory(keystore);
     KeyStores.requireStore(directory);
-    return report(directory.resolve(AuditLog.FILE_NAME), expected);
+    return report(directory, expected);
   }
 
+  /** {@code log}: a directory store's directory (its segments), or one exported file. */
   private int report(Path log, AuditVerification expected) {
     AuditVerification v;
+    boolean segmented = java.nio.file.Files.isDirectory(log);
     try {
-      v = expected == null ? AuditLog.verify(log) : AuditLog.verify(log, expected);
+      v = segmented ? (expected == null ? AuditLog.verifyStore(log) : AuditLog.verifyStore(log, expected))
+          : expected == null ? AuditLog.verify(log) : AuditLog.verify(log, expected);
     } catch (java.io.UncheckedIOException e) {
       throw Failures.reading(ExitCode.KEY_FILE, "the audit log '" + log + "'", e.getCause());
     }
@@ -88,7 +94,7 @@ final class AuditCommand implements Callable<Integer> {
           + v.firstBadLine().getAsLong() + " after " + v.records() + " good records: " + v.problem()
           + "; it was edited, cut or reordered: keep the file as evidence and investigate");
     }
-    List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v);
+    List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v, segmented);
     String anchorText = v.records() + ":" + v.lastHash();
     if (format.json) {
       Map<String, Object> out = new LinkedHashMap<>();

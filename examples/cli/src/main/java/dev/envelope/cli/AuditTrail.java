@@ -62,9 +62,14 @@ final class AuditTrail {
    *     if it changed since the verification or a record is not in the store's format
    */
   static List<Entry> read(Path file, AuditVerification verified) {
+    return read(file, verified, false);
+  }
+
+  /** As {@link #read(Path, AuditVerification)}; {@code segmented}: {@code file} is a key store directory. */
+  static List<Entry> read(Path file, AuditVerification verified, boolean segmented) {
     List<AuditRecord> records;
     try {
-      records = AuditLog.read(file, verified);
+      records = segmented ? AuditLog.readStore(file, verified) : AuditLog.read(file, verified);
     } catch (UncheckedIOException e) {
       throw Failures.reading(ExitCode.KEY_FILE, "the audit log '" + file + "'", e.getCause());
     } catch (KeyStoreIntegrityException e) {

@@ -198,10 +198,9 @@ final class Demo {
     }
 
     // 10. The audit trail, its hash chain verified (the store is closed: everything is on disk).
-    Path log = storeDir.resolve(AuditLog.FILE_NAME);
-    AuditVerification verification = AuditLog.verify(log);
+    AuditVerification verification = AuditLog.verifyStore(storeDir);
     require(verification.isValid(), "step 10: the audit log does not verify: " + verification.problem());
-    List<String> summary = AuditTrail.read(log, verification).stream().map(AuditTrail.Entry::summary)
+    List<String> summary = AuditTrail.read(storeDir, verification, true).stream().map(AuditTrail.Entry::summary)
         .collect(Collectors.toList());
     require(summary.size() == verification.records(), "step 10: the audit log has fewer records than verified");
     line("audit trail: " + verification.records() + " records, hash chain verified (" + String.join(", ", summary) + ")");

@@ -55,7 +55,7 @@ final class KeysCommand implements Callable<Integer> {
     return List.of(new Create(io), new ListKeys(io), new Describe(io), new Rotate(io), new Disable(io),
         new Enable(io), new SetMinDecryptionVersionCommand(io), new ScheduleDestroy(io), new CancelDestroy(io),
         new ChangePassphraseCommand(io),
-        new AuditCommand(io));
+        new AuditCommand(io), new AuditPruneCommand(io));
   }
 
   /** Prints one key's metadata in the chosen format. */

@@ -65,7 +65,7 @@ class ChangePassphraseCommandTest {
     Cli.Result described = describeWith(NEW_PASSPHRASE);
     assertSuccess(described);
     assertTrue(described.stdoutText().contains(orders.keyId()), described.stdoutText());
-    assertTrue(AuditLog.verify(store.resolve(AuditLog.FILE_NAME)).isValid());
+    assertTrue(AuditLog.verify(store.resolve(AuditLog.FIRST_SEGMENT)).isValid());
   }
 
   @Test

@@ -50,7 +50,7 @@ class DemoCommandTest {
     work = dir.resolve("demo");
     run = Cli.run("demo", "--dir", work.toString());
     lines = run.stdoutText().lines().toList();
-    auditAfterDemo = AuditLog.verify(work.resolve("keystore").resolve(AuditLog.FILE_NAME));
+    auditAfterDemo = AuditLog.verify(work.resolve("keystore").resolve(AuditLog.FIRST_SEGMENT));
     auditJsonAfterDemo = Cli.run("keys", "audit", "--keystore", work.resolve("keystore").toString(), "--json");
   }
 

@@ -141,10 +141,10 @@ class KeyStoreKeyringTest {
     List<String> a = new ArrayList<>(List.of(encrypt(key("orders"))));
     a.addAll(List.of("--caller", "batch-job-7"));
     assertSuccess(Cli.runWithEnv(CliKeyStore.env(), a.toArray(String[]::new)));
-    List<String> log = Files.readAllLines(store.resolve(AuditLog.FILE_NAME));
+    List<String> log = Files.readAllLines(store.resolve(AuditLog.FIRST_SEGMENT));
     String last = log.get(log.size() - 1);
     assertTrue(last.contains("\"operation\":\"GENERATE\"") && last.contains("\"caller\":\"batch-job-7\""), last);
-    assertTrue(AuditLog.verify(store.resolve(AuditLog.FILE_NAME)).isValid());
+    assertTrue(AuditLog.verify(store.resolve(AuditLog.FIRST_SEGMENT)).isValid());
   }
 
   @Test

@@ -283,11 +283,11 @@ class KeysCommandTest {
 
   @Test
   void scheduleDestroy_daysOutOfRange_failsWithUsageBeforeTouchingTheStore() throws IOException {
-    long records = AuditLog.verify(store.resolve(AuditLog.FILE_NAME)).records();
+    long records = AuditLog.verify(store.resolve(AuditLog.FIRST_SEGMENT)).records();
     assertFailure(keys("schedule-destroy", "--key", "orders", "--days", "0"), ExitCode.USAGE, "--days", "1 and 365");
     assertFailure(keys("schedule-destroy", "--key", "orders", "--days", "366"), ExitCode.USAGE, "--days");
     assertEquals(KeyState.ENABLED, describe("orders").state());
-    assertEquals(records, AuditLog.verify(store.resolve(AuditLog.FILE_NAME)).records(), "nothing was attempted");
+    assertEquals(records, AuditLog.verify(store.resolve(AuditLog.FIRST_SEGMENT)).records(), "nothing was attempted");
   }
 
   @Test
@@ -322,7 +322,7 @@ class KeysCommandTest {
     assertTrue(lines.get(3).contains("ROTATE") && lines.get(3).contains("INTENT"), lines.get(3));
     assertTrue(lines.get(4).contains("ROTATE") && lines.get(4).contains("v2") && lines.get(4).contains("SUCCESS"),
         lines.get(4));
-    var v = AuditLog.verify(store.resolve(AuditLog.FILE_NAME));
+    var v = AuditLog.verify(store.resolve(AuditLog.FIRST_SEGMENT));
     assertEquals("hash chain verified: 4 records; anchor 4:" + v.lastHash(), lines.get(5));
   }
 
@@ -355,7 +355,7 @@ class KeysCommandTest {
   @Test
   void audit_editedRecord_failsWithAuthenticationAndPrintsNoRecords() throws IOException {
     assertSuccess(keys("rotate", "--key", "orders"));
-    Path log = store.resolve(AuditLog.FILE_NAME);
+    Path log = store.resolve(AuditLog.FIRST_SEGMENT);
     String text = Files.readString(log);
     Files.writeString(log, text.replaceFirst("\"caller\":\"fixture\"", "\"caller\":\"someone\""));
     Cli.Result r = Cli.run("keys", "audit", "--keystore", store.toString());
@@ -364,7 +364,7 @@ class KeysCommandTest {
 
   @Test
   void audit_chainedRecordNotInTheStoreFormat_failsWithAuthenticationNamingTheField() throws IOException {
-    Path log = store.resolve(AuditLog.FILE_NAME);
+    Path log = store.resolve(AuditLog.FIRST_SEGMENT);
     // The chain fields are right (first record, zero prev hash), so only reading the record finds it.
     Files.writeString(log, "{\"seq\":1,\"prev\":\"" + "0".repeat(64) + "\",\"time\":\"2025-01-01T00:00:00Z\","
         + "\"operation\":\"STEAL\",\"outcome\":\"SUCCESS\",\"caller\":\"x\",\"contextKeys\":[],\"context\":{},"
@@ -387,7 +387,7 @@ class KeysCommandTest {
 
     Cli.Result anchorAll = Cli.run("keys", "audit", "--keystore", store.toString(), "--json", "--summary");
     String anchor2 = json(anchorAll).get("anchor").getAsString();
-    Path log = store.resolve(AuditLog.FILE_NAME);
+    Path log = store.resolve(AuditLog.FIRST_SEGMENT);
     List<String> lines = Files.readAllLines(log);
     Files.writeString(log, lines.get(0) + "\n"); // the tail cut off: the chain alone still verifies
     assertSuccess(Cli.run("keys", "audit", "--keystore", store.toString()));

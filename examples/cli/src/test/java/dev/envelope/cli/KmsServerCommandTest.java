@@ -132,7 +132,7 @@ class KmsServerCommandTest {
       assertEquals("", server.stderr.toString(StandardCharsets.UTF_8));
     }
     assertTrue(Files.exists(store.resolve("store.json")), "the key store was created in --keystore");
-    assertTrue(Files.readString(store.resolve("audit.log")).contains("\"operation\":\"CREATE\""));
+    assertTrue(Files.readString(store.resolve(dev.envelope.local.AuditLog.FIRST_SEGMENT)).contains("\"operation\":\"CREATE\""));
     // Released: the store serves again (the key is still there), with the passphrase from the environment.
     try (Running again = new Running(Map.of(KeyStores.PASSPHRASE_VARIABLE, "a passphrase of the endpoint's store",
         KmsServerSettings.ACCESS_KEY_VARIABLE, ACCESS_KEY, KmsServerSettings.SECRET_KEY_VARIABLE, SECRET_KEY),

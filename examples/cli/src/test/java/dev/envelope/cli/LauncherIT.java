@@ -335,7 +335,7 @@ class LauncherIT {
     }
     // Stopped cleanly: every call is in the store's intact audit log (create, its intent first;
     // generate, decrypt).
-    List<AuditRecord> audit = AuditLog.read(store.resolve("audit.log"));
+    List<AuditRecord> audit = AuditLog.read(store.resolve(AuditLog.FIRST_SEGMENT));
     assertEquals(List.of("CREATE/INTENT", "CREATE/SUCCESS", "GENERATE/SUCCESS", "DECRYPT/SUCCESS"),
         audit.stream().map(r -> r.event().operation().name() + "/" + r.event().outcome().name()).toList());
   }

@@ -110,7 +110,7 @@ class ReadmeTest {
   void readme_keysCommands_areEachDocumented() throws IOException {
     String readme = readme();
     CommandLine keys = EnvelopeCli.commandLine(Io.system()).getSubcommands().get("keys");
-    assertEquals(11, keys.getSubcommands().size()); // set-min-decryption-version (issue 13) is the eleventh
+    assertEquals(12, keys.getSubcommands().size()); // audit-prune (issue 11 item 4) is the twelfth
     for (String name : keys.getSubcommands().keySet()) {
       assertTrue(readme.contains("bin/envelope keys " + name + " --keystore DIR"),
           () -> "README.md lacks the synopsis of 'keys " + name + "'");

@@ -36,7 +36,7 @@ class KeyStoreRotationExampleTest {
     assertEquals(8, r.audit().records(),
         "create (intent, outcome), generate, rotate (intent, outcome), generate, decrypt, decrypt");
 
-    List<String> log = Files.readAllLines(store.resolve(AuditLog.FILE_NAME));
+    List<String> log = Files.readAllLines(store.resolve(AuditLog.FIRST_SEGMENT));
     assertTrue(log.get(6).contains("\"operation\":\"DECRYPT\"") && log.get(6).contains("\"keyVersion\":1"), log.get(6));
     assertTrue(log.get(7).contains("\"operation\":\"DECRYPT\"") && log.get(7).contains("\"keyVersion\":2"), log.get(7));
     try (LocalKeyStore reopened = LocalKeyStore.builder(store)

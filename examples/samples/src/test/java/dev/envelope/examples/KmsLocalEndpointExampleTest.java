@@ -38,7 +38,7 @@ class KmsLocalEndpointExampleTest {
     assertTrue(output.contains("decrypted them all: 10 Decrypt calls"), output);
 
     // The endpoint's key store audited every KMS call that reached a key.
-    List<AuditRecord> audit = AuditLog.read(store.resolve(AuditLog.FILE_NAME));
+    List<AuditRecord> audit = AuditLog.read(store.resolve(AuditLog.FIRST_SEGMENT));
     assertEquals(10, audit.stream().filter(a -> a.event().operation() == KeyOperation.GENERATE).count());
     assertEquals(10, audit.stream().filter(a -> a.event().operation() == KeyOperation.DECRYPT).count());
   }

@@ -1,6 +1,7 @@
 package dev.envelope.local;
 
 import dev.envelope.local.internal.AuditChain;
+import dev.envelope.local.internal.AuditSegmentFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,8 +32,14 @@ import java.util.List;
  * loggable.
  */
 public final class AuditLog {
-  /** The log's file name inside a key store directory. */
+  /**
+   * The log's file name in a PKCS#11 key manager's directory, and in a key store directory written
+   * by a release before audit segments (there it is read as segment 1 and renamed to {@link
+   * #FIRST_SEGMENT} by the next append).
+   */
   public static final String FILE_NAME = "audit.log";
+  /** The file name of a key store's first audit log segment. */
+  public static final String FIRST_SEGMENT = "audit-000001.log";
 
   private AuditLog() {}
 
@@ -76,6 +83,53 @@ public final class AuditLog {
     }
     List<AuditRecord> records = new ArrayList<>();
     AuditChain.read(file, verified, (seq, event, repair) -> records.add(new AuditRecord(seq, event, repair)));
+    return Collections.unmodifiableList(records);
+  }
+
+  /** The file name of a key store's audit log segment {@code number} (from 1): {@code audit-000042.log}. */
+  public static String segmentFileName(long number) {
+    if (number < 1) {
+      throw new IllegalArgumentException("audit log segments are numbered from 1, not " + number);
+    }
+    return AuditSegmentFiles.name(number);
+  }
+
+  /**
+   * Verifies the whole audit log of the key store in {@code directory}, across its segments, as
+   * one chain: each record's link, that no segment is missing, renamed or reordered (every segment
+   * after the first starts with an {@link KeyOperation#AUDIT_SEGMENT} record chained to the one
+   * before), and that segments missing at the start are covered by the retention anchor a prune
+   * wrote. Records are numbered from the log's first record ever, pruned ones included. Without
+   * the store's KEK the records' and the anchor's MACs are not checked: use {@link
+   * LocalKeyStore#verifyAuditLog()} for that.
+   */
+  public static AuditVerification verifyStore(Path directory) {
+    return AuditSegmentFiles.verify(directory, null);
+  }
+
+  /** As {@link #verifyStore(Path)}, and checks that the log still reaches what {@code anchor} saw. */
+  public static AuditVerification verifyStore(Path directory, AuditVerification anchor) {
+    if (!anchor.isValid()) {
+      throw new IllegalArgumentException("an anchor must come from an intact verification: " + anchor);
+    }
+    return AuditSegmentFiles.verify(directory, anchor);
+  }
+
+  /**
+   * Reads the records an earlier {@link #verifyStore} of {@code directory} covered (the kept
+   * ones, up to {@code verified.records()}; none if a prune deleted them all since), checking on
+   * the way that they are still those.
+   *
+   * @throws IllegalArgumentException if {@code verified} is not intact
+   * @throws KeyStoreIntegrityException if the log no longer holds the verified records
+   * @throws java.io.UncheckedIOException if a segment cannot be read
+   */
+  public static List<AuditRecord> readStore(Path directory, AuditVerification verified) {
+    if (!verified.isValid()) {
+      throw new IllegalArgumentException("only an intact verification says which records to read: " + verified);
+    }
+    List<AuditRecord> records = new ArrayList<>();
+    AuditSegmentFiles.read(directory, verified, (seq, event, repair) -> records.add(new AuditRecord(seq, event, repair)));
     return Collections.unmodifiableList(records);
   }
 

@@ -41,7 +41,11 @@ public final class AuditVerification {
     return valid;
   }
 
-  /** How many records verified (for a broken chain: before the first bad line). */
+  /**
+   * How many records verified (for a broken chain: before the first bad line). For a key store's
+   * segmented log ({@link AuditLog#verifyStore}), the sequence number of the last verified record:
+   * records deleted by a prune count too, so the number keeps growing across prunes.
+   */
   public long records() {
     return records;
   }

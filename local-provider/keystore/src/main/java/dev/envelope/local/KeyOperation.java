@@ -38,7 +38,18 @@ public enum KeyOperation {
    * Re-seal every key of the store under a new KEK ({@code LocalKeyStore.changeKek}). Audited
    * without a key id; not subject to key policies.
    */
-  CHANGE_KEK(false);
+  CHANGE_KEK(false),
+  /**
+   * Start a new segment of the key store's audit log: the first record of every segment after the
+   * first, chained to the last record of the one before. Written by the log itself; not subject to
+   * key policies.
+   */
+  AUDIT_SEGMENT(false),
+  /**
+   * Delete old segments of the key store's audit log ({@code LocalKeyStore.pruneAuditLog...}).
+   * Audited without a key id; not subject to key policies.
+   */
+  AUDIT_PRUNE(false);
 
   private final boolean keyUse;
 

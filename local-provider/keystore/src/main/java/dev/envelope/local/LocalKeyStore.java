@@ -55,7 +55,8 @@ import java.util.Objects;
  *   <li>The store directory and its files are owner-only ({@code 0700}/{@code 0600}); a store that
  *       others can read or write is refused ({@link KeyStorePermissionException}).
  *   <li>The audit log's records carry a MAC under a key derived from the store's KEK-sealed
- *       secret and bound to the store id; {@link #verifyAuditLog()} checks it.
+ *       secret and bound to the store id; {@link #verifyAuditLog()} checks it, across the log's
+ *       segments and any prune's retention anchor.
  * </ul>
  *
  * Not promised: protection against someone who holds the KEK and the directory (they hold the
@@ -64,7 +65,7 @@ import java.util.Objects;
  * of bytes a file system or SSD keeps after a file is replaced. Keys are decrypted into memory
  * while the store is open.
  *
- * <p>Restoring a backup: restore the whole directory (store.json, the keys directory, audit.log)
+ * <p>Restoring a backup: restore the whole directory (store.json, the keys directory, the audit log)
  * from one backup taken while no change ran, with its modes. A single key file or manifest restored
  * alone is refused as a rollback.
  *
@@ -142,13 +143,14 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
   }
 
   /**
-   * Where the default audit log is (whether or not it is enabled).
+   * The segment of the default audit log being written ({@code audit-NNNNNN.log}, whether or not
+   * the log is enabled); {@link AuditLog#verifyStore(Path)} reads all of them.
    *
    * @throws IllegalStateException if the store is kept elsewhere (a database keeps its audit trail
    *     in a table; verify it with {@link #verifyAuditLog()})
    */
   public Path auditLogFile() {
-    return engine.directory().resolve(AuditLog.FILE_NAME);
+    return dev.envelope.local.internal.AuditSegmentFiles.newest(engine.directory());
   }
 
   /**
@@ -172,6 +174,37 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
       throw new IllegalArgumentException("an anchor must come from an intact verification: " + anchor);
     }
     return engine.verifyAuditLog(anchor);
+  }
+
+  /**
+   * Deletes the audit log's segments before segment {@code segment} (never the one being
+   * written), after recording an {@link KeyOperation#AUDIT_PRUNE} record and a retention anchor
+   * ({@code audit-retention.json}, MAC'd like the records) that says where the kept log starts,
+   * so {@link #verifyAuditLog()} still passes and a segment deleted by other means is detected.
+   * An exported anchor that points into the deleted records is then checked only for the log
+   * still reaching past it.
+   *
+   * @throws KeyStoreIntegrityException if the log does not verify (nothing is deleted)
+   * @throws UnsupportedOperationException if the store keeps its audit trail elsewhere than in a
+   *     directory (a database)
+   */
+  public AuditPruneResult pruneAuditLogBeforeSegment(long segment) {
+    if (segment < 1) {
+      throw new IllegalArgumentException("audit log segments are numbered from 1, not " + segment);
+    }
+    return engine.pruneAuditLog(segment, null, caller);
+  }
+
+  /**
+   * As {@link #pruneAuditLogBeforeSegment}, deleting the oldest segments whose last record is
+   * older than {@code age} (by the store's clock), up to the first that is not.
+   */
+  public AuditPruneResult pruneAuditLogOlderThan(Duration age) {
+    Objects.requireNonNull(age, "age");
+    if (age.isNegative()) {
+      throw new IllegalArgumentException("age must not be negative: " + age);
+    }
+    return engine.pruneAuditLog(0, age, caller);
   }
 
   /** Adds an audit listener (in addition to the default log). */
@@ -464,7 +497,28 @@ public final class LocalKeyStore implements KeyLifecycle, AutoCloseable {
       return this;
     }
 
-    /** Whether to write the default hash-chained audit log ({@code audit.log}). Default true. */
+    /**
+     * The size at which the audit log starts a new segment. Default 16 MiB; at least 4096.
+     */
+    public Builder auditSegmentBytes(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("auditSegmentBytes must be at least 4096, not " + bytes);
+      }
+      options.auditSegmentBytes = bytes;
+      return this;
+    }
+
+    /** Also start a new audit log segment when the current one's first record is this old. Default: never. */
+    public Builder auditSegmentAge(Duration age) {
+      Objects.requireNonNull(age, "age");
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("auditSegmentAge must be positive: " + age);
+      }
+      options.auditSegmentAge = age;
+      return this;
+    }
+
+    /** Whether to write the default hash-chained audit log ({@code audit-NNNNNN.log}). Default true. */
     public Builder auditLog(boolean enabled) {
       options.auditLog = enabled;
       return this;

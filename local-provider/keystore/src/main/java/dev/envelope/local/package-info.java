@@ -12,7 +12,10 @@
  *   <li>{@link dev.envelope.local.KeyPolicy}: per-key operations, caller grants and encryption
  *       context conditions.
  *   <li>{@link dev.envelope.local.AuditListener}, {@link dev.envelope.local.AuditLog}: the audit
- *       SPI and the default hash-chained JSON-lines log.
+ *       SPI and the default hash-chained JSON-lines log, kept in segments that verify as one chain
+ *       and pruned whole behind a MAC'd retention anchor ({@link
+ *       dev.envelope.local.LocalKeyStore#pruneAuditLogBeforeSegment}, {@link
+ *       dev.envelope.local.AuditPruneResult}).
  *   <li>{@link dev.envelope.local.KeyStateListener}: the incident-response hook; {@link
  *       dev.envelope.local.KeyStateListener#purging} purges a data-key cache.
  * </ul>

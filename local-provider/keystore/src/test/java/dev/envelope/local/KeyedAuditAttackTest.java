@@ -105,8 +105,8 @@ class KeyedAuditAttackTest {
     Path other = tmp.resolve("other");
     populated(mine);
     Path otherLog = populated(other);
-    Files.copy(otherLog, mine.resolve(AuditLog.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
-    assertTrue(AuditLog.verify(mine.resolve(AuditLog.FILE_NAME)).isValid());
+    Files.copy(otherLog, mine.resolve(AuditLog.FIRST_SEGMENT), StandardCopyOption.REPLACE_EXISTING);
+    assertTrue(AuditLog.verify(mine.resolve(AuditLog.FIRST_SEGMENT)).isValid());
 
     AuditVerification v = keyed(mine);
 

@@ -79,7 +79,7 @@ class OwnerOnlyTest {
     try (Stream<Path> s = Files.list(dir.resolve("keys"))) {
       keyFile = s.filter(p -> !p.getFileName().toString().equals("manifest.json")).findFirst().orElseThrow();
     }
-    for (Path file : List.of(dir.resolve("store.json"), keyFile, dir.resolve("audit.log"), dir.resolve(".store.lock"))) {
+    for (Path file : List.of(dir.resolve("store.json"), keyFile, dir.resolve("audit-000001.log"), dir.resolve(".store.lock"))) {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
       KeyStorePermissionException e =

@@ -72,7 +72,8 @@ class TortureTest {
     long seed = Long.getLong("envelope.torture.seed", System.nanoTime());
     Random random = new Random(seed);
     Path store = dir.resolve("store");
-    try (LocalKeyStore s = LocalKeyStore.builder(store).kek(TortureWorker.kek(0)).create()) {
+    try (LocalKeyStore s = LocalKeyStore.builder(store).kek(TortureWorker.kek(0))
+        .auditSegmentBytes(TortureWorker.AUDIT_SEGMENT_BYTES).create()) {
       s.createKey(CreateKeyRequest.withAlias("k0"));
     }
     int kills = 0;
@@ -129,6 +130,7 @@ class TortureTest {
     }
     int[] which = new int[1];
     long operations;
+    long segments;
     try (LocalKeyStore s = TortureWorker.open(store, "torture-check", which)) {
       Set<String> present = new HashSet<>();
       for (KeyMetadata k : s.listKeys()) {
@@ -152,16 +154,21 @@ class TortureTest {
       s.encrypt("k0", new byte[1], TortureWorker.CONTEXT); // repairs a torn audit tail a kill may have left
       AuditVerification audit = s.verifyAuditLog();
       assertTrue(audit.isValid(), audit + " (seed " + seed + ")");
-      operations = Files.readAllLines(s.auditLogFile()).stream().filter(l -> l.contains("\"outcome\":\"SUCCESS\"")).count();
+      operations = AuditLog.readStore(store, audit).stream()
+          .filter(r -> r.event().outcome() == AuditOutcome.SUCCESS).count();
+      try (Stream<Path> files = Files.list(store)) {
+        segments = files.filter(p -> p.getFileName().toString().matches("audit-[0-9]+\\.log")).count();
+      }
     }
     try (Stream<Path> entries = Files.list(store)) {
       assertEquals(1, entries.filter(p -> p.getFileName().toString().startsWith("keys")).count(),
           "one keys directory is left (seed " + seed + ")");
     }
+    assertTrue(segments > 1, "the audit log rotated: " + segments + " segments (seed " + seed + ")");
     assertTrue(kills > 0 && !encrypted.isEmpty(), "the run must have done something: " + kills + " kills, "
         + encrypted.size() + " encryptions, " + aliases.size() + " keys (seed " + seed + ")");
-    System.out.printf("torture: %d processes, %d kills, %d successful audited operations, %d journaled"
-            + " encryptions checked, %d keys, %.1f s (seed %d)%n",
-        all.size(), kills, operations, encrypted.size(), aliases.size(), took, seed);
+    System.out.printf("torture: %d processes, %d kills, %d successful audited operations in %d audit segments,"
+            + " %d journaled encryptions checked, %d keys, %.1f s (seed %d)%n",
+        all.size(), kills, operations, segments, encrypted.size(), aliases.size(), took, seed);
   }
 }

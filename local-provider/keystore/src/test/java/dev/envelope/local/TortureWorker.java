@@ -21,6 +21,8 @@ public final class TortureWorker {
   static final String[] PASSPHRASES = {"torture passphrase zero", "torture passphrase one"};
   static final EncryptionContext CONTEXT = EncryptionContext.of("torture", "yes");
   static final int ALIASES = 6;
+  /** Small audit segments, so that processes killed at random also interrupt rotations. */
+  static final long AUDIT_SEGMENT_BYTES = 16 * 1024;
 
   private TortureWorker() {}
 
@@ -32,7 +34,8 @@ public final class TortureWorker {
   static LocalKeyStore open(Path dir, String caller, int[] which) {
     for (int attempt = 0; ; attempt++) {
       try {
-        LocalKeyStore s = LocalKeyStore.builder(dir).kek(kek(attempt)).callerLabel(caller).open();
+        LocalKeyStore s = LocalKeyStore.builder(dir).kek(kek(attempt)).callerLabel(caller)
+            .auditSegmentBytes(AUDIT_SEGMENT_BYTES).open();
         which[0] = attempt & 1;
         return s;
       } catch (WrongKekException changedMeanwhile) {

@@ -65,7 +65,7 @@ class KeyStoreExtensionTest {
         assertEquals(2, reopened.rotateKey("orders").primaryVersion());
       }
       assertEquals(2, fixture.store().describeKey("orders").primaryVersion(), "the fixture's store stays open");
-      String log = Files.readString(fixture.directory().resolve(dev.envelope.local.AuditLog.FILE_NAME));
+      String log = Files.readString(fixture.directory().resolve(dev.envelope.local.AuditLog.FIRST_SEGMENT));
       assertTrue(log.contains("\"caller\":\"reopener\""), log);
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.Envelope;
 import dev.envelope.EncryptionContext;
+import dev.envelope.local.AuditVerification;
 import dev.envelope.local.CreateKeyRequest;
 import dev.envelope.local.DecryptResult;
 import dev.envelope.local.KeyDisabledException;
@@ -96,6 +97,23 @@ class PostgresKeyStoreTest {
       assertThrows(KeyPolicyViolationException.class, () -> store.encrypt("p", new byte[] {1}, EncryptionContext.empty()));
       store.encrypt("p", new byte[] {1}, CONTEXT);
       assertTrue(store.verifyAuditLog().isValid());
+    }
+  }
+
+  @Test
+  void pruneAuditLog_isRefusedWithAClearException_andTheTrailStaysWhole() {
+    try (LocalKeyStore store = pg.store().create()) {
+      store.createKey(CreateKeyRequest.withAlias("k"));
+      long records = store.verifyAuditLog().records();
+
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, () -> store.pruneAuditLogBeforeSegment(2));
+      assertTrue(e.getMessage().contains("cannot be pruned"), e.getMessage());
+      assertThrows(UnsupportedOperationException.class, () -> store.pruneAuditLogOlderThan(java.time.Duration.ZERO));
+
+      AuditVerification v = store.verifyAuditLog();
+      assertTrue(v.isValid());
+      assertEquals(records, v.records());
     }
   }
 

@@ -56,8 +56,8 @@ import javax.crypto.spec.SecretKeySpec;
 @SuppressWarnings("try") // the lock holder is a try-with-resources guard
 public final class AuditChain implements AuditStore {
   public static final String ZERO_HASH = "0".repeat(64);
-  private static final int MAX_LINE = 1 << 20;
-  private static final String MAC_FIELD = ",\"mac\":\"";
+  static final int MAX_LINE = 1 << 20;
+  static final String MAC_FIELD = ",\"mac\":\"";
   private static final String MAC_DOMAIN = "envelope-local-audit/1";
 
   private final Path file;
@@ -70,7 +70,7 @@ public final class AuditChain implements AuditStore {
   private Tail cached; // guarded by lock
 
   /** Where the chain ends: the file size, the last seq, the hash and generation of the last line. */
-  private static final class Tail {
+  static final class Tail {
     final long end;
     final long seq;
     final String hash;
@@ -149,7 +149,7 @@ public final class AuditChain implements AuditStore {
   }
 
   /** Finds the last complete line; truncates a torn one (reporting its length in dropped[0]). */
-  private Tail readTail(FileChannel ch, long size, long[] dropped) throws IOException {
+  static Tail readTail(FileChannel ch, long size, long[] dropped) throws IOException {
     if (size == 0) {
       return new Tail(0, 0, ZERO_HASH, 0);
     }
@@ -186,7 +186,7 @@ public final class AuditChain implements AuditStore {
   }
 
   /** The offset of the last '\n' strictly before {@code end}, or -1. */
-  private static long findNewlineBefore(FileChannel ch, long end) throws IOException {
+  static long findNewlineBefore(FileChannel ch, long end) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(8192);
     long pos = end;
     while (pos > 0) {
@@ -379,9 +379,9 @@ public final class AuditChain implements AuditStore {
       }
       byte[] bytes = current.toByteArray();
       current.reset();
-      Problem problem = checkRecord(bytes, line, prevHash);
+      ChainChecks.Problem problem = ChainChecks.checkRecord(bytes, line, prevHash);
       if (problem == null && macKey != null) {
-        problem = checkMac(bytes, line, macKey, storeId);
+        problem = ChainChecks.checkMac(bytes, line, macKey, storeId);
       }
       if (problem != null) {
         return AuditVerification.broken(problem.line - 1, problem.line, problem.text, prevHash);
@@ -439,7 +439,7 @@ public final class AuditChain implements AuditStore {
         line++;
         byte[] bytes = current.toByteArray();
         current.reset();
-        Problem problem = checkRecord(bytes, line, prevHash);
+        ChainChecks.Problem problem = ChainChecks.checkRecord(bytes, line, prevHash);
         if (problem != null) {
           throw changed(file, problem.text);
         }
@@ -465,7 +465,7 @@ public final class AuditChain implements AuditStore {
         + " were verified (" + why + "): it was rewritten meanwhile; verify it again and investigate");
   }
 
-  private static void parse(byte[] bytes, long line, Path file, RecordSink sink) {
+  static void parse(byte[] bytes, long line, Path file, RecordSink sink) {
     String field = "seq";
     try {
       JsonObject o = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
@@ -506,66 +506,6 @@ public final class AuditChain implements AuditStore {
       throw new KeyStoreIntegrityException("record " + line + " of the audit log " + file + " is not in the"
           + " key store's format (field '" + field + "'): it was written by something else; investigate", e);
     }
-  }
-
-  /** Where the chain breaks and why. */
-  private static final class Problem {
-    final long line;
-    final String text;
-
-    Problem(long line, String text) {
-      this.line = line;
-      this.text = text;
-    }
-  }
-
-  /** Null if line {@code n} is a good successor of a line hashing to {@code prevHash}. */
-  private static Problem checkRecord(byte[] bytes, long n, String prevHash) {
-    JsonObject o;
-    long seq;
-    String prev;
-    try {
-      JsonElement e = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-      o = e.getAsJsonObject();
-      seq = o.get("seq").getAsLong();
-      prev = o.get("prev").getAsString();
-    } catch (RuntimeException e) {
-      return new Problem(n, "line " + n + " is not a well-formed audit record (it was edited or is not from this log)");
-    }
-    if (seq > n) {
-      long missing = seq - n;
-      return new Problem(n, "line " + n + " has sequence number " + seq + ": " + missing + " record(s) before it were deleted");
-    }
-    if (seq < n) {
-      return new Problem(n, "line " + n + " has sequence number " + seq + " where " + n
-          + " was expected: records were reordered, duplicated or edited");
-    }
-    if (!MessageDigest.isEqual(prev.getBytes(StandardCharsets.US_ASCII), prevHash.getBytes(StandardCharsets.US_ASCII))) {
-      if (n == 1) {
-        return new Problem(1, "line 1 does not start the chain (its prev hash is not zero): the log's first"
-            + " records were removed or it was edited");
-      }
-      return new Problem(n - 1, "line " + (n - 1) + " was modified: its hash does not match the prev hash"
-          + " recorded in line " + n);
-    }
-    return null;
-  }
-
-  /** Null if line {@code n} carries a good MAC under {@code key} for {@code storeId}. */
-  private static Problem checkMac(byte[] bytes, long n, byte[] key, String storeId) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    int at = text.lastIndexOf(MAC_FIELD);
-    if (at < 0 || !text.endsWith("\"}") || text.length() - at - MAC_FIELD.length() - 2 != 64) {
-      return new Problem(n, "line " + n + " has no MAC: it was not written by this key store (or predates"
-          + " keyed audit records)");
-    }
-    String expected = mac(key, storeId, text.substring(0, at).getBytes(StandardCharsets.UTF_8));
-    String actual = text.substring(at + MAC_FIELD.length(), text.length() - 2);
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII))) {
-      return new Problem(n, "line " + n + " fails its MAC: it was edited or re-chained by someone without the"
-          + " store's KEK, or the log comes from another key store");
-    }
-    return null;
   }
 
   static String sha256Hex(byte[] b, int off, int len) {

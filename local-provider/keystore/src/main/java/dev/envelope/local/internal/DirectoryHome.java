@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * &lt;dir&gt;/store.json               the store record; "keysDir" names the current keys directory
  * &lt;dir&gt;/keys[-&lt;uuid&gt;]/&lt;keyId&gt;.json  one record per key
  * &lt;dir&gt;/keys[-&lt;uuid&gt;]/manifest.json  the manifest
- * &lt;dir&gt;/audit.log                the audit trail ({@link AuditChain})
+ * &lt;dir&gt;/audit-NNNNNN.log         the audit trail's segments ({@link SegmentedAuditLog}); an older
+ *                                store's single audit.log is segment 1 until the next append
+ * &lt;dir&gt;/audit-retention.json     where the trail starts after a prune ({@link AuditSegments})
  * &lt;dir&gt;/.store.lock              the writers' lock file
  * </pre>
  *
@@ -44,6 +46,8 @@ public final class DirectoryHome implements StoreHome {
   static final String MANIFEST_FILE = "manifest.json";
   static final String LOCK_FILE = ".store.lock";
   static final int MAX_FILE_BYTES = 16 << 20;
+  /** The default size at which the audit log starts a new segment. */
+  public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
   private static final Pattern KEYS_DIR_NAME =
       Pattern.compile("keys(-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?");
 
@@ -150,7 +154,7 @@ public final class DirectoryHome implements StoreHome {
           // Only the store's own entries: the directory may hold others' files (the KMS endpoint's
           // state and lock); other keys directories are leftovers that tidy() deletes.
           if (name.equals(STORE_FILE) || name.startsWith(AuditLog.FILE_NAME) || name.equals(LOCK_FILE)
-              || name.equals("." + AuditLog.FILE_NAME + ".lock") || name.startsWith("." + STORE_FILE + ".")
+              || AuditSegments.isAuditFile(name) || name.startsWith("." + STORE_FILE + ".")
               || p.getFileName().equals(keysDir.getFileName())) {
             OwnerOnly.check(p);
           }
@@ -304,7 +308,13 @@ public final class DirectoryHome implements StoreHome {
 
   @Override
   public AuditStore openAudit(byte[] macKey, String storeId, LongSupplier generation) {
-    return new AuditChain(dir.resolve(AuditLog.FILE_NAME), macKey, storeId, generation);
+    return openAudit(macKey, storeId, generation, DEFAULT_SEGMENT_BYTES, null);
+  }
+
+  @Override
+  public AuditStore openAudit(byte[] macKey, String storeId, LongSupplier generation, long segmentBytes,
+      java.time.Duration segmentAge) {
+    return new SegmentedAuditLog(dir, macKey, storeId, generation, segmentBytes, segmentAge);
   }
 
   @Override

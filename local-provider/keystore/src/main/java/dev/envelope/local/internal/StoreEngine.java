@@ -46,6 +46,8 @@ public final class StoreEngine implements AutoCloseable {
   public static final class Options {
     public Clock clock = Clock.systemUTC();
     public boolean auditLog = true;
+    public long auditSegmentBytes = DirectoryHome.DEFAULT_SEGMENT_BYTES;
+    public Duration auditSegmentAge; // null: segments do not age
     public String namespace = DEFAULT_NAMESPACE;
     public final List<AuditListener> auditListeners = new ArrayList<>();
     public final List<KeyStateListener> stateListeners = new ArrayList<>();
@@ -64,7 +66,8 @@ public final class StoreEngine implements AutoCloseable {
     this.state = state;
     KeyFiles[] holder = new KeyFiles[1];
     AuditStore trail = o.auditLog
-        ? state.home.openAudit(state.secrets.auditKey(), state.storeId, () -> holder[0] == null ? 0 : holder[0].knownGeneration())
+        ? state.home.openAudit(state.secrets.auditKey(), state.storeId,
+            () -> holder[0] == null ? 0 : holder[0].knownGeneration(), o.auditSegmentBytes, o.auditSegmentAge)
         : null;
     this.events = new Events(state.clock, trail, o.auditListeners, o.stateListeners);
     this.keys = new KeyFiles(state, events);
@@ -193,6 +196,24 @@ public final class StoreEngine implements AutoCloseable {
       throw new IllegalStateException("this key store was opened without its audit log (auditLog(false))");
     }
     return trail.verify(anchor);
+  }
+
+  /**
+   * Deletes old segments of the audit trail: those before {@code beforeSegment} (if positive), or
+   * those whose last record is older than {@code olderThan} (if not null); see {@link AuditStore#prune}.
+   */
+  public dev.envelope.local.AuditPruneResult pruneAuditLog(long beforeSegment, Duration olderThan, String caller) {
+    state.checkOpen();
+    AuditStore trail = events.trail();
+    if (trail == null) {
+      throw new IllegalStateException("this key store was opened without its audit log (auditLog(false))");
+    }
+    // The store lock (then the log's, as every change takes them) keeps an opening process's tidy
+    // from deleting the retention anchor's temp file mid-write.
+    try (StoreHome.Held held = state.lockCurrent()) {
+      java.time.Instant now = state.clock.instant();
+      return trail.prune(beforeSegment, olderThan == null ? null : now.minus(olderThan), now, caller);
+    }
   }
 
   /** Resolves a key id or alias to a key id. */

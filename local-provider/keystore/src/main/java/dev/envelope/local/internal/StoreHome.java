@@ -106,6 +106,17 @@ public interface StoreHome extends AutoCloseable {
   AuditStore openAudit(byte[] macKey, String storeId, java.util.function.LongSupplier generation);
 
   /**
+   * As {@link #openAudit(byte[], String, java.util.function.LongSupplier)}, for a home that keeps
+   * its trail in segments: a new one is started when the current one reaches {@code segmentBytes},
+   * or when its first record is {@code segmentAge} (null: no limit) older than a new one. A home
+   * without segments (the default) ignores both.
+   */
+  default AuditStore openAudit(byte[] macKey, String storeId, java.util.function.LongSupplier generation,
+      long segmentBytes, java.time.Duration segmentAge) {
+    return openAudit(macKey, storeId, generation);
+  }
+
+  /**
    * What a home with a change feed tells an open store ({@link #watch}). Each call is a hint, never
    * a fact: the store re-reads the record under its own checks, so a false or forged hint costs a
    * read and changes nothing.
