@@ -33,7 +33,13 @@ import picocli.CommandLine.Option;
         "",
         "With --keystore postgresql://HOST[:PORT]/DATABASE the records are the store's audit table.",
         "",
-        "Needs no passphrase. Exits 9 when the chain is broken.",
+        "Needs no passphrase, but then it checks only the hash chain, which anyone who can write the log can"
+            + " recompute. With --keyed it also checks every record's MAC under the store's audit key (derived"
+            + " from its KEK and bound to its id), which needs the passphrase (" + KeyStores.PASSPHRASE_VARIABLE
+            + " or --passphrase-file): that detects a record edited, dropped or re-chained by someone without the"
+            + " passphrase, and a log taken from another store.",
+        "",
+        "Exits 9 when the chain (or, with --keyed, a MAC) is broken, 13 for a wrong passphrase.",
         ""
     })
 final class AuditCommand implements Callable<Integer> {
@@ -54,6 +60,15 @@ final class AuditCommand implements Callable<Integer> {
       description = "Print only the verification line, not the records.")
   boolean summary;
 
+  @Option(names = "--keyed", order = 4,
+      description = "Also verify each record's MAC under the store's audit key (needs the passphrase).")
+  boolean keyed;
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", order = 5,
+      description = "With --keyed: file holding the key store passphrase (UTF-8; one trailing line break is"
+          + " ignored); wins over " + KeyStores.PASSPHRASE_VARIABLE + ".")
+  Path passphraseFile;
+
   @Mixin
   JsonOption format;
 
@@ -63,6 +78,10 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (passphraseFile != null && !keyed) {
+      throw new CliFailure(ExitCode.USAGE, "--passphrase-file is read only with --keyed (the hash chain needs no"
+          + " passphrase)");
+    }
     AuditVerification expected = anchor == null ? null : parseAnchor(anchor);
     if (KeyStores.isAddress(keystore)) {
       // The trail's rows are the lines of a directory store's log: copied to a private file, they
@@ -94,6 +113,9 @@ final class AuditCommand implements Callable<Integer> {
           + v.firstBadLine().getAsLong() + " after " + v.records() + " good records: " + v.problem()
           + "; it was edited, cut or reordered: keep the file as evidence and investigate");
     }
+    if (keyed) {
+      KeyedAudit.verify(keystore, passphraseFile, io);
+    }
     List<AuditTrail.Entry> entries = summary ? List.of() : AuditTrail.read(log, v, segmented);
     String anchorText = v.records() + ":" + v.lastHash();
     if (format.json) {
@@ -103,6 +125,9 @@ final class AuditCommand implements Callable<Integer> {
       out.put("lastHash", v.lastHash());
       out.put("anchor", anchorText);
       out.put("anchorChecked", expected != null);
+      if (keyed) {
+        out.put("macsChecked", true);
+      }
       if (!summary) {
         List<Object> list = new ArrayList<>();
         entries.forEach(e -> list.add(e.json()));
@@ -120,7 +145,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         text.append(t.render());
       }
-      text.append("hash chain verified: ").append(v.records()).append(v.records() == 1 ? " record" : " records")
+      text.append(keyed ? "hash chain and MACs verified: " : "hash chain verified: ").append(v.records()).append(v.records() == 1 ? " record" : " records")
           .append(expected != null ? ", starting with the anchored " + expected.records() : "")
           .append("; anchor ").append(anchorText).append('\n');
       Stdout.print(io, text.toString());
