@@ -397,8 +397,8 @@ public final class Report {
       return;
     }
     md.append(heading);
-    md.append("| implementation | encrypt ops/s | B/op | vs ESDK | vs floor | decrypt ops/s | B/op | vs ESDK | vs floor |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| implementation | encrypt ops/s | MB/s | B/op | vs ESDK | vs floor | decrypt ops/s | MB/s | B/op | vs ESDK | vs floor |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     md.append(rows).append('\n');
   }
 
@@ -407,6 +407,7 @@ public final class Report {
     Spread ops = value(m, benchmark, size, impl.params(), threads, Point::opsPerSecond);
     Spread alloc = value(m, benchmark, size, impl.params(), threads, Point::bytesPerOp);
     md.append(" | ").append(ops == null ? "–" : fmt(ops.median()));
+    md.append(" | ").append(ops == null ? "–" : fmt(ops.median() * size / 1e6)); // payload MB (10^6 B) per second
     md.append(" | ").append(alloc == null ? "–" : fmt(alloc.median()));
     Spread vsEsdk = esdk == null ? null : ratio(m, benchmark, impl.params(), esdk, "", size, threads);
     Spread vsFloor = impl.floor() == null ? null : ratio(m, benchmark, impl.params(), floor, "suite=" + impl.floor(), size, threads);
