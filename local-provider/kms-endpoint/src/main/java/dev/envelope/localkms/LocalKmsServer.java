@@ -2,14 +2,11 @@ package dev.envelope.localkms;
 
 import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
-import dev.envelope.local.internal.DirectoryLock;
 import dev.envelope.localkms.internal.Arns;
-import dev.envelope.localkms.internal.EndpointDirectory;
-import dev.envelope.localkms.internal.EphemeralKeyStore;
+import dev.envelope.localkms.internal.EndpointHome;
 import dev.envelope.localkms.internal.KeyStoreKmsBackend;
 import dev.envelope.localkms.internal.KmsHttpHandler;
 import dev.envelope.localkms.internal.KmsHttpServer;
-import dev.envelope.localkms.internal.KmsRegistry;
 import dev.envelope.localkms.internal.KmsService;
 import dev.envelope.localkms.internal.SigV4Verifier;
 import java.io.IOException;
@@ -114,10 +111,7 @@ public final class LocalKmsServer implements AutoCloseable {
   private final KmsFaults faults = new KmsFaults();
   private final KmsCallStats calls = new KmsCallStats(faults);
   private final Arns arns;
-  private final LocalKeyStore store;
-  private final boolean ownsStore;
-  private final Path temporaryDirectory;
-  private final DirectoryLock.Held lock;
+  private final EndpointHome home;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalKmsServer(Builder b) throws IOException {
@@ -132,34 +126,12 @@ public final class LocalKmsServer implements AutoCloseable {
     this.arns = new Arns(partition, accountId);
     Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
 
-    // Each step below owns what it opened until the server is built; on failure, release it all.
-    Path directory = b.store != null ? directoryOf(b.store) : b.directory;
-    DirectoryLock.Held heldLock = null;
-    LocalKeyStore openedStore = null;
-    Path temporary = null;
+    this.home = EndpointHome.open(b.store, b.directory, b.kek, clock);
     try {
-      KmsRegistry registry;
-      if (b.store != null && directory == null) {
-        // A store kept in a database: any number of endpoints may serve it at once, so none
-        // claims it, and each keeps its own state in memory.
-        registry = KmsRegistry.inMemory();
-      } else if (directory == null) {
-        temporary = EphemeralKeyStore.createDirectory();
-        openedStore = EphemeralKeyStore.create(temporary, clock);
-        registry = KmsRegistry.inMemory();
-      } else {
-        heldLock = EndpointDirectory.claim(directory);
-        if (b.store == null) {
-          openedStore =
-              LocalKeyStore.builder(directory).kek(b.kek).clock(clock).openOrCreate();
-        }
-        registry = KmsRegistry.persistent(directory.resolve(EndpointDirectory.STATE_FILE));
-      }
-      this.store = b.store != null ? b.store : openedStore;
       KmsService service =
           new KmsService(
-              new KeyStoreKmsBackend(store),
-              registry,
+              new KeyStoreKmsBackend(home.store()),
+              home.registry(),
               arns,
               regions,
               clock,
@@ -167,35 +139,15 @@ public final class LocalKmsServer implements AutoCloseable {
               SERVICE_CALLER);
       this.http = bind(b, address, service);
     } catch (IOException | RuntimeException e) {
-      if (openedStore != null) {
-        openedStore.close();
-      }
-      if (heldLock != null) {
-        heldLock.close();
-      }
-      if (temporary != null) {
-        EphemeralKeyStore.delete(temporary);
-      }
+      home.close();
       throw e;
     }
-    this.ownsStore = b.store == null;
-    this.lock = heldLock;
-    this.temporaryDirectory = temporary;
     InetSocketAddress bound = http.address();
     String host = bound.getAddress().getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
     this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
-  }
-
-  /** The directory of {@code store}, or null if it is kept elsewhere (a database). */
-  private static Path directoryOf(LocalKeyStore store) {
-    try {
-      return store.directory();
-    } catch (IllegalStateException keptElsewhere) {
-      return null;
-    }
   }
 
   private KmsHttpServer bind(Builder b, InetAddress address, KmsService service)
@@ -280,7 +232,7 @@ public final class LocalKmsServer implements AutoCloseable {
    * given to the builder.
    */
   public LocalKeyStore keyStore() {
-    return store;
+    return home.store();
   }
 
   /** Faults to inject, changeable while the server runs. */
@@ -316,15 +268,7 @@ public final class LocalKmsServer implements AutoCloseable {
       return;
     }
     http.close();
-    if (ownsStore) {
-      store.close();
-    }
-    if (lock != null) {
-      lock.close();
-    }
-    if (temporaryDirectory != null) {
-      EphemeralKeyStore.delete(temporaryDirectory);
-    }
+    home.close();
   }
 
   @Override

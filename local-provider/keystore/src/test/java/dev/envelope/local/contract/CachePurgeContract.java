@@ -161,13 +161,15 @@ public abstract class CachePurgeContract extends StoreContract {
   }
 
   @Test
-  void disableByAnotherProcess_purgesWhenThisProcessNextListsItsKeys() {
+  void disableByAnotherProcess_purgesAtTheLatestWhenThisProcessNextListsItsKeys() {
     store.addKeyStateListener(KeyStateListener.purging(cache));
     envelope.encrypt(new byte[] {1}, TENANT_A);
+    assertEquals(1, cache.stats().entryCount());
     try (LocalKeyStore admin = builder().open()) {
       admin.disableKey("a");
     }
-    assertEquals(1, cache.stats().entryCount(), "this process has not seen the change yet");
+    // A directory store sees the change at its next read; PostgreSQL's NOTIFY may deliver it
+    // sooner, so the entry may be gone already (the contract: at the latest on the next use).
 
     store.listKeys();
 
