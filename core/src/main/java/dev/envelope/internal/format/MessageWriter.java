@@ -7,6 +7,7 @@ import dev.envelope.EncryptionMaterials;
 import dev.envelope.internal.crypto.CryptoBugException;
 import dev.envelope.internal.crypto.Primitives;
 import dev.envelope.internal.crypto.MessageKeys;
+import dev.envelope.internal.crypto.SignatureLength;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -94,8 +95,9 @@ public final class MessageWriter {
       Engine engine) {
     AlgorithmSuite suite = materials.algorithmSuite();
     long bodyLength = FrameCodec.bodyLength(plaintext.length, framed, frameLength);
-    int footerMax = suite.isSigned() ? 2 + suite.signing().maxSignatureLength() : 0;
-    Prepared p = prepare(materials, framed, frameLength, bodyLength + footerMax, engine);
+    // Sized for the signature length SignatureLength.fit aims at (one byte under the longest DER).
+    int footer = suite.isSigned() ? 2 + suite.signing().maxSignatureLength() - 1 : 0;
+    Prepared p = prepare(materials, framed, frameLength, bodyLength + footer, engine);
     byte[] out = p.buffer;
     int end =
         framed
@@ -106,15 +108,19 @@ public final class MessageWriter {
     }
     try {
       p.signer.update(out, 0, end);
-      byte[] signature = p.signer.sign();
+      byte[] signature = SignatureLength.fit(
+          p.signer.sign(), materials.signingKey().orElseThrow(), suite.signing().maxSignatureLength() - 1);
+      if (end + 2 + signature.length != out.length) {
+        // About 1 signature in 256 (an unusually short r) cannot be fitted: size for it.
+        out = Arrays.copyOf(out, end + 2 + signature.length);
+      }
       Bytes.putU16(out, end, signature.length);
       System.arraycopy(signature, 0, out, end + 2, signature.length);
       end += 2 + signature.length;
     } catch (GeneralSecurityException e) {
       throw new CryptoBugException("ECDSA signing failed", e);
     }
-    // DER signatures vary in length; the array was sized for the longest.
-    return end == out.length ? out : Arrays.copyOf(out, end);
+    return out;
   }
 
   /**
