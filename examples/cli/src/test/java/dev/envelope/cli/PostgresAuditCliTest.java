@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.envelope.local.postgresql.PostgresServer;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,22 +13,18 @@ import org.junit.jupiter.api.Test;
 
 /** {@code keys audit --keystore postgresql://...}: the audit table, verified and printed as a log. */
 class PostgresAuditCliTest {
-  private final PostgresServer server = PostgresServer.get();
-  private final String db = server.newDatabase();
-  private final String address = "postgresql://127.0.0.1:" + server.port() + "/" + db;
+  private final CliPostgresStore pg = new CliPostgresStore();
+  private final PostgresServer server = pg.server;
+  private final String db = pg.db;
+  private final String address = pg.address;
 
   /** The database credentials only: the audit needs no passphrase. */
   private Map<String, String> dbOnly() {
-    Map<String, String> env = new HashMap<>();
-    env.put("PGUSER", db + "_app");
-    env.put("PGPASSWORD", "app-password");
-    return env;
+    return pg.dbOnly();
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = dbOnly();
-    env.put(KeyStores.PASSPHRASE_VARIABLE, "correct horse battery staple");
-    return env;
+    return pg.env();
   }
 
   @Test

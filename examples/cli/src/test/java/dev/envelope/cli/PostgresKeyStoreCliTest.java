@@ -10,24 +10,20 @@ import dev.envelope.local.postgresql.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --keystore postgresql://HOST:PORT/DATABASE} against a real PostgreSQL server. */
 class PostgresKeyStoreCliTest {
-  private final PostgresServer server = PostgresServer.get();
-  private final String db = server.newDatabase();
-  private final String address = "postgresql://127.0.0.1:" + server.port() + "/" + db;
+  private final CliPostgresStore pg = new CliPostgresStore();
+  private final PostgresServer server = pg.server;
+  private final String db = pg.db;
+  private final String address = pg.address;
   @TempDir Path dir;
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put(KeyStores.PASSPHRASE_VARIABLE, "correct horse battery staple");
-    env.put("PGUSER", db + "_app");
-    env.put("PGPASSWORD", "app-password");
-    return env;
+    return pg.env();
   }
 
   @Test

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
-import dev.envelope.local.postgresql.PostgresServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,16 +34,13 @@ import software.amazon.cryptography.materialproviders.model.CreateAwsKmsKeyringI
  */
 class PostgresKmsFleetTest {
   private static final Map<String, String> CONTEXT = Map.of("tenant", "acme");
-  private final PostgresServer server = PostgresServer.get();
-  private final String db = server.newDatabase();
-  private final String address = "postgresql://127.0.0.1:" + server.port() + "/" + db;
+  private final CliPostgresStore pg = new CliPostgresStore();
+  private final String address = pg.address;
   @TempDir Path dir;
 
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>(KmsServerCommandTest.credentials());
-    env.put(KeyStores.PASSPHRASE_VARIABLE, "correct horse battery staple");
-    env.put("PGUSER", db + "_app");
-    env.put("PGPASSWORD", "app-password");
+    env.putAll(pg.env());
     env.put("AWS_ACCESS_KEY_ID", KmsServerCommandTest.ACCESS_KEY);
     env.put("AWS_SECRET_ACCESS_KEY", KmsServerCommandTest.SECRET_KEY);
     return env;

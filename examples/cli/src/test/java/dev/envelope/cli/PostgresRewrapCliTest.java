@@ -4,27 +4,20 @@ import static dev.envelope.cli.Cli.assertSuccess;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.envelope.local.postgresql.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code rewrap} from a directory store to a store in PostgreSQL: README's "moving between them". */
 class PostgresRewrapCliTest {
-  private final PostgresServer server = PostgresServer.get();
-  private final String db = server.newDatabase();
-  private final String address = "postgresql://127.0.0.1:" + server.port() + "/" + db;
+  private final CliPostgresStore pg = new CliPostgresStore();
+  private final String address = pg.address;
   @TempDir Path dir;
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put(KeyStores.PASSPHRASE_VARIABLE, "correct horse battery staple");
-    env.put("PGUSER", db + "_app");
-    env.put("PGPASSWORD", "app-password");
-    return env;
+    return pg.env();
   }
 
   @Test
