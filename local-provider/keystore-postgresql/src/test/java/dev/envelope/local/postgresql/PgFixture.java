@@ -1,6 +1,7 @@
 package dev.envelope.local.postgresql;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.envelope.KeyProviderException;
 import dev.envelope.local.KekSource;
 import dev.envelope.local.LocalKeyStore;
 import dev.envelope.local.PassphraseKdfParameters;
@@ -11,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One test's database on the shared {@link PostgresServer}, with the pools it opened; closing it
@@ -54,6 +56,22 @@ final class PgFixture implements AutoCloseable {
   }
 
   /** A clock tests move forward. */
+  /** Runs {@code action} until the database answers again (a generous minute at most). */
+  static void eventually(Runnable action) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        action.run();
+        return;
+      } catch (KeyProviderException stillDown) {
+        if (System.nanoTime() > deadline) {
+          throw stillDown;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   static final class MovableClock extends Clock {
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 

@@ -97,21 +97,6 @@ class PostgresConcurrencyTest {
     }
   }
 
-  /** Runs {@code action} until the database answers again (a generous minute at most). */
-  private static void eventually(Runnable action) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        action.run();
-        return;
-      } catch (KeyProviderException stillDown) {
-        if (System.nanoTime() > deadline) {
-          throw stillDown;
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
 
   @Test
   void databaseRestart_underAnOpenStore_failsClearlyThenWorksWithoutReopening() throws Exception {
@@ -129,7 +114,7 @@ class PostgresConcurrencyTest {
         pg.server.startServer();
       }
       // The pool reconnects in the background; the same open store works again once it has.
-      eventually(() -> store.createKey(CreateKeyRequest.withAlias("b")));
+      PgFixture.eventually(() -> store.createKey(CreateKeyRequest.withAlias("b")));
       try (DecryptResult r = store.decrypt(blob, CONTEXT)) {
         assertEquals(1, r.plaintext()[0]);
       }

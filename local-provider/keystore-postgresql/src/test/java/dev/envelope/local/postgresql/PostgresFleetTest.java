@@ -55,21 +55,6 @@ class PostgresFleetTest {
     return e;
   }
 
-  /** Runs {@code action} until the database answers again (a generous minute at most). */
-  private static void eventually(Runnable action) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        action.run();
-        return;
-      } catch (KeyProviderException stillDown) {
-        if (System.nanoTime() > deadline) {
-          throw stillDown;
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
 
   private static boolean listenerRunning() {
     return Thread.getAllStackTraces().keySet().stream()
@@ -153,7 +138,7 @@ class PostgresFleetTest {
         pg.server.startServer();
       }
       // Nothing is reopened: the pools and the listener reconnect by themselves.
-      eventually(() -> one.disableKey("orders"));
+      PgFixture.eventually(() -> one.disableKey("orders"));
 
       assertEquals(KeyState.DISABLED, next(events, "a disable after a restart").newState());
       assertThrows(KeyDisabledException.class, () -> other.encrypt("orders", new byte[] {1}, CONTEXT));
